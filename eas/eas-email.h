@@ -118,8 +118,11 @@ typedef struct {
 
 	/* Bodies: fill those that eas_email_needed_bodies() asks for. */
 	EasBodyType native_body_type;	/* 1 plain, 2 HTML (0 = plain) */
-	char *body_plain;		/* may be NULL (treated as empty) */
-	char *body_html;		/* NULL when the message has no HTML part */
+	char *body_plain;		/* may be NULL (treated as empty); may be cut */
+	guint64 body_plain_size;	/* full size in bytes (>= strlen (body_plain)) */
+	char *body_html;		/* NULL when the message has no HTML part; may be cut */
+	guint64 body_html_size;		/* full size in bytes */
+	char *preview;			/* plain-text preview (<= 255 chars), may be NULL */
 	GBytes *mime;			/* the full RFC 5322 message, or NULL */
 	guint64 mime_size;		/* full size, known even when mime is NULL */
 
@@ -135,6 +138,11 @@ void eas_email_item_free (EasEmailItem *item);
 /* Which bodies eas_email_encode() would read for these options (so the
  * server loads and converts only those). */
 EasEmailNeeds eas_email_needed_bodies (const EasEmailEncodeOptions *opts);
+
+/* How many bytes of a text body eas_email_encode() can use at most with
+ * these options (0 = the whole body): a loader may stop reading there, but
+ * must then set body_*_size to the full size. */
+gsize eas_email_body_read_limit (const EasEmailEncodeOptions *opts);
 
 /* Which body type eas_email_encode() sends for this item ([MS-ASAIRS]
  * 3.2.5.1: the server returns one Body; we take the richest requested type

@@ -10,33 +10,36 @@
 #include <glib.h>
 
 #include "eas/eas-email.h"
-#include "server/airdockd-request.h"
+#include "server/airdockd-store.h"
 
 G_BEGIN_DECLS
 
-/* Builds the email model for the item item_id of user user_id.  needs says
- * which bodies to load (eas_email_needed_bodies()); metadata, flags and
- * attachments are always filled.  Attachment FileReferences have the form
- * "<item_id>:<index>" (see airdockd_email_parse_file_reference()).
- * Returns NULL + error when the item does not exist for this user. */
+/* Builds the email model for the item server_id of user user_id, with the
+ * bodies that opts asks for (eas_email_needed_bodies(); text bodies are read
+ * only as far as eas_email_body_read_limit() says).  Metadata, flags,
+ * preview and attachments are always filled.  Attachment FileReferences
+ * have the form "<item server id>:<index>" (see
+ * airdockd_email_parse_file_reference()).  opts NULL = metadata only.
+ * Returns NULL + AIRDOCKD_STORE_ERROR_NOT_FOUND when the item does not
+ * exist for this user. */
 EasEmailItem *airdockd_email_load (AirdockdStore *store,
                                    gint64 user_id,
-                                   gint64 item_id,
-                                   EasEmailNeeds needs,
+                                   const char *server_id,
+                                   const EasEmailEncodeOptions *opts,
                                    GError **error);
 
-/* Builds the model from a raw RFC 5322 message already in memory (tests,
- * bench, and callers that hold the message). */
-EasEmailItem *airdockd_email_from_mime (GBytes *mime,
-                                        gint64 item_id,
-                                        EasEmailNeeds needs,
+/* Same from an item already read from the store (no second lookup). */
+EasEmailItem *airdockd_email_from_item (AirdockdStore *store,
+                                        const AirdockdItem *item,
+                                        const EasEmailEncodeOptions *opts,
                                         GError **error);
 
-/* Formats / parses an attachment FileReference "<item_id>:<index>".
- * Parsing is strict (decimal, no sign, bounded); FALSE on anything else. */
-char *airdockd_email_file_reference (gint64 item_id, guint index);
+/* Formats / parses an attachment FileReference "<item server id>:<index>"
+ * (the item server id itself contains ':'; the index follows the last one).
+ * Parsing is strict (decimal index, bounded lengths); FALSE otherwise. */
+char *airdockd_email_file_reference (const char *item_server_id, guint index);
 gboolean airdockd_email_parse_file_reference (const char *ref,
-                                              gint64 *out_item_id,
+                                              char **out_item_server_id,
                                               guint *out_index);
 
 G_END_DECLS
