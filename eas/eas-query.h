@@ -10,6 +10,23 @@
 
 G_BEGIN_DECLS
 
+/* Limits on the request line (all on untrusted input):
+ * - EAS_QUERY_MAX_BYTES: the whole query string as received.  The largest
+ *   valid base64 blob (4 fixed bytes, 32-byte DeviceId and DeviceType, a
+ *   policy key, six text parameters of 255 bytes and Options) is 1620
+ *   bytes, 2160 in base64; plain queries with values of 255 bytes fit
+ *   unless most of their bytes are percent-encoded.  Web servers commonly
+ *   stop at 8 KiB.
+ * - EAS_QUERY_MAX_VALUE_BYTES: one decoded parameter value (User,
+ *   CollectionId …); the base64 form cannot carry more (1-byte length).
+ * - EAS_DEVICE_ID_MAX_BYTES / EAS_DEVICE_TYPE_MAX_BYTES: [MS-ASHTTP]
+ *   2.2.1.1.1.2.3 device-id = 1*32(ALPHA / DIGIT); device types in the field
+ *   are short names ("iPhone", "WindowsOutlook15"). */
+#define EAS_QUERY_MAX_BYTES 4096
+#define EAS_QUERY_MAX_VALUE_BYTES 255
+#define EAS_DEVICE_ID_MAX_BYTES 32
+#define EAS_DEVICE_TYPE_MAX_BYTES 32
+
 #define EAS_QUERY_ERROR (eas_query_error_quark ())
 GQuark eas_query_error_quark (void);
 
@@ -84,8 +101,18 @@ typedef struct {
 EasQuery *eas_query_parse (const char *query, gsize len, GError **error);
 void eas_query_free (EasQuery *query);
 
-/* Encodes a base64-form query (for the test client and the conduit's client). */
+/* Encodes a base64-form query (for the test client and the conduit's client).
+ * Returns plain base64 (it may contain '+', '/' and '='; escape it with
+ * g_uri_escape_string() before putting it in a URI if the peer needs that;
+ * eas_query_parse() accepts both).  The query must be valid: cmd known,
+ * version one of 121/140/141/160/161, device_id and device_type set and at
+ * most 255 bytes, every parameter at most 255 bytes (programming errors
+ * otherwise: NULL is returned with a critical warning).  device_id is sent
+ * as its text bytes. */
 char *eas_query_encode_base64 (const EasQuery *query);
+
+/* TRUE for the versions whose clients may use the base64 form (12.1+). */
+gboolean eas_version_has_base64_form (EasVersion version);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasQuery, eas_query_free)
 
