@@ -1,0 +1,36 @@
+/* airdockd-commands.h — the command handlers, one declaration per line.
+ *
+ * Each handler follows the contract in server/airdockd-request.h.  Register a
+ * new one with one line in the table in server/airdockd-commands.c; OPTIONS
+ * then announces it in MS-ASProtocolCommands.
+ */
+#pragma once
+
+#include "server/airdockd-request.h"
+#include "server/airdockd-store.h"
+
+G_BEGIN_DECLS
+
+/* server/airdockd-cmd-provision.c */
+void airdockd_cmd_provision (AirdockdRequest *req);
+/* server/airdockd-cmd-settings.c */
+void airdockd_cmd_settings (AirdockdRequest *req);
+
+/* server/airdockd-cmd-provision.c: the provisioning gate run before every
+ * handler.  TRUE when the device may run req's command; otherwise req's
+ * response is set: Status 142/143/144 (or 140 for a pending wipe) in the
+ * command's body on 14.0+, HTTP 449 on 2.5/12.x, HTTP 403 for a wiped
+ * device. */
+gboolean airdockd_provision_check (AirdockdRequest *req, const AirdockdDevice *device);
+
+/* Sets the response to <Command><Status>status</Status></Command> in the
+ * namespace of req's command (for the common statuses of [MS-ASCMD]
+ * 2.2.2, e.g. 142, and for handlers that fail as a whole).  Commands without
+ * such a root (GetAttachment) get HTTP 500 instead. */
+void airdockd_request_set_status (AirdockdRequest *req, guint status);
+
+/* Comma-separated names of the registered commands, in code order
+ * ("Sync,SendMail,…"), as OPTIONS sends them.  Newly allocated. */
+char *airdockd_commands_list (void);
+
+G_END_DECLS
