@@ -137,13 +137,17 @@ void eas_node_free (EasNode *root);		/* frees the whole tree below node */
 EasNode *eas_node_new (EasTag tag);		/* for building trees by hand */
 EasNode *eas_node_append (EasNode *parent, EasTag tag);
 EasNode *eas_node_append_text (EasNode *parent, EasTag tag, const char *text);
+/* Appends a child holding OPAQUE bytes (a reference to data is taken). */
+EasNode *eas_node_append_opaque (EasNode *parent, EasTag tag, GBytes *data);
 
 /* First child with this tag, or NULL; next sibling with the same tag. */
 EasNode *eas_node_child (const EasNode *node, EasTag tag);
 EasNode *eas_node_next_same (const EasNode *node);
 /* Walks a path of tags below node (terminate with 0): eas_node_path (root,
- * EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0). */
-EasNode *eas_node_path (const EasNode *node, ...) G_GNUC_NULL_TERMINATED;
+ * EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0).  NULL when a step is
+ * missing.  (No G_GNUC_NULL_TERMINATED: the sentinel is the integer 0, which
+ * GCC's sentinel check rejects.) */
+EasNode *eas_node_path (const EasNode *node, ...);
 /* Text of the child with this tag, or NULL. */
 const char *eas_node_child_text (const EasNode *node, EasTag tag);
 /* Reads the child's text as an unsigned number in [min, max].  FALSE + error
@@ -154,6 +158,8 @@ gboolean eas_node_child_uint (const EasNode *node, EasTag tag,
 
 /* Encodes a tree (canonical form). */
 GBytes *eas_node_encode (const EasNode *root);
+/* Writes a tree into a writer (e.g. a subtree inside a streamed response). */
+void eas_node_write (const EasNode *root, EasWbxmlWriter *writer);
 
 /* ---- XML view, for tools and tests (not the request path) -------------- */
 
