@@ -109,9 +109,10 @@ AirdockdAuth *
 airdockd_auth_new (guint max_failures, guint lockout_seconds, guint cache_seconds,
                    AirdockdAuthVerifyFunc verify, gpointer verify_data)
 {
-	AirdockdAuth *auth = g_new0 (AirdockdAuth, 1);
+	AirdockdAuth *auth;
 
 	g_return_val_if_fail (max_failures > 0, NULL);
+	auth = g_new0 (AirdockdAuth, 1);
 	auth->max_failures = max_failures;
 	auth->lockout_us = (gint64) lockout_seconds * G_USEC_PER_SEC;
 	auth->cache_us = (gint64) cache_seconds * G_USEC_PER_SEC;
@@ -198,7 +199,7 @@ is_locked (AirdockdAuth *auth, GHashTable *table, const char *key, gint64 now)
 }
 
 static void
-count_failure (AirdockdAuth *auth, GHashTable *table, const char *key, gint64 now)
+count_failure (AirdockdAuth *auth, GHashTable *table, const char *key, guint limit, gint64 now)
 {
 	FailEntry *e = g_hash_table_lookup (table, key);
 
@@ -208,7 +209,7 @@ count_failure (AirdockdAuth *auth, GHashTable *table, const char *key, gint64 no
 		e->window_start = now;
 		g_hash_table_insert (table, g_strdup (key), e);
 	}
-	if (++e->count >= auth->max_failures && e->locked_until == 0)
+	if (++e->count >= limit && e->locked_until == 0)
 		e->locked_until = now + auth->lockout_us;
 }
 
@@ -237,12 +238,12 @@ check_credentials (AirdockdAuth *auth, const char *user, const char *password,
 		return AIRDOCKD_AUTH_OK;
 	}
 	if (!auth->verify (auth->verify_data, user, password, &verified, NULL)) {
-		count_failure (auth, auth->user_fail, user, now);
-		count_failure (auth, auth->addr_fail, remote, now);
+		count_failure (auth, auth->user_fail, user, auth->max_failures, now);
+		count_failure (auth, auth->addr_fail, remote,
+		               auth->max_failures * AIRDOCKD_AUTH_ADDRESS_FACTOR, now);
 		return AIRDOCKD_AUTH_DENIED;
 	}
 	g_hash_table_remove (auth->user_fail, user);
-	g_hash_table_remove (auth->addr_fail, remote);
 	if (auth->cache_us > 0) {
 		CacheEntry *e = g_new0 (CacheEntry, 1);
 		prune (auth, auth->cache, TRUE, now);

@@ -5,9 +5,12 @@
  * parses the header, caches successes and counts failures:
  * - the cache is keyed by a salted SHA-256 of "user\0password" (the salt is
  *   random per process); the plain password is never kept;
- * - after max_failures failures within lockout_seconds a user name, or a
- *   client address, is locked for lockout_seconds (even with the right
- *   password); a success clears the user's and the address's counters.
+ * - after max_failures failures within lockout_seconds a user name is
+ *   locked for lockout_seconds (even with the right password); a client
+ *   address likewise after max_failures × AIRDOCKD_AUTH_ADDRESS_FACTOR
+ *   failures (several users may share one address behind NAT, and one
+ *   guesser may try many names).  A success clears the user's counter
+ *   only: a guesser holding one valid account cannot reset its address.
  * Tables are bounded (AIRDOCKD_AUTH_MAX_ENTRIES): when full, expired entries
  * are dropped, then the whole failure table is.
  */
@@ -29,6 +32,7 @@ typedef enum {
  * each fit in well under 1 KiB of base64) and the tables. */
 #define AIRDOCKD_AUTH_MAX_HEADER_BYTES 1024
 #define AIRDOCKD_AUTH_MAX_ENTRIES 100000
+#define AIRDOCKD_AUTH_ADDRESS_FACTOR 5
 
 /* Parses "Basic <base64(user:password)>" (len bytes, no NUL needed).  The
  * user name may carry a "DOMAIN\" prefix, which is removed.  Outputs are
