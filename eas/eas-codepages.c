@@ -37,8 +37,9 @@ eas_codepage_lookup (const char *name)
 	if (len > 0 && name[len - 1] == ':')
 		len--;
 	for (guint i = 0; i < EAS_CODEPAGE_COUNT; i++) {
+		/* ASCII case-insensitive: libwbxml writes "Gal:" for "GAL:". */
 		if (page_names[i] != NULL && strlen (page_names[i]) == len &&
-		    memcmp (page_names[i], name, len) == 0)
+		    g_ascii_strncasecmp (page_names[i], name, len) == 0)
 			return (int) i;
 	}
 	return -1;

@@ -40,7 +40,8 @@ enum {
 /* Namespace name of a page as the spec writes it ("AirSync", "FolderHierarchy"),
  * or NULL when page >= EAS_CODEPAGE_COUNT. */
 const char *eas_codepage_name (guint page);
-/* Page number for a namespace name (also accepts a trailing ':'), or -1. */
+/* Page number for a namespace name (also accepts a trailing ':'; ASCII
+ * case-insensitive), or -1. */
 int eas_codepage_lookup (const char *name);
 
 /* Element name ("SyncKey"), or NULL for a page/token pair not in the table. */
