@@ -62,7 +62,7 @@ typedef enum {
 /* Limits (why: they bound rows that clients and mail senders can create). */
 #define AIRDOCKD_STORE_MAX_NAME 256		/* login name, display names, DeviceId, DeviceType */
 #define AIRDOCKD_STORE_MAX_EMAIL 320		/* RFC 5321 4.5.3.1: 64 local + @ + 255 domain */
-#define AIRDOCKD_STORE_MAX_PASSWORD 1024	/* yescrypt is fine with long ones, but bound it */
+#define AIRDOCKD_STORE_MAX_PASSWORD 511	/* libxcrypt CRYPT_MAX_PASSPHRASE_SIZE 512 incl. NUL */
 #define AIRDOCKD_STORE_MAX_FOLDER_DEPTH 64	/* user folder nesting */
 #define AIRDOCKD_STORE_MAX_DEVICE_INFO 1024	/* each DeviceInformation string */
 #define AIRDOCKD_STORE_MAX_SERVER_ID 64		/* [MS-ASCMD] ServerId is at most 64 chars */
