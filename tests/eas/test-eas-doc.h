@@ -1,0 +1,18 @@
+/* Test helper: builds WBXML documents from compact XML and reads trees.
+ *
+ * test_eas_doc ("Provision", "<Provision><Policies/></Provision>") encodes
+ * through the real writer; elements take the default page, or the page
+ * named by a prefix ("Settings:DeviceInformation").  An element with no
+ * text and no children becomes an empty element.  Whitespace-only text is
+ * dropped.  Aborts the test on malformed input (it is test data). */
+#pragma once
+
+#include <glib.h>
+
+#include "eas/eas-wbxml.h"
+
+GBytes *test_eas_doc (const char *default_page, const char *xml);
+/* Parses bytes into a tree and asserts success. */
+EasNode *test_eas_parse (GBytes *bytes);
+/* Loads $AIRDOCK_SHARED/fixtures/<relative>; NULL (after g_test_skip) when absent. */
+GBytes *test_eas_fixture (const char *relative);

@@ -1,0 +1,40 @@
+/* Fuzz target: the typed Provision and Settings request decoders.
+ *
+ * Byte 0 picks the decoder (bit 7: Settings, else Provision) and the
+ * negotiated version (low bits); the rest is the WBXML body. */
+#include "config.h"
+
+#include <glib.h>
+
+#include "eas/eas-provision.h"
+#include "eas/eas-settings.h"
+#include "fuzz.h"
+
+static const EasVersion versions[] = { 25, 120, 121, 140, 141, 160, 161 };
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+	g_autoptr (GError) error = NULL;
+
+	if (size < 1)
+		return 0;
+	EasVersion version = versions[(data[0] & 0x7F) % G_N_ELEMENTS (versions)];
+	const guint8 *body = data + 1;
+	gsize len = size - 1;
+
+	if (data[0] & 0x80) {
+		g_autoptr (EasSettingsRequest) s = eas_settings_request_decode (body, len, version, NULL, &error);
+		g_assert_true ((s == NULL) != (error == NULL));
+		if (s != NULL && s->oof_set != NULL && s->oof_set->start_time != NULL && s->oof_set->end_time != NULL)
+			g_assert_cmpint (g_date_time_compare (s->oof_set->start_time, s->oof_set->end_time), <=, 0);
+		return 0;
+	}
+	g_autoptr (EasProvisionRequest) p = eas_provision_request_decode (body, len, version, NULL, &error);
+	g_assert_true ((p == NULL) != (error == NULL));
+	if (p != NULL && p->kind == EAS_PROVISION_REQUEST_ACCOUNT_ONLY_WIPE_ACK)
+		g_assert_cmpuint (version, ==, 161);
+	if (p != NULL && p->device_information != NULL)
+		g_assert_cmpuint (version, >=, 141);
+	return 0;
+}
