@@ -475,6 +475,114 @@ parse_attributes (GMarkupParseContext *ctx, const char **names, const char **val
 	return TRUE;
 }
 
+/* libwbxml 0.11.8's names where they differ from the spec's (its
+ * ActiveSync table), accepted on input so that its XML encodes too. */
+static const struct {
+	guint8 page;
+	guint8 token;
+	const char *name;
+} libwbxml_aliases[] = {
+	{ 1, 0x07, "AssistantTelephoneNumber" },
+	{ 1, 0x0D, "BusinessCity" },
+	{ 1, 0x0E, "BusinessCountry" },
+	{ 1, 0x0F, "BusinessPostalCode" },
+	{ 1, 0x10, "BusinessState" },
+	{ 1, 0x11, "BusinessStreet" },
+	{ 1, 0x21, "HomeCity" },
+	{ 1, 0x22, "HomeCountry" },
+	{ 1, 0x23, "HomePostalCode" },
+	{ 1, 0x24, "HomeState" },
+	{ 1, 0x25, "HomeStreet" },
+	{ 1, 0x2D, "OtherCity" },
+	{ 1, 0x2E, "OtherCountry" },
+	{ 1, 0x2F, "OtherPostalCode" },
+	{ 1, 0x30, "OtherState" },
+	{ 1, 0x31, "OtherStreet" },
+	{ 2, 0x09, "AttOId" },
+	{ 2, 0x19, "Reply-To" },
+	{ 2, 0x1D, "DTStamp" },
+	{ 2, 0x29, "Recurrence_Type" },
+	{ 2, 0x2A, "Recurrence_Until" },
+	{ 2, 0x2B, "Recurrence_Occurrences" },
+	{ 2, 0x2C, "Recurrence_Interval" },
+	{ 2, 0x2D, "Recurrence_DayOfWeek" },
+	{ 2, 0x2E, "Recurrence_DayOfMonth" },
+	{ 2, 0x2F, "Recurrence_WeekOfMonth" },
+	{ 2, 0x30, "Recurrence_MonthOfYear" },
+	{ 2, 0x3B, "FlagStatus" },
+	{ 4, 0x05, "TimeZone" },
+	{ 4, 0x09, "Attendee_Email" },
+	{ 4, 0x0A, "Attendee_Name" },
+	{ 4, 0x10, "Compressed_RTF" },
+	{ 4, 0x11, "DTStamp" },
+	{ 4, 0x15, "Exception_Deleted" },
+	{ 4, 0x16, "Exception_StartTime" },
+	{ 4, 0x19, "Organizer_Email" },
+	{ 4, 0x1A, "Organizer_Name" },
+	{ 4, 0x1C, "Recurrence_Type" },
+	{ 4, 0x1D, "Recurrence_Until" },
+	{ 4, 0x1E, "Recurrence_Occurrences" },
+	{ 4, 0x1F, "Recurrence_Interval" },
+	{ 4, 0x20, "Recurrence_DayOfWeek" },
+	{ 4, 0x21, "Recurrence_DayOfMonth" },
+	{ 4, 0x22, "Recurrence_WeekOfMonth" },
+	{ 4, 0x23, "Recurrence_MonthOfYear" },
+	{ 4, 0x29, "Attendee_Status" },
+	{ 4, 0x2A, "Attendee_Type" },
+	{ 9, 0x0D, "UTCDueDate" },
+	{ 9, 0x10, "Recurrence_Type" },
+	{ 9, 0x11, "Recurrence_Start" },
+	{ 9, 0x12, "Recurrence_Until" },
+	{ 9, 0x13, "Recurrence_Occurrences" },
+	{ 9, 0x14, "Recurrence_Interval" },
+	{ 9, 0x15, "Recurrence_DayOfMonth" },
+	{ 9, 0x16, "Recurrence_DayOfWeek" },
+	{ 9, 0x17, "Recurrence_WeekOfMonth" },
+	{ 9, 0x18, "Recurrence_MonthOfYear" },
+	{ 9, 0x19, "Recurrence_Regenerate" },
+	{ 9, 0x1A, "Recurrence_DeadOccur" },
+	{ 9, 0x1F, "UTCStartDate" },
+	{ 14, 0x10, "DeviceEncryptionEnabled" },
+	{ 18, 0x2B, "ihsManagementInformation" },
+	{ 21, 0x10, "MIME" },
+	{ 21, 0x17, "ForwardeeName" },
+	{ 21, 0x18, "ForwardeeEmail" },
+	{ 24, 0x12, "RMOwner" },
+	{ 24, 0x18, "RemoveRightsManagementDistribution" },
+};
+
+static gboolean
+lookup_tag (guint page, const char *name, EasTag *out_tag)
+{
+	if (eas_tag_lookup (page, name, out_tag))
+		return TRUE;
+	for (gsize i = 0; i < G_N_ELEMENTS (libwbxml_aliases); i++) {
+		if (libwbxml_aliases[i].page == page &&
+		    strcmp (libwbxml_aliases[i].name, name) == 0) {
+			*out_tag = EAS_TAG (page, libwbxml_aliases[i].token);
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* An element without any namespace in scope (libwbxml's AirSync form):
+ * the parent's page first, then every page in order. */
+static gboolean
+lookup_unqualified (XmlReader *r, const char *name, EasTag *out_tag)
+{
+	if (r->frames->len > 0) {
+		Frame *parent = g_ptr_array_index (r->frames, r->frames->len - 1);
+		if (lookup_tag (EAS_TAG_PAGE (parent->tag), name, out_tag))
+			return TRUE;
+	}
+	for (guint page = 0; page < EAS_CODEPAGE_COUNT; page++) {
+		if (lookup_tag (page, name, out_tag))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 static void
 on_start (GMarkupParseContext *ctx, const char *name, const char **attr_names,
           const char **attr_values, gpointer user_data, GError **error)
@@ -498,9 +606,12 @@ on_start (GMarkupParseContext *ctx, const char *name, const char **attr_names,
 	const char *local = colon ? colon + 1 : name;
 	const char *uri = resolve_prefix (r, prefix, frame);
 	int page = uri != NULL ? page_for_namespace (uri) : -1;
-	if (page < 0 || !eas_tag_lookup ((guint) page, local, &frame->tag)) {
-		frame_free (frame);
+	gboolean found = uri == NULL && *prefix == '\0'
+	                 ? lookup_unqualified (r, local, &frame->tag)
+	                 : page >= 0 && lookup_tag ((guint) page, local, &frame->tag);
+	if (!found) {
 		reader_error (ctx, error, "unknown element %s (namespace %s)", name, uri ? uri : "none");
+		frame_free (frame);
 		return;
 	}
 	eas_wbxml_writer_start (r->writer, frame->tag);

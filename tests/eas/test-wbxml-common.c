@@ -274,3 +274,25 @@ fixture_wbxml_paths (void)
 	}
 	return paths;
 }
+
+GBytes *
+fixture_load (const char *path)
+{
+	g_autofree char *contents = NULL;
+	gsize len = 0;
+	g_autoptr (GError) error = NULL;
+
+	g_file_get_contents (path, &contents, &len, &error);
+	g_assert_no_error (error);
+	if (len > 0 && contents[0] == 0x03)
+		return g_bytes_new (contents, len);
+	GByteArray *doc = g_byte_array_new ();
+	g_byte_array_append (doc, (const guint8 *) "\x03\x01\x6A\x00", 4);
+	gboolean bare = len > 0 && contents[0] == 0x00;
+	if (bare)
+		g_byte_array_append (doc, (const guint8 *) "\x5D", 1);
+	g_byte_array_append (doc, (const guint8 *) contents, (guint) len);
+	if (bare)
+		g_byte_array_append (doc, (const guint8 *) "\x01", 1);
+	return g_byte_array_free_to_bytes (doc);
+}

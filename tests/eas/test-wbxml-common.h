@@ -33,5 +33,9 @@ void assert_bytes_equal (GBytes *bytes, const guint8 *expected, gsize expected_l
 /* Reads $AIRDOCK_SHARED/fixtures/eas/... into a list of paths of *.wbxml
  * files; NULL (after g_test_skip) when the fixtures are absent. */
 GPtrArray *fixture_wbxml_paths (void);
+/* Loads a fixture as a complete document: Horde's fragments (no header,
+ * see fixtures/eas/horde/SOURCE.md) get the canonical header, and bare
+ * element sequences an AirSync:ApplicationData wrapper. */
+GBytes *fixture_load (const char *path);
 
 G_END_DECLS
