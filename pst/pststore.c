@@ -51,7 +51,8 @@ pststore_kind_from_class (const char *cls)
 		return PSTSTORE_KIND_OTHER;
 	if (class_is (cls, "IPM.Note") || class_is (cls, "IPM.Schedule") || class_is (cls, "REPORT"))
 		return PSTSTORE_KIND_MAIL;
-	if (class_is (cls, "IPM.Contact") || class_is (cls, "IPM.DistList"))
+	/* A distribution list is no contact (EAS and lspst agree): OTHER. */
+	if (class_is (cls, "IPM.Contact"))
 		return PSTSTORE_KIND_CONTACT;
 	if (class_is (cls, "IPM.Appointment"))
 		return PSTSTORE_KIND_APPOINTMENT;

@@ -40,11 +40,11 @@ typedef enum {
 /* Item kinds, derived from the message class. */
 typedef enum {
 	PSTSTORE_KIND_MAIL = 0,		/* IPM.Note, IPM.Schedule.*, REPORT.* */
-	PSTSTORE_KIND_CONTACT,		/* IPM.Contact, IPM.DistList */
+	PSTSTORE_KIND_CONTACT,		/* IPM.Contact */
 	PSTSTORE_KIND_APPOINTMENT,	/* IPM.Appointment */
 	PSTSTORE_KIND_TASK,		/* IPM.Task */
 	PSTSTORE_KIND_NOTE,		/* IPM.StickyNote */
-	PSTSTORE_KIND_OTHER,		/* anything else, kept as a generic item */
+	PSTSTORE_KIND_OTHER,		/* anything else (IPM.DistList, IPM.Post, …), kept as a generic item */
 	PSTSTORE_N_KINDS
 } PststoreKind;
 

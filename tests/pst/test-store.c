@@ -482,6 +482,8 @@ test_kind (void)
 	g_assert_cmpint (pststore_kind_from_class ("IPM.Contact"), ==, PSTSTORE_KIND_CONTACT);
 	g_assert_cmpint (pststore_kind_from_class ("IPM.Appointment"), ==, PSTSTORE_KIND_APPOINTMENT);
 	g_assert_cmpint (pststore_kind_from_class ("IPM.Post"), ==, PSTSTORE_KIND_OTHER);
+	g_assert_cmpint (pststore_kind_from_class ("IPM.DistList"), ==, PSTSTORE_KIND_OTHER);
+	g_assert_cmpint (pststore_kind_from_class ("IPM.Contactless"), ==, PSTSTORE_KIND_OTHER);
 	g_assert_cmpint (pststore_kind_from_class (NULL), ==, PSTSTORE_KIND_OTHER);
 	g_assert_cmpstr (pststore_kind_to_string (PSTSTORE_KIND_NOTE), ==, "note");
 }

@@ -1,0 +1,676 @@
+/* Tests for pst/pststore-import.c against the real PST/OST fixtures, with
+ * libpff (a second, independent PST reader) and Debian's lspst as oracles,
+ * plus damaged files, the reader's limits and idempotent re-import. */
+#include "config.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <libpff.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pst/pststore-import.h"
+#include "pst/pststore.h"
+
+/* Fixture passwords: the pstsdk stores are locked with "test" (its CRC
+ * matches the stored PidTagPstPassword); the other two are unknown. */
+static const struct {
+	const char *path;
+	const char *password;
+	gboolean locked;
+} fixtures[] = {
+	{ "apache-tika/testPST.pst", NULL, FALSE },
+	{ "apache-tika/testPST_variousBodyTypes.pst", NULL, FALSE },
+	{ "aspose-email-c/Outlook.pst", NULL, FALSE },
+	{ "aspose-email-java/MapiNoteToPST_out.pst", NULL, FALSE },
+	{ "aspose-email-java/SampleContacts.pst", NULL, FALSE },
+	{ "aspose-email-java/passwordprotectedPST.pst", NULL, TRUE },
+	{ "aspose-email-net/PersonalStorageFile1.pst", NULL, FALSE },
+	{ "aspose-email-net/SampleOstFile.ost", NULL, FALSE },
+	{ "go-pst/32-bit.pst", NULL, FALSE },
+	{ "go-pst/support.pst", NULL, FALSE },
+	{ "java-libpst/dist-list.pst", NULL, FALSE },
+	{ "java-libpst/passworded.pst", NULL, TRUE },
+	{ "pstsdk/sample1.pst", NULL, FALSE },
+	{ "pstsdk/sample2.pst", NULL, FALSE },
+	{ "pstsdk/submessage.pst", NULL, FALSE },
+	{ "pstsdk/test_ansi.pst", "test", FALSE },
+	{ "pstsdk/test_unicode.pst", "test", FALSE },
+	{ "ruby-msg/200_recipients.pst", NULL, FALSE },
+	{ "ruby-msg/attachAndInline.pst", NULL, FALSE },
+	{ "ruby-msg/msgInMsg.pst", NULL, FALSE },
+};
+
+static char *
+fixture_path (const char *rel)
+{
+	const char *shared = g_getenv ("AIRDOCK_SHARED");
+	g_autofree char *path = NULL;
+
+	if (shared == NULL) {
+		g_test_skip ("AIRDOCK_SHARED is not set: no PST fixtures");
+		return NULL;
+	}
+	path = g_build_filename (shared, "fixtures", "pst", rel, NULL);
+	if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+		g_test_skip_printf ("fixture %s is missing", path);
+		return NULL;
+	}
+	return g_steal_pointer (&path);
+}
+
+typedef struct {
+	char *dir;
+	char *path;
+	PststoreStore *store;
+} Fixture;
+
+static void
+setup (Fixture *fx, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+
+	fx->dir = g_dir_make_tmp ("pstimport-XXXXXX", &error);
+	g_assert_no_error (error);
+	fx->path = g_build_filename (fx->dir, "store.sqlite", NULL);
+	fx->store = pststore_open (fx->path, &error);
+	g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+	g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+	const char *name;
+
+	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+		g_autofree char *child = g_build_filename (path, name, NULL);
+		remove_tree (child);
+	}
+	g_remove (path);
+}
+
+static void
+teardown (Fixture *fx, gconstpointer data)
+{
+	pststore_close (fx->store);
+	remove_tree (fx->dir);
+	g_free (fx->path);
+	g_free (fx->dir);
+}
+
+static gboolean
+import (Fixture *fx, const char *path, const char *password, PststoreImportSummary *summary, GError **error)
+{
+	PststoreImportOptions opts;
+
+	pststore_import_options_init (&opts);
+	opts.password = password;
+	opts.wall_seconds = 60;
+	return pststore_import_file (fx->store, path, &opts, summary, error);
+}
+
+/* ---- libpff oracle --------------------------------------------------------- */
+
+typedef struct {
+	gsize counts[PSTSTORE_N_KINDS];
+	GHashTable *subjects;	/* nid → subject (UTF-8) */
+	GHashTable *bodies;	/* nid → body */
+	GHashTable *colours;	/* nid → note colour + 1 */
+} Oracle;
+
+static char *
+pff_string (libpff_record_set_t *rs, guint32 type)
+{
+	libpff_record_entry_t *e = NULL;
+	size_t size = 0;
+	char *s = NULL;
+
+	if (libpff_record_set_get_entry_by_type (rs, type, 0, &e, LIBPFF_ENTRY_VALUE_FLAG_MATCH_ANY_VALUE_TYPE,
+						 NULL) != 1)
+		return NULL;
+	if (libpff_record_entry_get_data_as_utf8_string_size (e, &size, NULL) == 1 && size > 0) {
+		s = g_malloc0 (size);
+		if (libpff_record_entry_get_data_as_utf8_string (e, (uint8_t *) s, size, NULL) != 1)
+			g_clear_pointer (&s, g_free);
+	}
+	libpff_record_entry_free (&e, NULL);
+	return s;
+}
+
+static void
+oracle_message (Oracle *o, libpff_item_t *m)
+{
+	libpff_record_set_t *rs = NULL;
+	uint32_t nid = 0;
+	g_autofree char *cls = NULL;
+	char *subject;
+
+	g_assert_cmpint (libpff_item_get_identifier (m, &nid, NULL), ==, 1);
+	g_assert_cmpint (libpff_item_get_record_set_by_index (m, 0, &rs, NULL), ==, 1);
+	cls = pff_string (rs, 0x001a);	/* PR_MESSAGE_CLASS */
+	o->counts[pststore_kind_from_class (cls ? cls : "IPM")]++;
+	subject = pff_string (rs, 0x0037);	/* PR_SUBJECT */
+	/* [MS-OXCMSG] 2.2.1.46: a subject may start with 0x01 and a prefix length. */
+	if (subject != NULL && (guchar) subject[0] == 0x01 && subject[1] != '\0') {
+		char *plain = g_strdup (subject + 2);
+		g_free (subject);
+		subject = plain;
+	}
+	if (subject != NULL && subject[0] != '\0')
+		g_hash_table_insert (o->subjects, GUINT_TO_POINTER (nid), subject);
+	else
+		g_free (subject);
+	char *body = pff_string (rs, 0x1000);	/* PR_BODY */
+	if (body != NULL && body[0] != '\0')
+		g_hash_table_insert (o->bodies, GUINT_TO_POINTER (nid), body);
+	else
+		g_free (body);
+	libpff_record_entry_t *e = NULL;
+	uint32_t colour = 0;
+	if (libpff_record_set_get_entry_by_type (rs, 0x8b00, 0x0003, &e, 0, NULL) == 1 &&
+	    libpff_record_entry_get_data_as_32bit_integer (e, &colour, NULL) == 1)
+		g_hash_table_insert (o->colours, GUINT_TO_POINTER (nid), GUINT_TO_POINTER (colour + 1));
+	libpff_record_entry_free (&e, NULL);
+	libpff_record_set_free (&rs, NULL);
+}
+
+static void
+oracle_folder (Oracle *o, libpff_item_t *folder, guint depth)
+{
+	int n = 0;
+
+	g_assert_cmpuint (depth, <, 64);
+	g_assert_cmpint (libpff_folder_get_number_of_sub_messages (folder, &n, NULL), ==, 1);
+	for (int i = 0; i < n; i++) {
+		libpff_item_t *m = NULL;
+		g_assert_cmpint (libpff_folder_get_sub_message (folder, i, &m, NULL), ==, 1);
+		oracle_message (o, m);
+		libpff_item_free (&m, NULL);
+	}
+	g_assert_cmpint (libpff_folder_get_number_of_sub_folders (folder, &n, NULL), ==, 1);
+	for (int i = 0; i < n; i++) {
+		libpff_item_t *f = NULL;
+		g_assert_cmpint (libpff_folder_get_sub_folder (folder, i, &f, NULL), ==, 1);
+		oracle_folder (o, f, depth + 1);
+		libpff_item_free (&f, NULL);
+	}
+}
+
+/* The user's folders: [MS-PST] 2.4.3 PidTagIpmSubTreeEntryId (0x35E0) of the
+ * message store, whose last four bytes are the folder's node id. */
+static void
+oracle_ipm_subtree (libpff_file_t *f, libpff_item_t **out)
+{
+	libpff_item_t *store = NULL;
+	libpff_record_set_t *rs = NULL;
+	libpff_record_entry_t *e = NULL;
+	guint8 entryid[24];
+	size_t size = 0;
+
+	g_assert_cmpint (libpff_file_get_message_store (f, &store, NULL), ==, 1);
+	g_assert_cmpint (libpff_item_get_record_set_by_index (store, 0, &rs, NULL), ==, 1);
+	if (libpff_record_set_get_entry_by_type (rs, 0x35e0, 0x0102, &e, 0, NULL) != 1) {
+		/* No subtree entry (the OST): the whole tree, as libpst does. */
+		g_assert_cmpint (libpff_file_get_root_folder (f, out, NULL), ==, 1);
+		libpff_record_set_free (&rs, NULL);
+		libpff_item_free (&store, NULL);
+		return;
+	}
+	g_assert_cmpint (libpff_record_entry_get_data_size (e, &size, NULL), ==, 1);
+	g_assert_cmpuint (size, ==, sizeof entryid);
+	g_assert_cmpint (libpff_record_entry_get_data (e, entryid, size, NULL), ==, 1);
+	guint32 nid = entryid[20] | (guint32) entryid[21] << 8 | (guint32) entryid[22] << 16 | (guint32) entryid[23] << 24;
+	g_assert_cmpint (libpff_file_get_item_by_identifier (f, nid, out, NULL), ==, 1);
+	libpff_record_entry_free (&e, NULL);
+	libpff_record_set_free (&rs, NULL);
+	libpff_item_free (&store, NULL);
+}
+
+static void
+oracle_load (Oracle *o, const char *path)
+{
+	libpff_file_t *f = NULL;
+	libpff_item_t *root = NULL;
+
+	memset (o, 0, sizeof *o);
+	o->subjects = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+	o->bodies = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+	o->colours = g_hash_table_new (NULL, NULL);
+	g_assert_cmpint (libpff_file_initialize (&f, NULL), ==, 1);
+	g_assert_cmpint (libpff_file_open (f, path, LIBPFF_OPEN_READ, NULL), ==, 1);
+	oracle_ipm_subtree (f, &root);
+	oracle_folder (o, root, 0);
+	libpff_item_free (&root, NULL);
+	libpff_file_close (f, NULL);
+	libpff_file_free (&f, NULL);
+}
+
+static void
+oracle_clear (Oracle *o)
+{
+	g_hash_table_destroy (o->subjects);
+	g_hash_table_destroy (o->bodies);
+	g_hash_table_destroy (o->colours);
+}
+
+/* ---- lspst oracle ---------------------------------------------------------- */
+
+/* Counts lspst's "Email"/"Contact"/"Appointment" lines; FALSE when lspst
+ * gave up on the file (it stops at a second message store). */
+static gboolean
+lspst_counts (const char *path, gsize counts[PSTSTORE_N_KINDS])
+{
+	g_autofree char *out = NULL;
+	g_autofree char *err = NULL;
+	const char *argv[] = { LSPST, path, NULL };
+	int status = 0;
+
+	if (LSPST[0] == '\0')
+		return FALSE;
+	memset (counts, 0, sizeof (gsize) * PSTSTORE_N_KINDS);
+	if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL))
+		return FALSE;
+	if (strstr (out, "second message_store") != NULL || strstr (err, "second message_store") != NULL)
+		return FALSE;
+	g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+	for (guint i = 0; lines[i]; i++) {
+		if (g_str_has_prefix (lines[i], "Email"))
+			counts[PSTSTORE_KIND_MAIL]++;
+		else if (g_str_has_prefix (lines[i], "Contact"))
+			counts[PSTSTORE_KIND_CONTACT]++;
+		else if (g_str_has_prefix (lines[i], "Appointment"))
+			counts[PSTSTORE_KIND_APPOINTMENT]++;
+	}
+	return TRUE;
+}
+
+/* All items of the store by the descriptor id in their source id. */
+static GHashTable *
+items_by_nid (PststoreStore *store)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) folders = pststore_folder_list (store, &error);
+	GHashTable *map = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) pststore_item_free);
+
+	g_assert_no_error (error);
+	for (guint i = 0; i < folders->len; i++) {
+		PststoreFolder *f = g_ptr_array_index (folders, i);
+		g_autoptr (GPtrArray) items = pststore_item_list (store, f->id, &error);
+		g_assert_no_error (error);
+		for (guint j = 0; j < items->len; j++) {
+			PststoreItem *it = g_ptr_array_index (items, j);
+			const char *colon = it->source_id ? strrchr (it->source_id, ':') : NULL;
+			guint64 nid = 0;
+			if (colon == NULL)
+				continue;
+			g_assert_true (g_ascii_string_to_unsigned (colon + 1, 16, 1, G_MAXUINT32, &nid, NULL));
+			g_hash_table_insert (map, GUINT_TO_POINTER ((guint) nid), g_ptr_array_steal_index (items, j--));
+		}
+	}
+	return map;
+}
+
+static void
+check_strings (GHashTable *expected, GHashTable *items, gboolean subject)
+{
+	GHashTableIter iter;
+	gpointer key, value;
+
+	g_hash_table_iter_init (&iter, expected);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		PststoreItem *it = g_hash_table_lookup (items, key);
+		g_assert_nonnull (it);
+		g_assert_cmpstr (subject ? it->subject : it->body, ==, value);
+	}
+}
+
+static void
+test_fixture (Fixture *fx, gconstpointer data)
+{
+	guint idx = GPOINTER_TO_UINT (data);
+	g_autofree char *path = fixture_path (fixtures[idx].path);
+	g_autoptr (GError) error = NULL;
+	PststoreImportSummary summary = { 0 };
+	gsize lspst[PSTSTORE_N_KINDS];
+	Oracle oracle;
+
+	if (path == NULL)
+		return;
+	if (fixtures[idx].locked) {
+		g_assert_false (import (fx, path, NULL, &summary, &error));
+		g_assert_error (error, PSTSTORE_IMPORT_ERROR, PSTSTORE_IMPORT_ERROR_PASSWORD);
+		g_assert_nonnull (strstr (error->message, "password"));
+		return;
+	}
+	g_assert_true (import (fx, path, fixtures[idx].password, &summary, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (summary.errors, ==, 0);
+
+	oracle_load (&oracle, path);
+	for (int k = 0; k < PSTSTORE_N_KINDS; k++) {
+		g_test_message ("%s: %s %" G_GSIZE_FORMAT " (libpff %" G_GSIZE_FORMAT ")", fixtures[idx].path,
+				pststore_kind_to_string (k), summary.counts[k], oracle.counts[k]);
+		g_assert_cmpuint (summary.counts[k], ==, oracle.counts[k]);
+	}
+	/* lspst skips items of some stores (the OST); where it reads the whole
+	 * file its mail/contact/appointment counts must agree too. */
+	if (lspst_counts (path, lspst) && !g_str_has_suffix (path, ".ost")) {
+		g_assert_cmpuint (summary.counts[PSTSTORE_KIND_MAIL], ==, lspst[PSTSTORE_KIND_MAIL]);
+		g_assert_cmpuint (summary.counts[PSTSTORE_KIND_CONTACT], ==, lspst[PSTSTORE_KIND_CONTACT]);
+		g_assert_cmpuint (summary.counts[PSTSTORE_KIND_APPOINTMENT], ==, lspst[PSTSTORE_KIND_APPOINTMENT]);
+	}
+	g_autoptr (GHashTable) items = items_by_nid (fx->store);
+	g_assert_cmpuint (g_hash_table_size (items), ==, summary.total);
+	check_strings (oracle.subjects, items, TRUE);
+	check_strings (oracle.bodies, items, FALSE);
+	oracle_clear (&oracle);
+	pststore_import_summary_clear (&summary);
+}
+
+/* The three sticky notes keep their colours (libpst drops them). */
+static void
+test_note_colours (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = fixture_path ("aspose-email-java/MapiNoteToPST_out.pst");
+	g_autoptr (GError) error = NULL;
+	PststoreImportSummary summary = { 0 };
+	GHashTableIter iter;
+	gpointer key, value;
+	Oracle oracle;
+	guint checked = 0;
+
+	if (path == NULL)
+		return;
+	g_assert_true (import (fx, path, NULL, &summary, &error));
+	g_assert_cmpuint (summary.counts[PSTSTORE_KIND_NOTE], ==, 3);
+	oracle_load (&oracle, path);
+	g_autoptr (GHashTable) items = items_by_nid (fx->store);
+	g_hash_table_iter_init (&iter, oracle.colours);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		PststoreItem *it = g_hash_table_lookup (items, key);
+		g_assert_nonnull (it);
+		g_assert_cmpint (it->kind, ==, PSTSTORE_KIND_NOTE);
+		g_assert_cmpint (it->note_colour, ==, GPOINTER_TO_INT (value) - 1);
+		checked++;
+	}
+	g_assert_cmpuint (checked, ==, 3);
+	/* They land in the store's own Notes folder, where the conduit looks. */
+	gint64 notes = pststore_folder_lookup (fx->store, "Notes", &error);
+	gsize n = 0;
+	g_assert_true (pststore_folder_count (fx->store, notes, &n, &error));
+	g_assert_cmpuint (n, ==, 3);
+	oracle_clear (&oracle);
+	pststore_import_summary_clear (&summary);
+}
+
+static void
+test_idempotent (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = fixture_path ("java-libpst/dist-list.pst");
+	g_autoptr (GError) error = NULL;
+	PststoreImportSummary first = { 0 }, second = { 0 };
+	gint64 c1, c2;
+
+	if (path == NULL)
+		return;
+	g_assert_true (import (fx, path, NULL, &first, &error));
+	g_autoptr (GHashTable) a = items_by_nid (fx->store);
+	g_autoptr (GPtrArray) fa = pststore_folder_list (fx->store, &error);
+	g_assert_true (pststore_get_counter (fx->store, &c1, &error));
+	g_assert_true (import (fx, path, NULL, &second, &error));
+	g_assert_no_error (error);
+	g_autoptr (GHashTable) b = items_by_nid (fx->store);
+	g_autoptr (GPtrArray) fb = pststore_folder_list (fx->store, &error);
+	g_assert_true (pststore_get_counter (fx->store, &c2, &error));
+
+	g_assert_cmpuint (g_hash_table_size (a), >, 0);
+	g_assert_cmpuint (g_hash_table_size (a), ==, g_hash_table_size (b));
+	g_assert_cmpuint (fa->len, ==, fb->len);
+	/* Same store ids; the items were rewritten (a re-import is a change). */
+	GHashTableIter iter;
+	gpointer key, value;
+	g_hash_table_iter_init (&iter, a);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		PststoreItem *old = value, *new = g_hash_table_lookup (b, key);
+		g_assert_nonnull (new);
+		g_assert_cmpint (old->id, ==, new->id);
+		g_assert_cmpint (new->change_seq, >, c1);
+	}
+	g_assert_cmpint (c2, >, c1);
+	pststore_import_summary_clear (&first);
+	pststore_import_summary_clear (&second);
+}
+
+/* A recurring appointment keeps its rule (dist-list.pst: weekly on Tuesdays). */
+static void
+test_recurring_appointment (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = fixture_path ("java-libpst/dist-list.pst");
+	g_autoptr (GError) error = NULL;
+	PststoreImportSummary summary = { 0 };
+
+	if (path == NULL)
+		return;
+	g_assert_true (import (fx, path, NULL, &summary, &error));
+	gint64 cal = pststore_folder_lookup (fx->store, "Calendar", &error);
+	g_autoptr (GPtrArray) items = pststore_item_list (fx->store, cal, &error);
+	g_assert_cmpuint (items->len, ==, 1);
+	PststoreItem *it = items->pdata[0];
+	g_assert_cmpstr (it->subject, ==, "Test appointment");
+	g_assert_nonnull (it->recurrence);
+	g_assert_true (g_str_has_prefix (it->recurrence, "FREQ=WEEKLY"));
+	g_assert_nonnull (strstr (it->data, "BEGIN:VEVENT"));
+	g_assert_nonnull (strstr (it->data, "RRULE:FREQ=WEEKLY"));
+	pststore_import_summary_clear (&summary);
+}
+
+static gsize
+store_items (PststoreStore *store)
+{
+	g_autoptr (GHashTable) all = items_by_nid (store);
+	return g_hash_table_size (all);
+}
+
+/* Writes @len bytes of @data to a temporary file. */
+static char *
+write_temp (Fixture *fx, const char *name, const char *data, gsize len)
+{
+	char *path = g_build_filename (fx->dir, name, NULL);
+	g_autoptr (GError) error = NULL;
+
+	g_file_set_contents (path, data, (gssize) len, &error);
+	g_assert_no_error (error);
+	return path;
+}
+
+static gsize
+summary_items (const PststoreImportSummary *s)
+{
+	gsize n = 0;
+
+	for (int k = 0; k < PSTSTORE_N_KINDS; k++)
+		n += s->counts[k];
+	return n;
+}
+
+/* Truncated files: an error, or every lost item reported — never a crash,
+ * never a hang, never a silent loss; a failed import changes nothing. */
+static void
+test_truncated (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = fixture_path ("apache-tika/testPST.pst");
+	g_autofree char *contents = NULL;
+	PststoreImportSummary full = { 0 };
+	gsize len = 0;
+
+	if (path == NULL)
+		return;
+	g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+	g_assert_true (import (fx, path, NULL, &full, NULL));
+	const gsize cuts[] = { 0, 1, 511, 512, 4096, len / 8, len / 4, len / 2, len - 4096 };
+	for (gsize i = 0; i < G_N_ELEMENTS (cuts); i++) {
+		g_autofree char *name = g_strdup_printf ("cut-%" G_GSIZE_FORMAT ".pst", cuts[i]);
+		g_autofree char *cut = write_temp (fx, name, contents, cuts[i]);
+		g_autoptr (GError) error = NULL;
+		PststoreImportSummary summary = { 0 };
+		gint64 before, after;
+
+		g_assert_true (pststore_get_counter (fx->store, &before, NULL));
+		gboolean ok = import (fx, cut, NULL, &summary, &error);
+		g_assert_true (pststore_get_counter (fx->store, &after, NULL));
+		g_test_message ("cut at %" G_GSIZE_FORMAT ": %s, %" G_GSIZE_FORMAT " items, %" G_GSIZE_FORMAT " errors",
+				cuts[i], ok ? "imported" : error->message, summary_items (&summary), summary.errors);
+		if (ok) {
+			g_assert_true (summary.errors > 0 || summary_items (&summary) == summary_items (&full));
+		} else {
+			g_assert_nonnull (error);
+			g_assert_cmpint (after, ==, before);
+		}
+		pststore_import_summary_clear (&summary);
+	}
+	pststore_import_summary_clear (&full);
+}
+
+/* Bit flips all over a file: whatever libpst makes of them, the import
+ * ends (ok, partial or a clear error) and a failure changes nothing. */
+static void
+test_bitflips (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = fixture_path ("java-libpst/dist-list.pst");
+	g_autofree char *contents = NULL;
+	g_autoptr (GRand) rand = g_rand_new_with_seed (20261126);
+	gsize len = 0;
+	guint failed = 0;
+
+	if (path == NULL)
+		return;
+	g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+	for (guint round = 0; round < 12; round++) {
+		g_autofree char *copy = g_memdup2 (contents, len);
+		g_autofree char *name = g_strdup_printf ("flip-%u.pst", round);
+		g_autoptr (GError) error = NULL;
+		PststoreImportSummary summary = { 0 };
+		gint64 before, after;
+
+		/* Flip bits in the header and index region as well as the data. */
+		for (guint f = 0; f < 64; f++) {
+			gsize off = round % 2 ? g_rand_int_range (rand, 0, 4096) : g_rand_int_range (rand, 0, (gint32) len);
+			copy[off] ^= (char) (1u << g_rand_int_range (rand, 0, 8));
+		}
+		g_autofree char *flipped = write_temp (fx, name, copy, len);
+		g_assert_true (pststore_get_counter (fx->store, &before, NULL));
+		if (!import (fx, flipped, NULL, &summary, &error)) {
+			g_assert_nonnull (error);
+			g_assert_true (pststore_get_counter (fx->store, &after, NULL));
+			g_assert_cmpint (after, ==, before);
+			failed++;
+		}
+		pststore_import_summary_clear (&summary);
+	}
+	g_test_message ("%u of 12 damaged files refused", failed);
+}
+
+static void
+test_not_pst (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = write_temp (fx, "text.pst", "hello, this is not a PST file\n", 30);
+	g_autofree char *missing = g_build_filename (fx->dir, "missing.pst", NULL);
+	g_autoptr (GError) error = NULL;
+	PststoreImportSummary summary = { 0 };
+
+	g_assert_false (import (fx, path, NULL, &summary, &error));
+	g_assert_error (error, PSTSTORE_IMPORT_ERROR, PSTSTORE_IMPORT_ERROR_OPEN);
+	g_clear_error (&error);
+	g_assert_false (import (fx, missing, NULL, &summary, &error));
+	g_assert_error (error, PSTSTORE_IMPORT_ERROR, PSTSTORE_IMPORT_ERROR_OPEN);
+	g_assert_cmpuint (store_items (fx->store), ==, 0);
+}
+
+/* A reader stuck forever (a FIFO nobody writes) is stopped by the limit. */
+static void
+test_timeout (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *fifo = g_build_filename (fx->dir, "stuck.pst", NULL);
+	g_autoptr (GError) error = NULL;
+	PststoreImportOptions opts;
+
+	g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+	pststore_import_options_init (&opts);
+	opts.wall_seconds = 1;
+	g_assert_false (pststore_import_file (fx->store, fifo, &opts, NULL, &error));
+	g_assert_error (error, PSTSTORE_IMPORT_ERROR, PSTSTORE_IMPORT_ERROR_TIMEOUT);
+}
+
+/* A reader that dies (here: killed by its CPU limit, the same path as a
+ * crash inside libpst) is a clear error and leaves the store untouched. */
+static void
+test_reader_killed (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = fixture_path ("go-pst/support.pst");
+	g_autoptr (GError) error = NULL;
+	PststoreImportOptions opts;
+	gint64 before, after;
+
+	if (path == NULL)
+		return;
+	pststore_import_options_init (&opts);
+	opts.cpu_seconds = 0;	/* SIGXCPU at the first tick */
+	g_assert_true (pststore_get_counter (fx->store, &before, NULL));
+	g_assert_false (pststore_import_file (fx->store, path, &opts, NULL, &error));
+	g_assert_error (error, PSTSTORE_IMPORT_ERROR, PSTSTORE_IMPORT_ERROR_TIMEOUT);
+	g_assert_nonnull (strstr (error->message, "nothing was imported"));
+	g_assert_true (pststore_get_counter (fx->store, &after, NULL));
+	g_assert_cmpint (after, ==, before);
+	g_assert_cmpuint (store_items (fx->store), ==, 0);
+}
+
+/* --folder: the PST tree goes under a store folder instead of the top. */
+static void
+test_target_folder (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = fixture_path ("aspose-email-java/SampleContacts.pst");
+	g_autoptr (GError) error = NULL;
+	PststoreImportOptions opts;
+	PststoreImportSummary summary = { 0 };
+	gsize n = 0;
+
+	if (path == NULL)
+		return;
+	pststore_import_options_init (&opts);
+	opts.target_folder = pststore_folder_ensure_path (fx->store, "Archive/2016", &error);
+	g_assert_true (pststore_import_file (fx->store, path, &opts, &summary, &error));
+	g_assert_no_error (error);
+	gint64 contacts = pststore_folder_lookup (fx->store, "Archive/2016/Contacts", &error);
+	g_assert_no_error (error);
+	g_assert_true (pststore_folder_count (fx->store, contacts, &n, &error));
+	g_assert_cmpuint (n, ==, 6);
+	/* The store's own Contacts folder stays empty. */
+	g_assert_true (pststore_folder_count (fx->store, pststore_folder_lookup (fx->store, "Contacts", NULL), &n,
+					      &error));
+	g_assert_cmpuint (n, ==, 0);
+	pststore_import_summary_clear (&summary);
+}
+
+#define ADD(name, fn, data) g_test_add (name, Fixture, data, setup, fn, teardown)
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++) {
+		g_autofree char *name = g_strdup_printf ("/import/fixture/%s", fixtures[i].path);
+		ADD (name, test_fixture, GUINT_TO_POINTER (i));
+	}
+	ADD ("/import/note-colours", test_note_colours, NULL);
+	ADD ("/import/idempotent", test_idempotent, NULL);
+	ADD ("/import/recurring-appointment", test_recurring_appointment, NULL);
+	ADD ("/import/target-folder", test_target_folder, NULL);
+	ADD ("/import/bad/truncated", test_truncated, NULL);
+	ADD ("/import/bad/bitflips", test_bitflips, NULL);
+	ADD ("/import/bad/not-pst", test_not_pst, NULL);
+	ADD ("/import/bad/timeout", test_timeout, NULL);
+	ADD ("/import/bad/reader-killed", test_reader_killed, NULL);
+	return g_test_run ();
+}
