@@ -1,7 +1,10 @@
 /* Test helper: compact XML → WBXML through the real writer. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include <wbxml/wbxml.h>
 
 #include "test-eas-doc.h"
 
@@ -141,4 +144,26 @@ test_eas_fixture (const char *relative)
 		return NULL;
 	}
 	return g_bytes_new_take (contents, len);
+}
+
+char *
+test_eas_libwbxml_xml (GBytes *doc)
+{
+	WBXMLConvWBXML2XML *conv = NULL;
+	WB_UTINY *xml = NULL;
+	WB_ULONG xml_len = 0;
+	gsize len = 0;
+	const void *data = g_bytes_get_data (doc, &len);
+	g_autofree guint8 *copy = g_memdup2 (data, len);	/* libwbxml takes non-const */
+
+	g_assert_cmpint (wbxml_conv_wbxml2xml_create (&conv), ==, WBXML_OK);
+	wbxml_conv_wbxml2xml_set_language (conv, WBXML_LANG_ACTIVESYNC);
+	wbxml_conv_wbxml2xml_set_gen_type (conv, WBXML_GEN_XML_COMPACT);
+	WBXMLError ret = wbxml_conv_wbxml2xml_run (conv, copy, (WB_ULONG) len, &xml, &xml_len);
+	wbxml_conv_wbxml2xml_destroy (conv);
+	if (ret != WBXML_OK)
+		return NULL;
+	char *out = g_strndup ((const char *) xml, xml_len);
+	free (xml);
+	return out;
 }

@@ -14,5 +14,8 @@
 GBytes *test_eas_doc (const char *default_page, const char *xml);
 /* Parses bytes into a tree and asserts success. */
 EasNode *test_eas_parse (GBytes *bytes);
+/* Decodes with libwbxml (an independent decoder, the test oracle) into
+ * compact XML; NULL when libwbxml refuses the document. */
+char *test_eas_libwbxml_xml (GBytes *doc);
 /* Loads $AIRDOCK_SHARED/fixtures/<relative>; NULL (after g_test_skip) when absent. */
 GBytes *test_eas_fixture (const char *relative);

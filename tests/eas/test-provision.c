@@ -666,6 +666,57 @@ test_response_wipes (void)
 	}
 }
 
+/* libwbxml, an independent decoder, reads every response (it predates
+ * 16.1, so AccountOnlyRemoteWipe is left out). */
+static void
+assert_oracle (GBytes *doc, const char *const *wanted)
+{
+	g_autofree char *xml = test_eas_libwbxml_xml (doc);
+
+	g_assert_nonnull (xml);
+	for (gsize i = 0; wanted[i] != NULL; i++) {
+		if (strstr (xml, wanted[i]) == NULL)
+			g_error ("libwbxml's reading lacks %s: %s", wanted[i], xml);
+	}
+}
+
+static void
+test_response_libwbxml_oracle (void)
+{
+	EasPolicy p;
+
+	eas_policy_init_default (&p);
+	p.min_device_password_length = 4;
+	g_autoptr (GBytes) pol = eas_provision_encode_policy (141, &p, 42, 1);
+	const char *const pol_want[] = {
+		"<Provision xmlns=\"Provision:\"><DeviceInformation xmlns=\"Settings:\"><Status>1</Status></DeviceInformation>",
+		"<PolicyType>MS-EAS-Provisioning-WBXML</PolicyType><Status>1</Status><PolicyKey>42</PolicyKey>",
+		"<MinDevicePasswordLength>4</MinDevicePasswordLength>", "<MaxAttachmentSize/>",
+		"<AllowCamera>1</AllowCamera>", "<MaxEmailBodyTruncationSize>-1</MaxEmailBodyTruncationSize>",
+		"<ApprovedApplicationList/></EASProvisionDoc></Data>", NULL,
+	};
+	assert_oracle (pol, pol_want);
+
+	g_autoptr (GBytes) wap = eas_provision_encode_policy (25, &p, 9, 0);
+	const char *const wap_want[] = {
+		"<PolicyType>MS-WAP-Provisioning-XML</PolicyType>",
+		"<Data>&lt;wap-provisioningdoc&gt;", "MinimumPasswordLength&quot; value=&quot;4&quot;", NULL,
+	};
+	assert_oracle (wap, wap_want);
+
+	g_autoptr (GBytes) fin = eas_provision_encode_final_key (140, 7, 0);
+	const char *const fin_want[] = { "<Status>1</Status><PolicyKey>7</PolicyKey></Policy>", NULL };
+	assert_oracle (fin, fin_want);
+
+	g_autoptr (GBytes) wipe = eas_provision_encode_remote_wipe ();
+	const char *const wipe_want[] = { "<Status>1</Status><RemoteWipe/></Provision>", NULL };
+	assert_oracle (wipe, wipe_want);
+
+	g_autoptr (GBytes) st = eas_provision_encode_policy_status (121, 3);
+	const char *const st_want[] = { "<PolicyType>MS-EAS-Provisioning-WBXML</PolicyType><Status>3</Status></Policy>", NULL };
+	assert_oracle (st, st_want);
+}
+
 /* ---- The decision, one test per row of the table ----------------------------------- */
 
 static const EasDeviceProvisioning good = { 1111, 77, 77, EAS_WIPE_NONE };
@@ -869,6 +920,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/provision/response/final-key", test_response_final_key);
 	g_test_add_func ("/provision/response/statuses", test_response_statuses);
 	g_test_add_func ("/provision/response/wipes", test_response_wipes);
+	g_test_add_func ("/provision/response/libwbxml-oracle", test_response_libwbxml_oracle);
 	g_test_add_func ("/provision/decide/1-wiped-blocked", test_decide_1_wiped_blocked);
 	g_test_add_func ("/provision/decide/2-account-wipe-old-device-blocked", test_decide_2_account_wipe_old_device_blocked);
 	g_test_add_func ("/provision/decide/3-provision-always-runs", test_decide_3_provision_always_runs);

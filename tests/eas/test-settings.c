@@ -439,6 +439,40 @@ test_response_rights_management (void)
 	g_assert_true (err->first_child == err->last_child);
 }
 
+static void
+test_response_libwbxml_oracle (void)
+{
+	static const char *addrs[] = { "a@example.org", "b@example.org", NULL };
+	g_autoptr (EasOofSettings) oof = eas_oof_settings_new ();
+	EasSettingsResponse r = { 0 };
+
+	oof->has_state = TRUE;
+	oof->state = EAS_OOF_STATE_GLOBAL;
+	oof->messages[EAS_OOF_INTERNAL].present = TRUE;
+	oof->messages[EAS_OOF_INTERNAL].enabled = TRUE;
+	oof->messages[EAS_OOF_INTERNAL].reply_message = g_strdup ("Out");
+	r.status = 1;
+	r.oof_status = 1;
+	r.oof_get = oof;
+	r.user_information_status = 1;
+	r.email_addresses = addrs;
+	r.display_name = "A";
+	g_autoptr (GBytes) doc = eas_settings_encode_response (141, &r);
+	g_autofree char *xml = test_eas_libwbxml_xml (doc);
+	const char *wanted[] = {
+		"<Settings xmlns=\"Settings:\"><Status>1</Status><Oof><Status>1</Status><Get><OofState>1</OofState>",
+		"<OofMessage><AppliesToInternal/><Enabled>1</Enabled><ReplyMessage>Out</ReplyMessage><BodyType>Text</BodyType></OofMessage>",
+		"<Accounts><Account><UserDisplayName>A</UserDisplayName><EmailAddresses><SmtpAddress>a@example.org</SmtpAddress>",
+		"<PrimarySmtpAddress>a@example.org</PrimarySmtpAddress>", NULL,
+	};
+
+	g_assert_nonnull (xml);
+	for (gsize i = 0; wanted[i] != NULL; i++) {
+		if (strstr (xml, wanted[i]) == NULL)
+			g_error ("libwbxml's reading lacks %s: %s", wanted[i], xml);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -458,6 +492,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/settings/response/user-information", test_response_user_information);
 	g_test_add_func ("/settings/response/oof", test_response_oof);
 	g_test_add_func ("/settings/response/rights-management", test_response_rights_management);
+	g_test_add_func ("/settings/response/libwbxml-oracle", test_response_libwbxml_oracle);
 
 	return g_test_run ();
 }
