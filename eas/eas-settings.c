@@ -364,8 +364,15 @@ decode_device_password (const EasNode *node, EasSettingsRequest *req, GError **e
 	password = eas_node_child (set, EAS_SETTINGS_PASSWORD);
 	if (password == NULL)
 		return fail (error, EAS_SETTINGS_ERROR_MALFORMED, "Password missing in DevicePassword", set->tag);
-	if (!take_text (password, EAS_SETTINGS_MAX_PASSWORD_BYTES, &req->device_password, error))
+	/* The codec hands out valid UTF-8: at most 4 bytes a character. */
+	if (!take_text (password, EAS_SETTINGS_MAX_PASSWORD_CHARS * 4, &req->device_password, error))
 		return FALSE;
+	if (req->device_password != NULL &&
+	    g_utf8_strlen (req->device_password, -1) > EAS_SETTINGS_MAX_PASSWORD_CHARS) {
+		g_set_error (error, EAS_SETTINGS_ERROR, EAS_SETTINGS_ERROR_INVALID,
+		             "Settings: Password longer than %d characters", EAS_SETTINGS_MAX_PASSWORD_CHARS);
+		return FALSE;
+	}
 	if (req->device_password == NULL)
 		req->device_password = g_strdup ("");	/* an empty password clears it */
 	return TRUE;

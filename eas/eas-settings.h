@@ -28,10 +28,11 @@ typedef enum {
  *   user agent …); real values are below 200 bytes.
  * - EAS_SETTINGS_MAX_REPLY_BYTES: one OOF reply message; Exchange caps OOF
  *   messages well below this.
- * - EAS_SETTINGS_MAX_PASSWORD_BYTES: the recovery password of DevicePassword. */
+ * - EAS_SETTINGS_MAX_PASSWORD_CHARS: the recovery password of DevicePassword
+ *   ([MS-ASCMD] 2.2.3.132.3: at most 255 characters). */
 #define EAS_SETTINGS_MAX_FIELD_BYTES 1024
 #define EAS_SETTINGS_MAX_REPLY_BYTES (64 * 1024)
-#define EAS_SETTINGS_MAX_PASSWORD_BYTES 256
+#define EAS_SETTINGS_MAX_PASSWORD_CHARS 255
 
 /* ---- DeviceInformation (Settings and, 14.1+, Provision) ------------------ */
 

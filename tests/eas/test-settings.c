@@ -258,8 +258,8 @@ test_oof_reply_limit (void)
 static void
 test_device_password (void)
 {
-	g_autofree char *at = g_strnfill (EAS_SETTINGS_MAX_PASSWORD_BYTES, 'p');
-	g_autofree char *over = g_strnfill (EAS_SETTINGS_MAX_PASSWORD_BYTES + 1, 'p');
+	g_autofree char *at = g_strnfill (EAS_SETTINGS_MAX_PASSWORD_CHARS, 'p');
+	g_autofree char *over = g_strnfill (EAS_SETTINGS_MAX_PASSWORD_CHARS + 1, 'p');
 #define PASSWORD_FMT "<Settings><DevicePassword><Set><Password>%s</Password></Set></DevicePassword></Settings>"
 	g_autofree char *ok = g_strdup_printf (PASSWORD_FMT, at);
 	g_autofree char *bad = g_strdup_printf (PASSWORD_FMT, over);
@@ -267,6 +267,18 @@ test_device_password (void)
 
 	g_assert_cmpstr (req->device_password, ==, at);
 	decode_fails (bad, 120, EAS_SETTINGS_ERROR_INVALID);
+
+	/* The limit counts characters: 255 "ü" (510 bytes) pass, 256 do not. */
+	GString *wide = g_string_new (NULL);
+	for (int i = 0; i < EAS_SETTINGS_MAX_PASSWORD_CHARS; i++)
+		g_string_append (wide, "\xc3\xbc");
+	g_autofree char *wide_ok = g_strdup_printf (PASSWORD_FMT, wide->str);
+	g_autoptr (EasSettingsRequest) w = decode_ok (wide_ok, 120);
+	g_assert_cmpstr (w->device_password, ==, wide->str);
+	g_string_append (wide, "\xc3\xbc");
+	g_autofree char *wide_bad = g_strdup_printf (PASSWORD_FMT, wide->str);
+	decode_fails (wide_bad, 120, EAS_SETTINGS_ERROR_INVALID);
+	g_string_free (wide, TRUE);
 
 	g_autoptr (EasSettingsRequest) empty = decode_ok ("<Settings><DevicePassword><Set><Password/></Set></DevicePassword></Settings>", 120);
 	g_assert_cmpstr (empty->device_password, ==, "");
