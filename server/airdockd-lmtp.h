@@ -103,5 +103,6 @@ AirdockdItem *airdockd_lmtp_deliver_file (AirdockdStore *store,
 					  GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AirdockdLmtp, airdockd_lmtp_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AirdockdLmtpCommand, airdockd_lmtp_command_clear)
 
 G_END_DECLS
