@@ -186,7 +186,14 @@ build_frame (guint8 xid, const HotsyncPadpHeader *h, const guint8 *data, gsize l
 static void
 queue_ack (HotsyncPadp *padp, guint8 xid, const HotsyncPadpHeader *data_header)
 {
-	HotsyncPadpHeader ack = { HOTSYNC_PADP_TYPE_ACK, data_header->flags, data_header->size };
+	HotsyncPadpHeader ack = { HOTSYNC_PADP_TYPE_ACK, HOTSYNC_PADP_FLAG_FIRST | HOTSYNC_PADP_FLAG_LAST, data_header->size };
+
+	/* The acks of the recorded desktop (tests/data/hotsync/SOURCE.md),
+	 * which real handhelds accept: flags first|last whatever the
+	 * fragment's, the size repeated, the short form when it fits.
+	 * Handhelds match acks by transaction id. */
+	if (ack.size > G_MAXUINT16)
+		ack.flags |= HOTSYNC_PADP_FLAG_LONG;
 
 	g_queue_push_tail (&padp->output, build_frame (xid, &ack, NULL, 0));
 }

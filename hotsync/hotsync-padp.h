@@ -4,7 +4,10 @@
  * 0x40 last, 0x20 memory error, 0x10 long form), size u16 (u32 in long form):
  * the total length on a first fragment, the offset on later ones.  Fragments
  * carry at most 1024 data bytes and share the SLP transaction id of their
- * message; each data fragment is acked with the same flags, size and id.
+ * message; each data fragment is acked with its size and id.  Our acks
+ * carry flags first|last and the short form whenever the size fits, byte for
+ * byte what the recorded desktop sends to real handhelds; incoming acks are
+ * matched by id only.
  *
  * HotsyncPadp is the desktop's (or a simulated handheld's) side of one link as
  * a state machine with no I/O and no clock of its own:
@@ -81,7 +84,10 @@ typedef struct _HotsyncPadp HotsyncPadp;
 HotsyncPadp *hotsync_padp_new (gsize max_message);
 void hotsync_padp_free (HotsyncPadp *padp);
 
-/* Long-form headers on what we send (after CMP negotiated them). */
+/* Long-form headers on every data fragment we send (what handhelds do).
+ * Otherwise (the default, and what desktops do) the long form is used only
+ * for messages above 0xFFFF bytes.  Acks use the short form whenever the
+ * size fits. */
 void hotsync_padp_set_long_form (HotsyncPadp *padp, gboolean long_form);
 /* Defaults: HOTSYNC_PADP_ACK_TIMEOUT_US, HOTSYNC_PADP_MAX_RETRIES. */
 void hotsync_padp_set_timing (HotsyncPadp *padp, gint64 ack_timeout_us, guint max_retries);

@@ -10,6 +10,7 @@
 #include "hotsync/hotsync-cmp.h"
 #include "hotsync/hotsync-dlp.h"
 #include "hotsync/hotsync-limits.h"
+#include "hotsync/hotsync-link.h"
 #include "hotsync/hotsync-netsync.h"
 #include "hotsync/hotsync-padp.h"
 #include "hotsync/hotsync-slp.h"
@@ -266,6 +267,58 @@ check_dlp_session (GPtrArray *requests, GPtrArray *responses, guint first, Count
 	                  ==, HOTSYNC_DLP_CMD_END_OF_SYNC);
 }
 
+/* Plays the desktop with HotsyncLink: the recorded handheld bytes go in,
+ * the recorded requests are sent as each answer arrives, and what the link
+ * writes must be exactly what the recorded desktop wrote. */
+static void
+drive_link (GPtrArray *events, HotsyncLinkKind kind, GPtrArray *requests, guint first)
+{
+	g_autoptr (HotsyncLink) link = hotsync_link_new (kind, 115200);
+	g_autoptr (GByteArray) written = g_byte_array_new ();
+	g_autoptr (GBytes) recorded = recording_stream (events, FALSE);
+	guint next = first, answers = 0;
+	gboolean sent_any = FALSE;
+	guint32 baud = 0;
+
+	for (guint i = 0; i < events->len; i++) {
+		RecordingEvent *e = g_ptr_array_index (events, i);
+		g_autoptr (GError) error = NULL;
+		GBytes *out;
+		g_autoptr (GBytes) resp = NULL;
+
+		if (!e->is_read)
+			continue;
+		g_assert_true (hotsync_link_feed (link, g_bytes_get_data (e->data, NULL), g_bytes_get_size (e->data), 0, &error));
+		g_assert_no_error (error);
+		if (baud == 0)
+			baud = hotsync_link_take_baud_change (link);
+		resp = hotsync_link_pop_response (link);
+		if (resp != NULL)
+			answers++;
+		if (hotsync_link_is_ready (link) && (resp != NULL || !sent_any) && next < requests->len) {
+			g_assert_true (hotsync_link_send_request (link, ((Msg *) g_ptr_array_index (requests, next++))->data, 0, &error));
+			g_assert_no_error (error);
+			sent_any = TRUE;
+		}
+		while ((out = hotsync_link_pop_output (link)) != NULL) {
+			g_byte_array_append (written, g_bytes_get_data (out, NULL), (guint) g_bytes_get_size (out));
+			g_bytes_unref (out);
+		}
+	}
+	g_assert_cmpuint (next, ==, requests->len);
+	g_assert_cmpuint (answers, ==, requests->len - first);
+	g_assert_cmpuint (hotsync_link_get_dropped (link), ==, 0);
+	if (kind == HOTSYNC_LINK_SERIAL)
+		g_assert_cmpuint (baud, ==, 115200);
+	if (g_getenv ("HOTSYNC_DUMP") != NULL) {
+		g_autoptr (GBytes) w = g_bytes_new (written->data, written->len);
+		g_autofree char *x = hex (w), *y = hex (recorded);
+
+		g_printerr ("OURS %s\nREC  %s\n", x, y);
+	}
+	g_assert_cmpmem (written->data, written->len, g_bytes_get_data (recorded, NULL), g_bytes_get_size (recorded));
+}
+
 static void
 replay_netsync (GPtrArray *events, Counts *counts)
 {
@@ -314,6 +367,7 @@ replay_netsync (GPtrArray *events, Counts *counts)
 	for (guint i = 3; i < from_hh->len; i++)
 		g_ptr_array_add (responses, g_ptr_array_index (from_hh, i));
 	check_dlp_session (requests, responses, 0, counts);
+	drive_link (events, HOTSYNC_LINK_NETSYNC, requests, 0);
 }
 
 static void
@@ -371,6 +425,7 @@ replay_serial (GPtrArray *events, Counts *counts)
 		g_assert_cmpmem (enc, sizeof enc, g_bytes_get_data (i0->data, NULL), HOTSYNC_CMP_LEN);
 	}
 	check_dlp_session (msgs[0], msgs[1], 1, counts);
+	drive_link (events, HOTSYNC_LINK_SERIAL, msgs[0], 1);
 	g_ptr_array_unref (msgs[0]);
 	g_ptr_array_unref (msgs[1]);
 }
