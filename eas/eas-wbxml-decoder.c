@@ -639,12 +639,12 @@ eas_wbxml_decoder_next (EasWbxmlDecoder *decoder, EasWbxmlEvent *out_event,
 			return decoder_done (dec, error);
 
 		gboolean in_carry = dec->carry_off < dec->carry->len;
-		const guint8 *p = in_carry ? dec->carry->data + dec->carry_off : dec->ext + dec->ext_off;
 		gsize avail = in_carry ? dec->carry->len - dec->carry_off : dec->ext_len - dec->ext_off;
 		gboolean capped = FALSE;
 
 		if (avail == 0)
 			return EAS_WBXML_NEED_MORE;
+		const guint8 *p = in_carry ? dec->carry->data + dec->carry_off : dec->ext + dec->ext_off;
 		g_assert (dec->consumed <= dec->limits.document_bytes);
 		if (avail > dec->limits.document_bytes - dec->consumed) {
 			avail = dec->limits.document_bytes - dec->consumed;

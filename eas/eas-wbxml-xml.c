@@ -633,7 +633,7 @@ end_special (XmlReader *r, GMarkupParseContext *ctx, Frame *f, GError **error)
 		eas_wbxml_writer_opaque_end (r->writer);
 		return TRUE;
 	}
-	if (memchr (bytes->data, 0, bytes->len) != NULL ||
+	if ((bytes->len > 0 && memchr (bytes->data, 0, bytes->len) != NULL) ||
 	    !g_utf8_validate_len ((const char *) bytes->data, bytes->len, NULL)) {
 		reader_error (ctx, error, "base64 text of %s is not UTF-8 without NUL",
 		              eas_tag_name (f->tag));

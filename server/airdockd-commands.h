@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include "eas/eas-provision.h"
+#include "server/airdockd-config.h"
 #include "server/airdockd-request.h"
 #include "server/airdockd-store.h"
 
@@ -23,11 +25,21 @@ void airdockd_cmd_settings (AirdockdRequest *req);
  * device. */
 gboolean airdockd_provision_check (AirdockdRequest *req, const AirdockdDevice *device);
 
+/* The policy devices get, from the config's [policy] group. */
+void airdockd_policy_from_config (const AirdockdPolicyConfig *config, EasPolicy *out_policy);
+
 /* Sets the response to <Command><Status>status</Status></Command> in the
  * namespace of req's command (for the common statuses of [MS-ASCMD]
  * 2.2.2, e.g. 142, and for handlers that fail as a whole).  Commands without
  * such a root (GetAttachment) get HTTP 500 instead. */
 void airdockd_request_set_status (AirdockdRequest *req, guint status);
+
+/* Logs one line about req with the structured fields EAS_USER,
+ * EAS_DEVICE_ID, EAS_CMD and EAS_CLIENT (server/airdockd-http.c).  Bad
+ * client input is G_LOG_LEVEL_INFO, our own faults G_LOG_LEVEL_WARNING.
+ * Never pass passwords or message bodies. */
+void airdockd_request_log (const AirdockdRequest *req, GLogLevelFlags level,
+                           const char *format, ...) G_GNUC_PRINTF (3, 4);
 
 /* Comma-separated names of the registered commands, in code order
  * ("Sync,SendMail,…"), as OPTIONS sends them.  Newly allocated. */

@@ -50,14 +50,26 @@ log_req (GLogLevelFlags level, const AirdockdRequest *req, const char *login,
 	message = g_strdup_vprintf (format, args);
 	va_end (args);
 	g_log_structured (G_LOG_DOMAIN, level,
-	                  "EAS_USER", "%s", user != NULL ? user : "",
-	                  "EAS_DEVICE_ID", "%s", device != NULL ? device : "",
-	                  "EAS_CMD", "%s", cmd != NULL ? cmd : "",
-	                  "EAS_CLIENT", "%s", req->remote_address != NULL ? req->remote_address : "",
+	                  "EAS_USER", user != NULL ? user : "",
+	                  "EAS_DEVICE_ID", device != NULL ? device : "",
+	                  "EAS_CMD", cmd != NULL ? cmd : "",
+	                  "EAS_CLIENT", req->remote_address != NULL ? req->remote_address : "",
 	                  "MESSAGE", "%s [user=%s device=%s cmd=%s from=%s]", message,
 	                  user != NULL ? user : "-", device != NULL ? device : "-",
 	                  cmd != NULL ? cmd : "-",
 	                  req->remote_address != NULL ? req->remote_address : "-");
+}
+
+void
+airdockd_request_log (const AirdockdRequest *req, GLogLevelFlags level, const char *format, ...)
+{
+	va_list args;
+	g_autofree char *message = NULL;
+
+	va_start (args, format);
+	message = g_strdup_vprintf (format, args);
+	va_end (args);
+	log_req (level, req, NULL, "%s", message);
 }
 
 /* ---- responses -------------------------------------------------------- */
@@ -406,6 +418,54 @@ handle_default (SoupServer *soup, SoupServerMessage *msg, const char *path,
 
 /* ---- limits before the body: size, encoding, timeouts ------------------- */
 
+typedef struct {
+	GIOStream *stream;
+	char *response;
+} EarlyReply;
+
+static void
+early_reply_free (EarlyReply *r)
+{
+	g_clear_object (&r->stream);
+	g_free (r->response);
+	g_free (r);
+}
+
+static void
+early_reply_closed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+	early_reply_free (user_data);
+}
+
+static void
+early_reply_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+	EarlyReply *r = user_data;
+
+	g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+	g_io_stream_close_async (r->stream, G_PRIORITY_DEFAULT, NULL, early_reply_closed, r);
+}
+
+/* Answers status and closes the connection without reading the body.
+ * libsoup reads the body of any request without "Expect: 100-continue"
+ * whatever status a got-headers handler sets, so take the connection over. */
+static void
+reply_before_body (SoupServerMessage *msg, guint status)
+{
+	EarlyReply *r = g_new0 (EarlyReply, 1);
+
+	r->stream = soup_server_message_steal_connection (msg);
+	r->response = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+	                               "MS-Server-ActiveSync: " SERVER_VERSION "\r\n"
+	                               "Content-Length: 0\r\n"
+	                               "Connection: close\r\n\r\n",
+	                               status, soup_status_get_phrase (status));
+	g_output_stream_write_all_async (g_io_stream_get_output_stream (r->stream), r->response,
+	                                 strlen (r->response), G_PRIORITY_DEFAULT, NULL,
+	                                 early_reply_written, r);
+}
+
 static void
 got_headers (SoupServerMessage *msg, gpointer user_data)
 {
@@ -424,11 +484,10 @@ got_headers (SoupServerMessage *msg, gpointer user_data)
 	if (status == 0)
 		return;
 	g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
-	                  "EAS_CLIENT", "%s", soup_server_message_get_remote_host (msg),
+	                  "EAS_CLIENT", soup_server_message_get_remote_host (msg) != NULL
+	                                ? soup_server_message_get_remote_host (msg) : "",
 	                  "MESSAGE", "refusing request body: HTTP %u", status);
-	soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-	                              "Connection", "close");
-	respond_status (msg, status);
+	reply_before_body (msg, status);
 }
 
 static void

@@ -1,0 +1,539 @@
+/* test-http.c — airdockd's HTTP front over real HTTP and HTTPS: OPTIONS,
+ * /server.cer, auth and lockout, limits before the body, bad requests,
+ * hostile WBXML, config validation. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "server/airdockd-auth.h"
+#include "server/airdockd-config.h"
+#include "server/airdockd-request.h"
+#include "server/airdockd-tls.h"
+#include "tests/server/eas-client.h"
+
+#define USER "alice"
+#define EMAIL "alice@example.org"
+#define PASSWORD "correct horse"
+
+typedef struct {
+	AirdockHarness *h;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+	f->h = airdock_harness_start (data);
+	airdock_harness_add_user (f->h, USER, EMAIL, PASSWORD);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+	g_clear_pointer (&f->h, airdock_harness_free);
+}
+
+static AirdockEasClient *
+client (Fixture *f, gboolean https, const char *user, const char *password, EasVersion v)
+{
+	return airdock_eas_client_new (f->h, https, user, password, "TESTDEV01", "TestPhone", v);
+}
+
+/* ---- OPTIONS --------------------------------------------------------------- */
+
+static void
+check_options (Fixture *f, gboolean https)
+{
+	g_autoptr (AirdockEasClient) c = client (f, https, USER, PASSWORD, 141);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = airdock_eas_client_request (c, "OPTIONS",
+	                                                               "/Microsoft-Server-ActiveSync", &error);
+	const char *commands;
+	g_auto (GStrv) names = NULL;
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	g_assert_cmpstr (soup_message_headers_get_one (r->headers, "MS-ASProtocolVersions"), ==,
+	                 "2.5,12.0,12.1,14.0,14.1,16.0,16.1");
+	g_assert_nonnull (soup_message_headers_get_one (r->headers, "MS-Server-ActiveSync"));
+	commands = soup_message_headers_get_one (r->headers, "MS-ASProtocolCommands");
+	g_assert_nonnull (commands);
+	names = g_strsplit (commands, ",", -1);
+	g_assert_true (g_strv_contains ((const char * const *) names, "Provision"));
+	g_assert_true (g_strv_contains ((const char * const *) names, "Settings"));
+	/* Only implemented commands: each one has a handler. */
+	for (guint i = 0; names[i] != NULL; i++) {
+		EasCommand cmd = eas_command_from_name (names[i]);
+		g_assert_cmpint (cmd, !=, EAS_CMD_UNKNOWN);
+		g_assert_nonnull (airdockd_command_lookup (cmd));
+	}
+}
+
+static void
+test_options (Fixture *f, gconstpointer data)
+{
+	check_options (f, FALSE);
+	check_options (f, TRUE);
+}
+
+/* ---- /server.cer ------------------------------------------------------------- */
+
+static void
+check_certificate_der (GBytes *der)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t d = { (unsigned char *) g_bytes_get_data (der, NULL), g_bytes_get_size (der) };
+	guint8 serial[64];
+	size_t serial_len = sizeof serial;
+	gboolean have_ip = FALSE, have_dns = FALSE;
+
+	g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+	g_assert_cmpint (gnutls_x509_crt_import (crt, &d, GNUTLS_X509_FMT_DER), ==, 0);
+	g_assert_cmpint (gnutls_x509_crt_get_serial (crt, serial, &serial_len), ==, 0);
+	g_assert_cmpuint (serial_len, ==, 16);
+	g_assert_cmpint (gnutls_x509_crt_get_expiration_time (crt) -
+	                 gnutls_x509_crt_get_activation_time (crt), <=,
+	                 (time_t) AIRDOCKD_TLS_VALIDITY_DAYS * 86400);
+	g_assert_cmpint (gnutls_x509_crt_get_signature_algorithm (crt), ==, GNUTLS_SIGN_ECDSA_SHA256);
+	for (unsigned i = 0;; i++) {
+		char san[256];
+		size_t san_len = sizeof san;
+		int type = gnutls_x509_crt_get_subject_alt_name (crt, i, san, &san_len, NULL);
+		if (type < 0)
+			break;
+		if (type == GNUTLS_SAN_IPADDRESS && san_len == 4 && memcmp (san, "\x7f\0\0\x01", 4) == 0)
+			have_ip = TRUE;
+		if (type == GNUTLS_SAN_DNSNAME && g_strcmp0 (san, "localhost") == 0)
+			have_dns = TRUE;
+	}
+	g_assert_true (have_ip);
+	g_assert_true (have_dns);
+	g_assert_cmpint (gnutls_x509_crt_check_key_purpose (crt, GNUTLS_KP_TLS_WWW_SERVER, 0), !=, 0);
+	gnutls_x509_crt_deinit (crt);
+}
+
+static void
+test_certificate (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GBytes) expected = airdock_harness_certificate_der (f->h);
+
+	check_certificate_der (expected);
+	for (int https = 0; https <= 1; https++) {
+		g_autoptr (AirdockEasClient) c = client (f, https, USER, NULL, 141);
+		g_autoptr (GError) error = NULL;
+		/* Over HTTPS the client only accepts the pinned certificate, so a
+		 * successful request proves TLS serves the same certificate. */
+		g_autoptr (AirdockEasResponse) r = airdock_eas_client_request (c, "GET", "/server.cer", &error);
+
+		g_assert_no_error (error);
+		g_assert_cmpuint (r->http_status, ==, 200);
+		g_assert_cmpstr (r->content_type, ==, "application/x-x509-ca-cert");
+		g_assert_true (g_bytes_equal (r->body, expected));
+	}
+}
+
+static void
+test_not_found (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = client (f, FALSE, USER, PASSWORD, 141);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = airdock_eas_client_request (c, "GET", "/etc/passwd", &error);
+	g_autoptr (AirdockEasResponse) r2 = airdock_eas_client_request (c, "GET", "/Microsoft-Server-ActiveSync", &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 404);
+	g_assert_cmpuint (r2->http_status, ==, 405);
+}
+
+/* ---- auth ---------------------------------------------------------------------- */
+
+static guint
+post_settings_status (AirdockEasClient *c)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = airdock_eas_client_post (c, EAS_CMD_SETTINGS, NULL, NULL, NULL, &error);
+
+	g_assert_no_error (error);
+	return r->http_status;
+}
+
+static void
+test_auth_required (Fixture *f, gconstpointer data)
+{
+	for (int https = 0; https <= 1; https++) {
+		g_autoptr (AirdockEasClient) none = client (f, https, USER, NULL, 141);
+		g_autoptr (AirdockEasClient) wrong = client (f, https, USER, "wrong", 141);
+		g_autoptr (AirdockEasClient) nobody = client (f, https, "nobody", PASSWORD, 141);
+		g_autoptr (AirdockEasClient) right = client (f, https, USER, PASSWORD, 141);
+		g_autoptr (GError) error = NULL;
+		g_autoptr (AirdockEasResponse) r = airdock_eas_client_post (none, EAS_CMD_SETTINGS, NULL, NULL, NULL, &error);
+
+		g_assert_no_error (error);
+		g_assert_cmpuint (r->http_status, ==, 401);
+		g_assert_nonnull (soup_message_headers_get_one (r->headers, "WWW-Authenticate"));
+		g_assert_cmpuint (post_settings_status (wrong), ==, 401);
+		g_assert_cmpuint (post_settings_status (nobody), ==, 401);
+		/* The right password passes auth (Settings itself then asks for
+		 * provisioning inside a 200 answer on 14.1). */
+		g_assert_cmpuint (post_settings_status (right), ==, 200);
+	}
+}
+
+#define LOCKOUT_CONFIG "[limits]\nauth_max_failures = 3\nauth_lockout_seconds = 600\n"
+
+static void
+test_auth_lockout (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) wrong = client (f, FALSE, USER, "wrong", 141);
+	g_autoptr (AirdockEasClient) right = client (f, FALSE, USER, PASSWORD, 141);
+	g_autoptr (AirdockEasClient) bob = NULL;
+
+	airdock_harness_add_user (f->h, "bob", "bob@example.org", "bobpass");
+	bob = client (f, FALSE, "bob", "bobpass", 141);
+
+	/* N-1 failures: the right password still works, and clears the count. */
+	for (int i = 0; i < 2; i++)
+		g_assert_cmpuint (post_settings_status (wrong), ==, 401);
+	g_assert_cmpuint (post_settings_status (right), ==, 200);
+	/* N failures: locked, even with the right password. */
+	for (int i = 0; i < 3; i++)
+		g_assert_cmpuint (post_settings_status (wrong), ==, 401);
+	g_assert_cmpuint (post_settings_status (right), ==, 401);
+	/* Another user from the same address is not locked by alice's failures. */
+	g_assert_cmpuint (post_settings_status (bob), ==, 200);
+}
+
+static void
+test_auth_lockout_address (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) right = client (f, FALSE, USER, PASSWORD, 141);
+	guint limit = 3 * AIRDOCKD_AUTH_ADDRESS_FACTOR;
+
+	/* Guessing over many user names from one address: limit - 1 failures
+	 * leave the address open, the limit-th closes it for every user. */
+	for (guint i = 0; i + 1 < limit; i++) {
+		g_autofree char *name = g_strdup_printf ("guess%u", i);
+		g_autoptr (AirdockEasClient) c = client (f, FALSE, name, "x", 141);
+		g_assert_cmpuint (post_settings_status (c), ==, 401);
+	}
+	g_assert_cmpuint (post_settings_status (right), ==, 200);
+	{
+		g_autoptr (AirdockEasClient) c = client (f, FALSE, "guess-last", "x", 141);
+		g_assert_cmpuint (post_settings_status (c), ==, 401);
+	}
+	g_assert_cmpuint (post_settings_status (right), ==, 401);
+}
+
+/* ---- request limits before the body ---------------------------------------- */
+
+#define SIZE_CONFIG "[limits]\nmax_request_bytes = 4096\n"
+
+/* Sends only headers announcing content_length bytes and returns the status
+ * line's code, read without sending any body byte. */
+static guint
+raw_post_headers (Fixture *f, goffset content_length, gboolean send_body)
+{
+	g_autoptr (GSocketClient) sc = g_socket_client_new ();
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GSocketConnection) conn = g_socket_client_connect_to_host (sc, "127.0.0.1", f->h->http_port, NULL, &error);
+	g_autofree char *auth = g_base64_encode ((const guchar *) USER ":" PASSWORD, strlen (USER ":" PASSWORD));
+	g_autofree char *head = NULL;
+	g_autoptr (GDataInputStream) in = NULL;
+	g_autofree char *line = NULL;
+	g_autofree char *code = NULL;
+	guint64 status = 0;
+
+	g_assert_no_error (error);
+	head = g_strdup_printf ("POST /Microsoft-Server-ActiveSync?Cmd=Settings&User=" USER
+	                        "&DeviceId=RAW1&DeviceType=Raw HTTP/1.1\r\n"
+	                        "Host: 127.0.0.1\r\nAuthorization: Basic %s\r\n"
+	                        "MS-ASProtocolVersion: 14.1\r\n"
+	                        "Content-Type: application/vnd.ms-sync.wbxml\r\n"
+	                        "Content-Length: %" G_GOFFSET_FORMAT "\r\n\r\n", auth, content_length);
+	g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), head,
+	                           strlen (head), NULL, NULL, &error);
+	g_assert_no_error (error);
+	if (send_body) {
+		g_autofree char *body = g_malloc0 (content_length);
+		g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), body,
+		                           content_length, NULL, NULL, &error);
+		g_assert_no_error (error);
+	}
+	in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+	line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (line);
+	g_assert_true (g_str_has_prefix (line, "HTTP/1.1 "));
+	code = g_strndup (line + 9, 3);
+	g_assert_true (g_ascii_string_to_unsigned (code, 10, 100, 599, &status, NULL));
+	return (guint) status;
+}
+
+static void
+test_too_large (Fixture *f, gconstpointer data)
+{
+	/* N+1 and far beyond: 413 without the body ever being sent. */
+	g_assert_cmpuint (raw_post_headers (f, 4097, FALSE), ==, 413);
+	g_assert_cmpuint (raw_post_headers (f, G_GOFFSET_CONSTANT (1) << 40, FALSE), ==, 413);
+	/* N: accepted (the 4096 zero bytes are malformed WBXML, answered in a 200). */
+	g_assert_cmpuint (raw_post_headers (f, 4096, TRUE), ==, 200);
+}
+
+/* ---- bad requests ------------------------------------------------------------ */
+
+static void
+test_bad_request_line (Fixture *f, gconstpointer data)
+{
+	g_autoptr (SoupSession) session = soup_session_new ();
+	g_autofree char *base = airdock_harness_url (f->h, FALSE);
+	g_autofree char *auth = g_base64_encode ((const guchar *) USER ":" PASSWORD, strlen (USER ":" PASSWORD));
+	g_autofree char *auth_value = g_strdup_printf ("Basic %s", auth);
+	const struct { const char *query; const char *version; guint status; } cases[] = {
+		{ "Cmd=Bogus&User=alice&DeviceId=D1&DeviceType=T", "14.1", 501 },
+		{ "Cmd=ResolveRecipients&User=alice&DeviceId=D1&DeviceType=T", "14.1", 501 },
+		{ "Cmd=Settings&User=alice&DeviceType=T", "14.1", 400 },
+		{ "Cmd=Settings&User=alice&DeviceId=D1&DeviceType=T", "2.0", 400 },
+		{ "Cmd=Settings&User=alice&DeviceId=D1&DeviceType=T", NULL, 400 },
+		{ "Cmd=Settings&User=alice&DeviceId=D1&DeviceType=T", "14.1", 200 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *url = g_strdup_printf ("%s/Microsoft-Server-ActiveSync?%s", base, cases[i].query);
+		g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+		g_autoptr (GError) error = NULL;
+		g_autoptr (GBytes) body = NULL;
+		SoupMessageHeaders *h = soup_message_get_request_headers (msg);
+
+		soup_message_headers_replace (h, "Authorization", auth_value);
+		if (cases[i].version != NULL)
+			soup_message_headers_replace (h, "MS-ASProtocolVersion", cases[i].version);
+		body = soup_session_send_and_read (session, msg, NULL, &error);
+		g_assert_no_error (error);
+		g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, cases[i].query);
+		g_assert_cmpuint (soup_message_get_status (msg), ==, cases[i].status);
+		if (cases[i].status == 400 && i >= 3)
+			g_assert_nonnull (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+			                                                "MS-ASProtocolVersions"));
+	}
+}
+
+static guint
+provision_status_for_body (AirdockEasClient *c, GBytes *body)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = airdock_eas_client_post (c, EAS_CMD_PROVISION, NULL, body, NULL, &error);
+	guint64 status = 0;
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	g_assert_nonnull (r->tree);
+	g_assert_no_error (eas_node_child_uint (r->tree, EAS_PROVISION_STATUS, 0, 1000, &status, &error) ? NULL : error);
+	return (guint) status;
+}
+
+static void
+test_malformed_wbxml (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = client (f, TRUE, USER, PASSWORD, 141);
+	static const guint8 garbage[] = { 0x03, 0x01, 0x6a, 0x00, 0x00, 0x0e, 0x45, 0xff, 0x01 };
+	static const guint8 truncated[] = { 0x03, 0x01, 0x6a, 0x00, 0x00, 0x0e, 0x45, 0x46 };
+	static const guint8 not_wbxml[] = "<Provision/>";
+	g_autoptr (GBytes) b1 = g_bytes_new_static (garbage, sizeof garbage);
+	g_autoptr (GBytes) b2 = g_bytes_new_static (truncated, sizeof truncated);
+	g_autoptr (GBytes) b3 = g_bytes_new_static (not_wbxml, sizeof not_wbxml - 1);
+
+	/* [MS-ASPROV] 2.2.2.54.2: Status 2 = protocol error. */
+	g_assert_cmpuint (provision_status_for_body (c, b1), ==, 2);
+	g_assert_cmpuint (provision_status_for_body (c, b2), ==, 2);
+	g_assert_cmpuint (provision_status_for_body (c, b3), ==, 2);
+}
+
+static void
+test_deep_document (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = client (f, FALSE, USER, PASSWORD, 141);
+	g_autoptr (GByteArray) doc = g_byte_array_new ();
+	g_autoptr (GBytes) body = NULL;
+	g_autoptr (GError) error = NULL;
+	static const guint8 header[] = { 0x03, 0x01, 0x6a, 0x00, 0x00, 0x0e };
+	const guint8 open = 0x45, end = 0x01;	/* Provision:Provision with content */
+
+	g_byte_array_append (doc, header, sizeof header);
+	for (int i = 0; i < 10000; i++)
+		g_byte_array_append (doc, &open, 1);
+	for (int i = 0; i < 10000; i++)
+		g_byte_array_append (doc, &end, 1);
+	body = g_byte_array_free_to_bytes (g_steal_pointer (&doc));
+	g_assert_cmpuint (provision_status_for_body (c, body), ==, 2);
+	/* Still alive and well. */
+	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
+	g_assert_no_error (error);
+}
+
+static void
+test_base64_query (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = client (f, TRUE, USER, PASSWORD, 141);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autoptr (EasNode) root = eas_node_new (EAS_SETTINGS_SETTINGS);
+
+	airdock_eas_client_set_base64 (c, TRUE);
+	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
+	g_assert_no_error (error);
+	eas_node_append (eas_node_append (root, EAS_SETTINGS_USER_INFORMATION), EAS_SETTINGS_GET);
+	r = airdock_eas_client_post_tree (c, EAS_CMD_SETTINGS, root, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	g_assert_nonnull (r->tree);
+	g_assert_cmpstr (eas_node_child_text (r->tree, EAS_SETTINGS_STATUS), ==, "1");
+}
+
+/* ---- config --------------------------------------------------------------------- */
+
+static GError *
+load_config_text (const char *text)
+{
+	g_autofree char *path = NULL;
+	GError *error = NULL;
+	int fd = g_file_open_tmp ("airdock-conf-XXXXXX", &path, &error);
+	g_autoptr (AirdockdConfig) config = NULL;
+
+	g_assert_no_error (error);
+	close (fd);
+	g_file_set_contents (path, text, -1, &error);
+	g_assert_no_error (error);
+	config = airdockd_config_load (path, &error);
+	g_unlink (path);
+	g_assert_true ((config == NULL) == (error != NULL));
+	return error;
+}
+
+static void
+expect_config_error (const char *text, const char *fragment)
+{
+	g_autoptr (GError) error = load_config_text (text);
+
+	g_assert_nonnull (error);
+	g_test_message ("%s", error->message);
+	g_assert_nonnull (strstr (error->message, fragment));
+}
+
+static void
+expect_config_ok (const char *text)
+{
+	g_autoptr (GError) error = load_config_text (text);
+
+	g_assert_no_error (error);
+}
+
+static void
+test_config (void)
+{
+	g_autoptr (AirdockdConfig) def = airdockd_config_new_default ();
+
+	g_assert_cmpint (def->http_port, ==, 80);
+	g_assert_cmpint (def->https_port, ==, 443);
+	expect_config_ok ("[server]\nhttp_port = 65535\nhttps_port = 0\n");
+	expect_config_error ("[server]\nhttp_port = 65536\n", ":2: [server] http_port");
+	expect_config_error ("[server]\n\n# c\nbogus = 1\n", ":4: unknown key 'bogus'");
+	expect_config_error ("[server]\nhttp_port = 1\n[nope]\nx = 1\n", ":3: unknown group [nope]");
+	expect_config_ok ("[limits]\nmax_request_bytes = 4096\n");
+	expect_config_error ("[limits]\nmax_request_bytes = 4095\n", "max_request_bytes");
+	expect_config_ok ("[policy]\nmax_failed_attempts = 16\n");
+	expect_config_error ("[policy]\nmax_failed_attempts = 17\n", "max_failed_attempts");
+	expect_config_error ("[policy]\npin_required = maybe\n", "pin_required");
+	expect_config_error ("[server]\ntls_cert = /x.pem\n", "tls_cert and tls_key");
+	expect_config_error ("[server]\nlisten_address = example.org\n", "listen_address");
+	expect_config_error ("[lmtp]\nlisten = 127.0.0.1\n", "[lmtp] listen");
+	expect_config_error ("[server]\nhttp_port = 8080\nhttps_port = 8080\n", "the same");
+	expect_config_error ("[server\n", "");
+}
+
+static int
+run_check_config (const char *text, char **out_stderr)
+{
+	g_autofree char *path = NULL;
+	g_autofree char *binary = airdock_harness_build_path ("server/airdockd");
+	g_autoptr (GError) error = NULL;
+	int fd = g_file_open_tmp ("airdock-conf-XXXXXX", &path, &error);
+	int status = 0;
+	const char *argv[] = { binary, "--check-config", "-c", path, NULL };
+
+	close (fd);
+	g_file_set_contents (path, text, -1, &error);
+	g_assert_no_error (error);
+	g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+	              NULL, out_stderr, &status, &error);
+	g_unlink (path);
+	g_assert_no_error (error);
+	g_assert_true (WIFEXITED (status));
+	return WEXITSTATUS (status);
+}
+
+static void
+test_check_config (void)
+{
+	g_autofree char *err1 = NULL;
+	g_autofree char *err2 = NULL;
+
+	g_assert_cmpint (run_check_config ("[server]\nhttp_port = 8080\n", &err1), ==, 0);
+	g_assert_cmpint (run_check_config ("[server]\nhttp_port = 8080\nhttp_prot = 1\n", &err2), ==, 1);
+	g_assert_nonnull (strstr (err2, ":3: unknown key 'http_prot'"));
+}
+
+static void
+test_tls_generate (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *dir = g_dir_make_tmp ("airdock-tls-XXXXXX", &error);
+	const char *names[] = { "mail.example.org", "192.0.2.7", NULL };
+	g_autoptr (GBytes) der1 = NULL;
+	g_autoptr (GBytes) der2 = NULL;
+	g_autoptr (GTlsCertificate) c1 = airdockd_tls_load (dir, NULL, NULL, names, &der1, &error);
+	g_autoptr (GTlsCertificate) c2 = NULL;
+	g_autofree char *key = g_build_filename (dir, "tls-key.pem", NULL);
+	g_autofree char *crt = g_build_filename (dir, "tls-cert.pem", NULL);
+	GStatBuf st;
+
+	g_assert_no_error (error);
+	g_assert_nonnull (c1);
+	/* Reused on the next start, not regenerated. */
+	c2 = airdockd_tls_load (dir, NULL, NULL, names, &der2, &error);
+	g_assert_no_error (error);
+	g_assert_true (g_bytes_equal (der1, der2));
+	g_assert_cmpint (g_stat (key, &st), ==, 0);
+	g_assert_cmpint (st.st_mode & 0077, ==, 0);
+	g_unlink (key);
+	g_unlink (crt);
+	g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+
+	g_test_add_func ("/http/config/table", test_config);
+	g_test_add_func ("/http/config/check-config", test_check_config);
+	g_test_add_func ("/http/tls/generate", test_tls_generate);
+	g_test_add ("/http/options", Fixture, NULL, fixture_setup, test_options, fixture_teardown);
+	g_test_add ("/http/certificate", Fixture, NULL, fixture_setup, test_certificate, fixture_teardown);
+	g_test_add ("/http/not-found", Fixture, NULL, fixture_setup, test_not_found, fixture_teardown);
+	g_test_add ("/http/auth/required", Fixture, NULL, fixture_setup, test_auth_required, fixture_teardown);
+	g_test_add ("/http/auth/lockout-user", Fixture, LOCKOUT_CONFIG, fixture_setup, test_auth_lockout, fixture_teardown);
+	g_test_add ("/http/auth/lockout-address", Fixture, LOCKOUT_CONFIG, fixture_setup, test_auth_lockout_address, fixture_teardown);
+	g_test_add ("/http/limits/too-large", Fixture, SIZE_CONFIG, fixture_setup, test_too_large, fixture_teardown);
+	g_test_add ("/http/request/bad-line", Fixture, NULL, fixture_setup, test_bad_request_line, fixture_teardown);
+	g_test_add ("/http/request/base64", Fixture, NULL, fixture_setup, test_base64_query, fixture_teardown);
+	g_test_add ("/http/wbxml/malformed", Fixture, NULL, fixture_setup, test_malformed_wbxml, fixture_teardown);
+	g_test_add ("/http/wbxml/deep", Fixture, NULL, fixture_setup, test_deep_document, fixture_teardown);
+
+	return g_test_run ();
+}
