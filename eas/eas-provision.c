@@ -655,3 +655,174 @@ eas_policy_decide (EasVersion version, EasCommand cmd,
 	}
 	*out_decision = d;
 }
+
+/* ---- Client side ------------------------------------------------------------------- */
+
+GBytes *
+eas_provision_encode_initial_request (EasVersion version, const EasDeviceInformation *info)
+{
+	g_return_val_if_fail (eas_version_to_string (version) != NULL, NULL);
+
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	eas_wbxml_writer_start (w, EAS_PROVISION_PROVISION);
+	/* [MS-ASPROV] 3.1.5.1.1: DeviceInformation first, 14.1+. */
+	if (info != NULL && version >= 141)
+		eas_device_information_write (info, w);
+	eas_wbxml_writer_start (w, EAS_PROVISION_POLICIES);
+	eas_wbxml_writer_start (w, EAS_PROVISION_POLICY);
+	eas_wbxml_writer_text_element (w, EAS_PROVISION_POLICY_TYPE, policy_type_for (version));
+	eas_wbxml_writer_end (w);
+	eas_wbxml_writer_end (w);
+	eas_wbxml_writer_end (w);
+	return writer_finish (w);
+}
+
+GBytes *
+eas_provision_encode_acknowledgement (EasVersion version, guint32 temporary_key, guint status)
+{
+	g_return_val_if_fail (eas_version_to_string (version) != NULL, NULL);
+	g_return_val_if_fail (status >= 1 && status <= 4, NULL);
+
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	eas_wbxml_writer_start (w, EAS_PROVISION_PROVISION);
+	eas_wbxml_writer_start (w, EAS_PROVISION_POLICIES);
+	eas_wbxml_writer_start (w, EAS_PROVISION_POLICY);
+	eas_wbxml_writer_text_element (w, EAS_PROVISION_POLICY_TYPE, policy_type_for (version));
+	/* [MS-ASPROV] 2.2.2.41: PolicyKey MUST come before Status. */
+	write_key (w, temporary_key);
+	eas_wbxml_writer_uint_element (w, EAS_PROVISION_STATUS, status);
+	eas_wbxml_writer_end (w);
+	eas_wbxml_writer_end (w);
+	eas_wbxml_writer_end (w);
+	return writer_finish (w);
+}
+
+GBytes *
+eas_provision_encode_wipe_acknowledgement (EasVersion version, gboolean account_only, guint status)
+{
+	g_return_val_if_fail (!account_only || version >= 161, NULL);
+	g_return_val_if_fail (status == 1 || status == 2, NULL);
+
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	eas_wbxml_writer_start (w, EAS_PROVISION_PROVISION);
+	eas_wbxml_writer_start (w, account_only ? EAS_PROVISION_ACCOUNT_ONLY_REMOTE_WIPE : EAS_PROVISION_REMOTE_WIPE);
+	eas_wbxml_writer_uint_element (w, EAS_PROVISION_STATUS, status);
+	eas_wbxml_writer_end (w);
+	eas_wbxml_writer_end (w);
+	return writer_finish (w);
+}
+
+static const PolicySetting *
+setting_for_tag (EasTag tag)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (policy_settings); i++) {
+		if (policy_settings[i].tag == tag)
+			return &policy_settings[i];
+	}
+	return NULL;
+}
+
+static gboolean
+read_setting (const PolicySetting *s, const EasNode *node, EasPolicy *policy, GError **error)
+{
+	const char *text = node->text;
+	gint64 v = 0;
+
+	if (text == NULL && !s->is_bool) {
+		/* Empty: unset ("…OrEmpty"), or the spec's default otherwise. */
+		G_STRUCT_MEMBER (gint32, policy, s->offset) = s->empty_when_unset ? EAS_POLICY_UNSET : s->fallback;
+		return TRUE;
+	}
+	if (text == NULL || strlen (text) > 16 ||
+	    !g_ascii_string_to_signed (text, 10, s->min, s->max, &v, NULL)) {
+		g_set_error (error, EAS_PROVISION_ERROR, EAS_PROVISION_ERROR_INVALID,
+		             "EASProvisionDoc: %s is not a number in %d–%d",
+		             eas_tag_name (s->tag), s->min, s->max);
+		return FALSE;
+	}
+	if (s->is_bool)
+		*setting_bool (policy, s) = v == 1;
+	else
+		G_STRUCT_MEMBER (gint32, policy, s->offset) = (gint32) v;
+	return TRUE;
+}
+
+gboolean
+eas_policy_read_provision_doc (const EasNode *doc, EasPolicy *policy, GError **error)
+{
+	g_return_val_if_fail (doc != NULL && policy != NULL, FALSE);
+
+	if (doc->tag != EAS_PROVISION_EAS_PROVISION_DOC)
+		return malformed (error, "expected EASProvisionDoc, got", doc->tag);
+	for (const EasNode *c = doc->first_child; c != NULL; c = c->next) {
+		const PolicySetting *s = setting_for_tag (c->tag);
+		if (s == NULL)
+			continue;	/* application lists, settings of later versions */
+		if (!read_setting (s, c, policy, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+response_status (const EasNode *node, EasTag tag, guint *out, GError **error)
+{
+	guint64 v;
+
+	if (!child_number (node, tag, 1, 255, &v, error))
+		return FALSE;
+	*out = (guint) v;
+	return TRUE;
+}
+
+static gboolean
+read_response_policy (const EasNode *policy, EasProvisionResponse *r, GError **error)
+{
+	const EasNode *data = eas_node_child (policy, EAS_PROVISION_DATA);
+	guint64 key;
+
+	r->has_policy = TRUE;
+	if (!response_status (policy, EAS_PROVISION_STATUS, &r->policy_status, error))
+		return FALSE;
+	if (eas_node_child (policy, EAS_PROVISION_POLICY_KEY) != NULL) {
+		if (!child_number (policy, EAS_PROVISION_POLICY_KEY, 0, G_MAXUINT32, &key, error))
+			return FALSE;
+		r->policy_key = (guint32) key;
+	}
+	if (data == NULL)
+		return TRUE;
+	r->has_policy_data = TRUE;
+	const EasNode *doc = eas_node_child (data, EAS_PROVISION_EAS_PROVISION_DOC);
+	return doc == NULL || eas_policy_read_provision_doc (doc, &r->policy, error);
+}
+
+gboolean
+eas_provision_response_decode (const guint8 *data, gsize len, const EasWbxmlLimits *limits,
+                               EasProvisionResponse *out, GError **error)
+{
+	g_return_val_if_fail (data != NULL || len == 0, FALSE);
+	g_return_val_if_fail (out != NULL, FALSE);
+
+	g_autoptr (EasNode) root = eas_wbxml_parse (data, len, limits, error);
+	if (root == NULL) {
+		g_prefix_error (error, "Provision response: ");
+		return FALSE;
+	}
+	EasProvisionResponse r = { 0 };
+	const EasNode *info = eas_node_child (root, EAS_SETTINGS_DEVICE_INFORMATION);
+	const EasNode *policy = eas_node_path (root, EAS_PROVISION_POLICIES, EAS_PROVISION_POLICY, 0);
+
+	eas_policy_init_default (&r.policy);
+	if (root->tag != EAS_PROVISION_PROVISION)
+		return malformed (error, "response root is", root->tag);
+	if (!response_status (root, EAS_PROVISION_STATUS, &r.status, error))
+		return FALSE;
+	if (info != NULL && !response_status (info, EAS_SETTINGS_STATUS, &r.device_information_status, error))
+		return FALSE;
+	if (policy != NULL && !read_response_policy (policy, &r, error))
+		return FALSE;
+	r.remote_wipe = eas_node_child (root, EAS_PROVISION_REMOTE_WIPE) != NULL;
+	r.account_only_remote_wipe = eas_node_child (root, EAS_PROVISION_ACCOUNT_ONLY_REMOTE_WIPE) != NULL;
+	*out = r;
+	return TRUE;
+}

@@ -158,6 +158,39 @@ GBytes *eas_provision_encode_account_only_remote_wipe (EasVersion version);
  * acknowledgement, 2 protocol error, 3 server error. */
 GBytes *eas_provision_encode_status (guint status);
 
+/* ---- Client side (the conduit's EAS client, test clients) ----------------------- */
+
+/* Phase 1: <Provision>[DeviceInformation (14.1+, when info is set)]<Policies>
+ * <Policy><PolicyType> of the version. */
+GBytes *eas_provision_encode_initial_request (EasVersion version, const EasDeviceInformation *info);
+/* Phase 2: acknowledges temporary_key with status (1 applied … 4). */
+GBytes *eas_provision_encode_acknowledgement (EasVersion version, guint32 temporary_key, guint status);
+/* Acknowledges <RemoteWipe/> (or, 16.1, <AccountOnlyRemoteWipe/>): status 1 done, 2 failed. */
+GBytes *eas_provision_encode_wipe_acknowledgement (EasVersion version, gboolean account_only, guint status);
+
+typedef struct {
+	guint status;			/* Provision Status */
+	guint device_information_status;	/* 0 when absent */
+	gboolean has_policy;		/* a Policy element was present */
+	guint policy_status;		/* 0 when absent */
+	guint32 policy_key;		/* 0 when absent */
+	gboolean has_policy_data;	/* Data present: policy_doc filled (12.0+) */
+	EasPolicy policy;		/* settings the server sent; the rest at their defaults */
+	gboolean remote_wipe;
+	gboolean account_only_remote_wipe;
+} EasProvisionResponse;
+
+/* Decodes a Provision response.  Settings in EASProvisionDoc are read into
+ * out->policy over eas_policy_init_default(); an empty element means
+ * EAS_POLICY_UNSET; a value out of range is EAS_PROVISION_ERROR_INVALID;
+ * unknown settings are skipped.  *out is written only on success. */
+gboolean eas_provision_response_decode (const guint8 *data, gsize len,
+                                        const EasWbxmlLimits *limits,
+                                        EasProvisionResponse *out,
+                                        GError **error);
+/* Reads an <EASProvisionDoc> element into policy (over its current values). */
+gboolean eas_policy_read_provision_doc (const EasNode *doc, EasPolicy *policy, GError **error);
+
 /* ---- The decision before every command -------------------------------------- */
 
 typedef enum {

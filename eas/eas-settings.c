@@ -158,6 +158,32 @@ eas_device_information_from_node (const EasNode *node, GError **error)
 	return g_steal_pointer (&info);
 }
 
+void
+eas_device_information_write (const EasDeviceInformation *info, EasWbxmlWriter *w)
+{
+	/* [MS-ASCMD] 2.2.3.168.1: the order of Set's children. */
+	static const EasTag order[] = {
+		EAS_SETTINGS_MODEL, EAS_SETTINGS_IMEI, EAS_SETTINGS_FRIENDLY_NAME,
+		EAS_SETTINGS_OS, EAS_SETTINGS_OS_LANGUAGE, EAS_SETTINGS_PHONE_NUMBER,
+		EAS_SETTINGS_USER_AGENT, EAS_SETTINGS_ENABLE_OUTBOUND_SMS,
+		EAS_SETTINGS_MOBILE_OPERATOR,
+	};
+
+	g_return_if_fail (info != NULL && w != NULL);
+
+	eas_wbxml_writer_start (w, EAS_SETTINGS_DEVICE_INFORMATION);
+	eas_wbxml_writer_start (w, EAS_SETTINGS_SET);
+	for (gsize i = 0; i < G_N_ELEMENTS (order); i++) {
+		char **field = device_field ((EasDeviceInformation *) info, order[i]);
+		if (field != NULL && *field != NULL)
+			eas_wbxml_writer_text_element (w, order[i], *field);
+		else if (field == NULL && info->has_enable_outbound_sms)
+			eas_wbxml_writer_uint_element (w, order[i], info->enable_outbound_sms ? 1 : 0);
+	}
+	eas_wbxml_writer_end (w);
+	eas_wbxml_writer_end (w);
+}
+
 /* ---- Out of office --------------------------------------------------------------- */
 
 EasOofSettings *

@@ -56,6 +56,10 @@ void eas_device_information_free (EasDeviceInformation *info);
  * EAS_SETTINGS_MAX_FIELD_BYTES. */
 EasDeviceInformation *eas_device_information_from_node (const EasNode *node, GError **error);
 
+/* Writes <settings:DeviceInformation><Set>…</Set></…> with the fields
+ * that are set (client side). */
+void eas_device_information_write (const EasDeviceInformation *info, EasWbxmlWriter *writer);
+
 /* ---- Out of office ------------------------------------------------------------ */
 
 typedef enum {

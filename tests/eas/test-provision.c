@@ -717,6 +717,204 @@ test_response_libwbxml_oracle (void)
 	assert_oracle (st, st_want);
 }
 
+/* ---- Client side: round trips through the server's decoders and encoders ---------- */
+
+static EasPolicy
+strict_policy (void)
+{
+	EasPolicy p;
+
+	eas_policy_init_default (&p);
+	p.device_password_enabled = TRUE;
+	p.alphanumeric_device_password_required = TRUE;
+	p.min_device_password_length = 8;
+	p.max_inactivity_time_device_lock = 300;
+	p.max_device_password_failed_attempts = 10;
+	p.max_attachment_size = 1048576;
+	p.allow_simple_device_password = FALSE;
+	p.device_password_expiration = 90;
+	p.device_password_history = 5;
+	p.allow_camera = FALSE;
+	p.require_device_encryption = TRUE;
+	p.min_device_password_complex_characters = 3;
+	p.allow_bluetooth = 1;
+	p.max_calendar_age_filter = 5;
+	p.max_email_age_filter = 3;
+	p.max_email_body_truncation_size = 100;
+	p.require_encryption_smime_algorithm = 2;
+	p.allow_internet_sharing = FALSE;
+	return p;
+}
+
+static GBytes *
+server_request_bytes (GBytes *b, EasVersion version, EasProvisionRequest **out)
+{
+	g_autoptr (GError) error = NULL;
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data (b, &len);
+
+	*out = eas_provision_request_decode (data, len, version, NULL, &error);
+	g_assert_no_error (error);
+	return b;
+}
+
+static void
+test_client_requests_roundtrip (void)
+{
+	EasDeviceInformation info = { 0 };
+
+	info.model = (char *) "Palm Tungsten";
+	info.os = (char *) "Palm OS 5";
+	info.user_agent = (char *) "airdock-conduit";
+	info.has_enable_outbound_sms = TRUE;
+	for (gsize v = 0; v < G_N_ELEMENTS (all_versions); v++) {
+		EasVersion version = all_versions[v];
+		g_autoptr (EasProvisionRequest) init = NULL, ack = NULL, wipe = NULL;
+		g_autoptr (GBytes) a = server_request_bytes (eas_provision_encode_initial_request (version, &info), version, &init);
+		g_autoptr (GBytes) b = server_request_bytes (eas_provision_encode_acknowledgement (version, 4000000000u, 2), version, &ack);
+		g_autoptr (GBytes) c = server_request_bytes (eas_provision_encode_wipe_acknowledgement (version, FALSE, 2), version, &wipe);
+
+		g_assert_cmpint (init->kind, ==, EAS_PROVISION_REQUEST_INITIAL);
+		g_assert_true (init->has_policy_type);
+		g_assert_cmpint (init->device_information != NULL, ==, version >= 141);
+		if (init->device_information != NULL) {
+			g_assert_cmpstr (init->device_information->model, ==, "Palm Tungsten");
+			g_assert_cmpstr (init->device_information->os, ==, "Palm OS 5");
+			g_assert_cmpstr (init->device_information->user_agent, ==, "airdock-conduit");
+			g_assert_null (init->device_information->imei);
+			g_assert_true (init->device_information->has_enable_outbound_sms);
+			g_assert_false (init->device_information->enable_outbound_sms);
+		}
+		g_assert_cmpint (ack->kind, ==, EAS_PROVISION_REQUEST_ACKNOWLEDGE);
+		g_assert_cmpuint (ack->policy_key, ==, 4000000000u);
+		g_assert_cmpuint (ack->status, ==, 2);
+		g_assert_cmpint (wipe->kind, ==, EAS_PROVISION_REQUEST_REMOTE_WIPE_ACK);
+		g_assert_cmpuint (wipe->status, ==, 2);
+	}
+	g_autoptr (EasProvisionRequest) acct = NULL;
+	g_autoptr (GBytes) d = server_request_bytes (eas_provision_encode_wipe_acknowledgement (161, TRUE, 1), 161, &acct);
+	g_assert_cmpint (acct->kind, ==, EAS_PROVISION_REQUEST_ACCOUNT_ONLY_WIPE_ACK);
+}
+
+static EasProvisionResponse
+client_decode (GBytes *b)
+{
+	EasProvisionResponse r;
+	g_autoptr (GError) error = NULL;
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data (b, &len);
+
+	memset (&r, 0xAA, sizeof r);
+	g_assert_true (eas_provision_response_decode (data, len, NULL, &r, &error));
+	g_assert_no_error (error);
+	return r;
+}
+
+static void
+test_client_response_roundtrip (void)
+{
+	EasPolicy strict = strict_policy ();
+	EasPolicy dflt;
+	g_autoptr (GError) error = NULL;
+
+	eas_policy_init_default (&dflt);
+	g_assert_true (eas_policy_validate (&strict, &error));
+	for (gsize v = 1; v < G_N_ELEMENTS (all_versions); v++) {
+		EasVersion version = all_versions[v];
+		g_autoptr (GBytes) doc = eas_provision_encode_policy (version, &strict, 77, 1);
+		EasProvisionResponse r = client_decode (doc);
+
+		g_assert_cmpuint (r.status, ==, 1);
+		g_assert_true (r.has_policy);
+		g_assert_cmpuint (r.policy_status, ==, 1);
+		g_assert_cmpuint (r.policy_key, ==, 77);
+		g_assert_true (r.has_policy_data);
+		g_assert_cmpuint (r.device_information_status, ==, version >= 141 ? 1 : 0);
+		g_assert_false (r.remote_wipe);
+		if (version >= 121) {
+			g_assert_cmpmem (&r.policy, sizeof r.policy, &strict, sizeof strict);
+		} else {
+			/* 12.0 carries the first twelve settings only. */
+			g_assert_cmpint (r.policy.min_device_password_length, ==, 8);
+			g_assert_cmpint (r.policy.device_password_history, ==, 5);
+			g_assert_cmpint (r.policy.allow_camera, ==, dflt.allow_camera);
+			g_assert_cmpint (r.policy.allow_bluetooth, ==, dflt.allow_bluetooth);
+		}
+	}
+	g_autoptr (GBytes) fin = eas_provision_encode_final_key (141, 99, 0);
+	EasProvisionResponse f = client_decode (fin);
+	g_assert_cmpuint (f.policy_key, ==, 99);
+	g_assert_false (f.has_policy_data);
+	g_assert_cmpuint (f.device_information_status, ==, 0);
+
+	g_autoptr (GBytes) wipe = eas_provision_encode_remote_wipe ();
+	EasProvisionResponse w = client_decode (wipe);
+	g_assert_true (w.remote_wipe);
+	g_assert_false (w.account_only_remote_wipe);
+	g_assert_false (w.has_policy);
+
+	g_autoptr (GBytes) acct = eas_provision_encode_account_only_remote_wipe (161);
+	EasProvisionResponse a = client_decode (acct);
+	g_assert_true (a.account_only_remote_wipe);
+	g_assert_false (a.remote_wipe);
+
+	g_autoptr (GBytes) st = eas_provision_encode_policy_status (140, 5);
+	EasProvisionResponse s = client_decode (st);
+	g_assert_cmpuint (s.policy_status, ==, 5);
+	g_assert_cmpuint (s.policy_key, ==, 0);
+
+	g_autoptr (GBytes) err = eas_provision_encode_status (2);
+	EasProvisionResponse e = client_decode (err);
+	g_assert_cmpuint (e.status, ==, 2);
+}
+
+static void
+test_client_response_fixture (void)
+{
+	g_autoptr (GBytes) fixture = test_eas_fixture ("eas/libwbxml/encoded-by-xml2wbxml/activesync-012-provision-eas.wbxml");
+	if (fixture == NULL)
+		return;
+	EasProvisionResponse r = client_decode (fixture);
+	EasPolicy dflt;
+
+	eas_policy_init_default (&dflt);
+	g_assert_cmpuint (r.status, ==, 1);
+	g_assert_cmpuint (r.device_information_status, ==, 1);
+	g_assert_cmpuint (r.policy_key, ==, 1686474474u);
+	g_assert_cmpmem (&r.policy, sizeof r.policy, &dflt, sizeof dflt);
+}
+
+static void
+test_client_response_invalid (void)
+{
+	static const char *docs[] = {
+		"<Provision><Status>1</Status><Policies><Policy><PolicyType>MS-EAS-Provisioning-WBXML</PolicyType>"
+		"<Status>1</Status><PolicyKey>1</PolicyKey><Data><EASProvisionDoc>"
+		"<MinDevicePasswordLength>17</MinDevicePasswordLength></EASProvisionDoc></Data></Policy></Policies></Provision>",
+		"<Provision><Status>1</Status><Policies><Policy><PolicyType>MS-EAS-Provisioning-WBXML</PolicyType>"
+		"<Status>1</Status><PolicyKey>1</PolicyKey><Data><EASProvisionDoc>"
+		"<AllowCamera/></EASProvisionDoc></Data></Policy></Policies></Provision>",
+		"<Provision><Status>1</Status><Policies><Policy><Status>1</Status><PolicyKey>x</PolicyKey>"
+		"</Policy></Policies></Provision>",
+		"<Provision><Status>0</Status></Provision>",
+		"<Provision><RemoteWipe/></Provision>",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (docs); i++) {
+		g_autoptr (GBytes) doc = test_eas_doc ("Provision", docs[i]);
+		EasProvisionResponse r = { 0 };
+		g_autoptr (GError) error = NULL;
+		gsize len = 0;
+		const guint8 *data = g_bytes_get_data (doc, &len);
+
+		r.status = 12345;
+		g_assert_false (eas_provision_response_decode (data, len, NULL, &r, &error));
+		g_assert_nonnull (error);
+		g_assert_true (error->domain == EAS_PROVISION_ERROR);
+		g_assert_cmpuint (r.status, ==, 12345);	/* untouched on failure */
+	}
+}
+
 /* ---- The decision, one test per row of the table ----------------------------------- */
 
 static const EasDeviceProvisioning good = { 1111, 77, 77, EAS_WIPE_NONE };
@@ -921,6 +1119,10 @@ main (int argc, char **argv)
 	g_test_add_func ("/provision/response/statuses", test_response_statuses);
 	g_test_add_func ("/provision/response/wipes", test_response_wipes);
 	g_test_add_func ("/provision/response/libwbxml-oracle", test_response_libwbxml_oracle);
+	g_test_add_func ("/provision/client/requests-roundtrip", test_client_requests_roundtrip);
+	g_test_add_func ("/provision/client/response-roundtrip", test_client_response_roundtrip);
+	g_test_add_func ("/provision/client/response-fixture", test_client_response_fixture);
+	g_test_add_func ("/provision/client/response-invalid", test_client_response_invalid);
 	g_test_add_func ("/provision/decide/1-wiped-blocked", test_decide_1_wiped_blocked);
 	g_test_add_func ("/provision/decide/2-account-wipe-old-device-blocked", test_decide_2_account_wipe_old_device_blocked);
 	g_test_add_func ("/provision/decide/3-provision-always-runs", test_decide_3_provision_always_runs);

@@ -1,7 +1,8 @@
 /* Fuzz target: the typed Provision and Settings request decoders.
  *
- * Byte 0 picks the decoder (bit 7: Settings, else Provision) and the
- * negotiated version (low bits); the rest is the WBXML body. */
+ * Byte 0 picks the decoder (bit 7: Settings request, bit 6: Provision
+ * response, else Provision request) and the negotiated version (low
+ * bits); the rest is the WBXML body. */
 #include "config.h"
 
 #include <glib.h>
@@ -19,7 +20,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	EasVersion version = versions[(data[0] & 0x7F) % G_N_ELEMENTS (versions)];
+	EasVersion version = versions[(data[0] & 0x3F) % G_N_ELEMENTS (versions)];
 	const guint8 *body = data + 1;
 	gsize len = size - 1;
 
@@ -28,6 +29,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 		g_assert_true ((s == NULL) != (error == NULL));
 		if (s != NULL && s->oof_set != NULL && s->oof_set->start_time != NULL && s->oof_set->end_time != NULL)
 			g_assert_cmpint (g_date_time_compare (s->oof_set->start_time, s->oof_set->end_time), <=, 0);
+		return 0;
+	}
+	if (data[0] & 0x40) {
+		EasProvisionResponse r;
+		g_autoptr (GError) verr = NULL;
+		if (eas_provision_response_decode (body, len, NULL, &r, &error)) {
+			g_assert_no_error (error);
+			/* What the client read is within the policy's ranges. */
+			g_assert_true (eas_policy_validate (&r.policy, &verr) || r.policy.max_calendar_age_filter <= 3);
+		} else {
+			g_assert_nonnull (error);
+		}
 		return 0;
 	}
 	g_autoptr (EasProvisionRequest) p = eas_provision_request_decode (body, len, version, NULL, &error);
