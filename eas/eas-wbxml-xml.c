@@ -688,6 +688,11 @@ on_passthrough (GMarkupParseContext *ctx, const char *text, gsize len,
 	gboolean opaque = len >= 16 && memcmp (text, "<?wbxml-opaque ", 15) == 0;
 	gboolean str = len >= 14 && memcmp (text, "<?wbxml-text ", 13) == 0;
 
+	/* GMarkup hands CDATA sections (libwbxml writes some) through here. */
+	if (len >= 12 && memcmp (text, "<![CDATA[", 9) == 0 && r->frames->len > 0) {
+		on_text (ctx, text + 9, len - 12, user_data, error);
+		return;
+	}
 	if (!opaque && !str)
 		return;	/* XML declaration, DOCTYPE, comments */
 	if (r->frames->len == 0) {
