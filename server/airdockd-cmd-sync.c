@@ -1,0 +1,635 @@
+/* airdockd-cmd-sync.c — the Sync command for mail folders ([MS-ASCMD] 2.2.1.21).
+ *
+ * Per (device, collection) the store keeps: the current key, the previous
+ * key with the <Collection> we answered for it (a repeated key gets those
+ * bytes again), the Options (a Sync without Options reuses them), and the
+ * item counter the device has seen.  With a FilterType the device item set
+ * records what the device holds (value: DateReceived) so that items ageing
+ * out of the window go as SoftDelete.
+ *
+ * Each collection's answer is built as its own small WBXML document whose
+ * root is <Collection>; the response splices them into
+ * <Sync><Collections>…</Collections></Sync>.  Client changes, the new state
+ * and the device item set of one collection are one store transaction: a
+ * crash leaves either all of them or none.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "eas/eas-sync.h"
+#include "eas/eas-synckey.h"
+#include "server/airdockd-commands.h"
+#include "server/airdockd-email.h"
+
+typedef struct {
+	AirdockdRequest *req;
+	EasSyncCollection *col;
+	AirdockdFolder *folder;
+	AirdockdSyncState *state;	/* NULL: none stored */
+	EasSyncOptions opts;
+	guint window;
+	gint64 cutoff;			/* FilterType: oldest DateReceived kept; 0 = all */
+	GHashTable *device_items;	/* server id → date (only with a FilterType) */
+	GHashTable *touched;		/* server ids the client changed in this request */
+	GPtrArray *responses;		/* ClientResponse* */
+	EasWbxmlWriter *w;
+	gboolean commands_open;
+} CollectionCtx;
+
+typedef struct {
+	EasSyncCommandType type;
+	char *client_id;
+	char *server_id;
+	EasSyncStatus status;
+} ClientResponse;
+
+static void
+client_response_free (ClientResponse *r)
+{
+	g_free (r->client_id);
+	g_free (r->server_id);
+	g_free (r);
+}
+
+static void
+log_sync (AirdockdRequest *req, GLogLevelFlags level, const char *what, const GError *error)
+{
+	g_log_structured (G_LOG_DOMAIN, level,
+	                  "EAS_USER", req->user_name,
+	                  "EAS_DEVICE_ID", req->query->device_id,
+	                  "EAS_CMD", "Sync",
+	                  "MESSAGE", "Sync: %s: %s", what, error ? error->message : "");
+}
+
+/* ---- fragments --------------------------------------------------------- */
+
+/* A <Collection> carrying only a status (and SyncKey "0" for Status 3,
+ * which sends the client back to the start). */
+static GBytes *
+status_fragment (AirdockdRequest *req, const EasSyncCollection *col, EasSyncStatus status)
+{
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+
+	eas_sync_write_collection_begin (w, req->version, col->class_name,
+	                                 status == EAS_SYNC_STATUS_INVALID_SYNC_KEY ? "0" : NULL,
+	                                 col->collection_id, status);
+	eas_sync_write_collection_end (w);
+	return eas_wbxml_writer_finish (w, NULL);
+}
+
+/* <Sync><Collections> fragments </Collections></Sync>.  Each fragment is a
+ * whole document (header 03 01 6A 00, code page 0); a SWITCH_PAGE 0 before
+ * each later one resets the page the previous one may have left. */
+static GBytes *
+splice (GPtrArray *fragments)
+{
+	static const guint8 head[] = { 0x03, 0x01, 0x6A, 0x00, 0x45, 0x5C };
+	static const guint8 page0[] = { 0x00, 0x00 };
+	static const guint8 tail[] = { 0x01, 0x01 };
+	GByteArray *out = g_byte_array_new ();
+
+	g_byte_array_append (out, head, sizeof head);
+	for (guint i = 0; i < fragments->len; i++) {
+		gsize len = 0;
+		const guint8 *data = g_bytes_get_data (g_ptr_array_index (fragments, i), &len);
+
+		g_assert (len >= 4);
+		if (i > 0)
+			g_byte_array_append (out, page0, sizeof page0);
+		g_byte_array_append (out, data + 4, (guint) (len - 4));
+	}
+	g_byte_array_append (out, tail, sizeof tail);
+	return g_byte_array_free_to_bytes (out);
+}
+
+static void
+open_commands (CollectionCtx *ctx)
+{
+	if (!ctx->commands_open) {
+		eas_sync_write_commands_begin (ctx->w);
+		ctx->commands_open = TRUE;
+	}
+}
+
+/* ---- client commands ---------------------------------------------------- */
+
+static void
+add_response (CollectionCtx *ctx, const EasSyncCommand *cmd, EasSyncStatus status)
+{
+	ClientResponse *r = g_new0 (ClientResponse, 1);
+
+	r->type = cmd->type;
+	r->client_id = g_strdup (cmd->client_id);
+	r->server_id = cmd->type == EAS_SYNC_CMD_ADD ? NULL : g_strdup (cmd->server_id);
+	r->status = status;
+	g_ptr_array_add (ctx->responses, r);
+}
+
+/* The item, if it is a live mail item of this collection. */
+static AirdockdItem *
+collection_item (CollectionCtx *ctx, const char *server_id, GError **error)
+{
+	AirdockdItem *item = airdockd_store_item_get (ctx->req->store, ctx->req->user_id, server_id, error);
+
+	if (item != NULL && (g_strcmp0 (item->folder_id, ctx->folder->server_id) != 0 ||
+	                     item->item_class != AIRDOCKD_ITEM_EMAIL)) {
+		airdockd_item_free (item);
+		g_set_error (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND, "not in this collection");
+		return NULL;
+	}
+	return item;
+}
+
+static gboolean
+apply_change (CollectionCtx *ctx, const EasSyncCommand *cmd, const AirdockdItem *item, GError **error)
+{
+	AirdockdStore *store = ctx->req->store;
+
+	/* [MS-ASCMD] 2.2.3.34 Conflict: with "server wins" a client change to
+	 * an item the server changed since the device last saw it is refused
+	 * with Status 7 and the server's version goes out. */
+	if (ctx->opts.conflict == 1 && item->modseq > ctx->state->last_modseq &&
+	    !g_hash_table_contains (ctx->touched, cmd->server_id)) {
+		add_response (ctx, cmd, EAS_SYNC_STATUS_CONFLICT);
+		return TRUE;
+	}
+	if (cmd->has_read && !airdockd_store_item_set_read (store, ctx->req->user_id, cmd->server_id,
+	                                                    cmd->read, error))
+		return FALSE;
+	if (cmd->has_flag) {
+		AirdockdItemFlag flag = item->flag;
+
+		flag.status = (AirdockdFlagStatus) cmd->flag_status;
+		flag.flag_type = cmd->flag_status == EAS_FLAG_STATUS_CLEARED ? NULL : cmd->flag_type;
+		if (cmd->flag_status == EAS_FLAG_STATUS_COMPLETE && flag.complete_time == 0)
+			flag.complete_time = g_get_real_time () / G_USEC_PER_SEC;
+		if (!airdockd_store_item_set_flag (store, ctx->req->user_id, cmd->server_id, &flag, error))
+			return FALSE;
+	}
+	g_hash_table_add (ctx->touched, g_strdup (cmd->server_id));
+	return TRUE;
+}
+
+/* [MS-ASCMD] 2.2.3.43 DeletesAsMoves: absent or 1 = into Deleted Items. */
+static gboolean
+apply_delete (CollectionCtx *ctx, const EasSyncCommand *cmd, GError **error)
+{
+	AirdockdRequest *req = ctx->req;
+	g_autoptr (AirdockdFolder) trash = NULL;
+
+	if (ctx->col->deletes_as_moves && ctx->folder->type != AIRDOCKD_FOLDER_DELETED) {
+		trash = airdockd_store_folder_get_by_type (req->store, req->user_id, AIRDOCKD_FOLDER_DELETED, error);
+		if (trash == NULL)
+			return FALSE;
+		g_autofree char *moved = airdockd_store_item_move (req->store, req->user_id, cmd->server_id,
+		                                                   trash->server_id, error);
+		if (moved == NULL)
+			return FALSE;
+	} else if (!airdockd_store_item_delete (req->store, req->user_id, cmd->server_id, error)) {
+		return FALSE;
+	}
+	g_hash_table_add (ctx->touched, g_strdup (cmd->server_id));
+	if (ctx->device_items != NULL) {
+		g_hash_table_remove (ctx->device_items, cmd->server_id);
+		if (!airdockd_store_device_items_remove (req->store, req->user_id, req->device_id,
+		                                         ctx->col->collection_id, cmd->server_id, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Applies one command.  FALSE only for a store failure (the caller rolls
+ * back); a missing item is a per-command Status 8. */
+static gboolean
+apply_command (CollectionCtx *ctx, const EasSyncCommand *cmd, GError **error)
+{
+	g_autoptr (GError) local = NULL;
+	g_autoptr (AirdockdItem) item = NULL;
+
+	if (cmd->type == EAS_SYNC_CMD_ADD) {
+		/* Drafts (16.x) are not kept by this server yet. */
+		add_response (ctx, cmd, EAS_SYNC_STATUS_CONVERSION_ERROR);
+		return TRUE;
+	}
+	item = collection_item (ctx, cmd->server_id, &local);
+	if (item == NULL) {
+		if (!g_error_matches (local, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND)) {
+			g_propagate_error (error, g_steal_pointer (&local));
+			return FALSE;
+		}
+		add_response (ctx, cmd, EAS_SYNC_STATUS_NOT_FOUND);
+		return TRUE;
+	}
+	switch (cmd->type) {
+	case EAS_SYNC_CMD_CHANGE:
+		return apply_change (ctx, cmd, item, error);
+	case EAS_SYNC_CMD_DELETE:
+		return apply_delete (ctx, cmd, error);
+	case EAS_SYNC_CMD_FETCH:
+		add_response (ctx, cmd, EAS_SYNC_STATUS_OK);
+		return TRUE;
+	default:
+		add_response (ctx, cmd, EAS_SYNC_STATUS_INVALID_COMMAND);
+		return TRUE;
+	}
+}
+
+/* ---- server changes ----------------------------------------------------- */
+
+static gboolean
+remember_item (CollectionCtx *ctx, const AirdockdItem *item, GError **error)
+{
+	AirdockdRequest *req = ctx->req;
+
+	if (ctx->device_items == NULL)
+		return TRUE;
+	g_hash_table_insert (ctx->device_items, g_strdup (item->server_id), g_memdup2 (&item->date_received, sizeof (gint64)));
+	return airdockd_store_device_items_set (req->store, req->user_id, req->device_id,
+	                                        ctx->col->collection_id, item->server_id,
+	                                        item->date_received, error);
+}
+
+static gboolean
+forget_item (CollectionCtx *ctx, const char *server_id, GError **error)
+{
+	AirdockdRequest *req = ctx->req;
+
+	if (ctx->device_items == NULL)
+		return TRUE;
+	g_hash_table_remove (ctx->device_items, server_id);
+	return airdockd_store_device_items_remove (req->store, req->user_id, req->device_id,
+	                                           ctx->col->collection_id, server_id, error);
+}
+
+static void
+write_add (CollectionCtx *ctx, const AirdockdItem *item)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasEmailItem) email = airdockd_email_from_item (ctx->req->store, item, &ctx->opts.email, &error);
+
+	if (email == NULL) {
+		/* A message file we cannot read: send what the index knows rather
+		 * than leave the device without the item. */
+		log_sync (ctx->req, G_LOG_LEVEL_WARNING, "reading message", error);
+		email = airdockd_email_from_item (ctx->req->store, item, NULL, NULL);
+	}
+	open_commands (ctx);
+	eas_sync_write_add (ctx->w, item->server_id, email, &ctx->opts.email);
+}
+
+static gboolean
+device_has (CollectionCtx *ctx, const char *server_id)
+{
+	return ctx->device_items == NULL || g_hash_table_contains (ctx->device_items, server_id);
+}
+
+static gboolean
+in_window (CollectionCtx *ctx, const AirdockdItem *item)
+{
+	return ctx->cutoff == 0 || item->date_received >= ctx->cutoff;
+}
+
+static gboolean
+write_change (CollectionCtx *ctx, const AirdockdItem *ch, GError **error)
+{
+	if (ch->deleted || ch->change == AIRDOCKD_CHANGE_DELETE) {
+		if (!device_has (ctx, ch->server_id))
+			return TRUE;
+		open_commands (ctx);
+		eas_sync_write_delete (ctx->w, ch->server_id, FALSE);
+		return forget_item (ctx, ch->server_id, error);
+	}
+	if (ch->item_class != AIRDOCKD_ITEM_EMAIL)
+		return TRUE;
+	if (ch->change == AIRDOCKD_CHANGE_ADD || !device_has (ctx, ch->server_id)) {
+		if (!in_window (ctx, ch))
+			return TRUE;
+		write_add (ctx, ch);
+		return remember_item (ctx, ch, error);
+	}
+	/* Mail content never changes: a change is read state or flag. */
+	g_autoptr (EasEmailItem) email = airdockd_email_from_item (ctx->req->store, ch, NULL, error);
+	if (email == NULL)
+		return FALSE;
+	open_commands (ctx);
+	eas_sync_write_change_flags (ctx->w, ch->server_id, email, &ctx->opts.email);
+	return TRUE;
+}
+
+/* [MS-ASCMD] 2.2.3.167 SoftDelete: items the device holds that fell out of
+ * the FilterType window. */
+static gboolean
+write_soft_deletes (CollectionCtx *ctx, GError **error)
+{
+	g_autoptr (GPtrArray) aged = g_ptr_array_new_with_free_func (g_free);
+	GHashTableIter iter;
+	gpointer key, value;
+
+	if (ctx->device_items == NULL || ctx->cutoff == 0)
+		return TRUE;
+	g_hash_table_iter_init (&iter, ctx->device_items);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		if (*(const gint64 *) value < ctx->cutoff)
+			g_ptr_array_add (aged, g_strdup (key));
+	}
+	g_ptr_array_sort (aged, (GCompareFunc) g_strcmp0);
+	for (guint i = 0; i < aged->len; i++) {
+		const char *id = g_ptr_array_index (aged, i);
+
+		open_commands (ctx);
+		eas_sync_write_delete (ctx->w, id, TRUE);
+		if (!forget_item (ctx, id, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Writes up to a window of server changes; *out_more and *out_modseq say
+ * whether more remain and the counter the device has now seen. */
+static GPtrArray *
+collect_changes (CollectionCtx *ctx, gint64 *out_modseq, gboolean *out_more, GError **error)
+{
+	AirdockdRequest *req = ctx->req;
+	gint64 since = ctx->state->last_modseq;
+	gint64 counter = airdockd_store_item_modseq (req->store, req->user_id, error);
+	GPtrArray *changes;
+
+	if (counter < 0)
+		return NULL;
+	changes = airdockd_store_item_changes (req->store, req->user_id, ctx->folder->server_id,
+	                                       since, ctx->window, out_more, error);
+	if (changes == NULL)
+		return NULL;
+	if (changes->len > 0) {
+		const AirdockdItem *last = g_ptr_array_index (changes, changes->len - 1);
+
+		*out_modseq = *out_more ? last->modseq : MAX (counter, last->modseq);
+	} else {
+		*out_modseq = *out_more ? since : MAX (counter, since);
+	}
+	return changes;
+}
+
+static void
+write_responses (CollectionCtx *ctx)
+{
+	if (ctx->responses->len == 0)
+		return;
+	eas_sync_write_responses_begin (ctx->w);
+	for (guint i = 0; i < ctx->responses->len; i++) {
+		const ClientResponse *r = g_ptr_array_index (ctx->responses, i);
+
+		if (r->type == EAS_SYNC_CMD_FETCH) {
+			g_autoptr (EasEmailItem) email = NULL;
+			EasSyncStatus status = r->status;
+
+			if (status == EAS_SYNC_STATUS_OK) {
+				email = airdockd_email_load (ctx->req->store, ctx->req->user_id, r->server_id,
+				                             &ctx->opts.email, NULL);
+				if (email == NULL)
+					status = EAS_SYNC_STATUS_NOT_FOUND;
+			}
+			eas_sync_write_fetch_response (ctx->w, r->server_id, status, email, &ctx->opts.email);
+			continue;
+		}
+		/* [MS-ASCMD] 2.2.3.24.3, 2.2.3.42.3: Change and Delete answer only
+		 * when they failed; Add always (it maps ClientId). */
+		if (r->status == EAS_SYNC_STATUS_OK && r->type != EAS_SYNC_CMD_ADD)
+			continue;
+		eas_sync_write_response (ctx->w, r->type, r->client_id, r->server_id, r->status);
+	}
+	eas_sync_write_section_end (ctx->w);
+}
+
+/* ---- one collection ------------------------------------------------------ */
+
+static char *
+next_key (const char *current)
+{
+	EasSyncKey key = { { 0 }, 0 }, next;
+
+	if (current != NULL)
+		(void) eas_sync_key_parse (current, strlen (current), &key, NULL);
+	eas_sync_key_next (&key, &next);
+	return eas_sync_key_to_string (&next);
+}
+
+static gboolean
+load_device_items (CollectionCtx *ctx, gboolean initial, GError **error)
+{
+	AirdockdRequest *req = ctx->req;
+
+	if (initial && !airdockd_store_device_items_clear (req->store, req->user_id, req->device_id,
+	                                                   ctx->col->collection_id, error))
+		return FALSE;
+	if (ctx->opts.filter_type == EAS_FILTER_ALL)
+		return TRUE;
+	ctx->device_items = airdockd_store_device_items_get (req->store, req->user_id, req->device_id,
+	                                                     ctx->col->collection_id, error);
+	return ctx->device_items != NULL;
+}
+
+/* The body of the transaction: commands, changes, the new state.  Returns
+ * the fragment, or NULL + error (the caller rolls back). */
+static GBytes *
+sync_locked (CollectionCtx *ctx, gboolean initial, GError **error)
+{
+	AirdockdRequest *req = ctx->req;
+	g_autofree char *key = next_key (initial ? NULL : ctx->state->sync_key);
+	g_autoptr (GPtrArray) changes = NULL;
+	g_autoptr (GBytes) fragment = NULL;
+	g_autoptr (GBytes) options = NULL;
+	gboolean more = FALSE;
+	gint64 modseq = initial ? 0 : ctx->state->last_modseq;
+
+	if (!load_device_items (ctx, initial, error))
+		return NULL;
+	for (guint i = 0; !initial && i < ctx->col->commands->len; i++) {
+		if (!apply_command (ctx, g_ptr_array_index (ctx->col->commands, i), error))
+			return NULL;
+	}
+	if (!initial && ctx->col->get_changes) {
+		changes = collect_changes (ctx, &modseq, &more, error);
+		if (changes == NULL)
+			return NULL;
+	}
+	eas_sync_write_collection_begin (ctx->w, req->version, ctx->col->class_name, key,
+	                                 ctx->col->collection_id, EAS_SYNC_STATUS_OK);
+	if (more)
+		eas_sync_write_more_available (ctx->w);
+	if (!initial && ctx->col->get_changes && !write_soft_deletes (ctx, error))
+		return NULL;
+	for (guint i = 0; changes != NULL && i < changes->len; i++) {
+		const AirdockdItem *ch = g_ptr_array_index (changes, i);
+
+		if (g_hash_table_contains (ctx->touched, ch->server_id))
+			continue;
+		if (!write_change (ctx, ch, error))
+			return NULL;
+	}
+	if (ctx->commands_open)
+		eas_sync_write_section_end (ctx->w);
+	write_responses (ctx);
+	eas_sync_write_collection_end (ctx->w);
+	fragment = eas_wbxml_writer_finish (ctx->w, error);
+	if (fragment == NULL)
+		return NULL;
+	options = eas_sync_options_serialize (&ctx->opts);
+	AirdockdSyncState next = {
+		.sync_key = key,
+		.prev_key = initial ? NULL : ctx->state->sync_key,
+		.prev_response = initial ? NULL : fragment,
+		.options = options,
+		.last_modseq = modseq,
+	};
+	if (!airdockd_store_sync_state_put (req->store, req->user_id, req->device_id,
+	                                    ctx->col->collection_id, &next, error))
+		return NULL;
+	return g_steal_pointer (&fragment);
+}
+
+static void
+resolve_options (CollectionCtx *ctx)
+{
+	if (ctx->col->has_options) {
+		ctx->opts = ctx->col->options;
+	} else if (ctx->state == NULL || ctx->state->options == NULL ||
+	           !eas_sync_options_deserialize (ctx->state->options, ctx->req->version, &ctx->opts, NULL)) {
+		eas_sync_options_init (&ctx->opts, ctx->req->version);
+	}
+	ctx->opts.email.version = ctx->req->version;
+	if (eas_filter_type_seconds (ctx->opts.filter_type) > 0)
+		ctx->cutoff = g_get_real_time () / G_USEC_PER_SEC - eas_filter_type_seconds (ctx->opts.filter_type);
+}
+
+static GBytes *
+sync_transaction (CollectionCtx *ctx, gboolean initial)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) fragment = NULL;
+
+	if (!airdockd_store_begin (ctx->req->store, &error)) {
+		log_sync (ctx->req, G_LOG_LEVEL_WARNING, "begin", error);
+		return status_fragment (ctx->req, ctx->col, EAS_SYNC_STATUS_SERVER_ERROR);
+	}
+	fragment = sync_locked (ctx, initial, &error);
+	if (fragment == NULL || !airdockd_store_commit (ctx->req->store, &error)) {
+		airdockd_store_rollback (ctx->req->store);
+		log_sync (ctx->req, G_LOG_LEVEL_WARNING, "collection", error);
+		return status_fragment (ctx->req, ctx->col, EAS_SYNC_STATUS_SERVER_ERROR);
+	}
+	return g_steal_pointer (&fragment);
+}
+
+static GBytes *
+sync_collection (AirdockdRequest *req, EasSyncCollection *col, guint request_window)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdFolder) folder = NULL;
+	g_autoptr (AirdockdSyncState) state = NULL;
+	g_autoptr (EasWbxmlWriter) w = NULL;
+	g_autoptr (GHashTable) touched = NULL;
+	g_autoptr (GHashTable) device_items = NULL;
+	g_autoptr (GPtrArray) responses = NULL;
+	EasSyncKeyMatch match;
+
+	folder = airdockd_store_folder_get (req->store, req->user_id, col->collection_id, &error);
+	if (folder == NULL) {
+		gboolean missing = g_error_matches (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND);
+
+		if (!missing)
+			log_sync (req, G_LOG_LEVEL_WARNING, "reading folder", error);
+		return status_fragment (req, col, missing ? EAS_SYNC_STATUS_NOT_FOUND : EAS_SYNC_STATUS_SERVER_ERROR);
+	}
+	state = airdockd_store_sync_state_get (req->store, req->user_id, req->device_id, col->collection_id, &error);
+	if (state == NULL && !g_error_matches (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND)) {
+		log_sync (req, G_LOG_LEVEL_WARNING, "reading state", error);
+		return status_fragment (req, col, EAS_SYNC_STATUS_SERVER_ERROR);
+	}
+	match = eas_sync_key_classify (col->sync_key, strlen (col->sync_key), state ? state->sync_key : NULL,
+	                               state ? state->prev_key : NULL);
+	/* [MS-ASCMD] 2.2.3.181.4: the previous key gets the same answer again. */
+	if (match == EAS_SYNC_KEY_MATCH_PREVIOUS && state->prev_response != NULL)
+		return g_bytes_ref (state->prev_response);
+	if (match != EAS_SYNC_KEY_MATCH_INITIAL && match != EAS_SYNC_KEY_MATCH_CURRENT)
+		return status_fragment (req, col, EAS_SYNC_STATUS_INVALID_SYNC_KEY);
+
+	w = eas_wbxml_writer_new ();
+	touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	responses = g_ptr_array_new_with_free_func ((GDestroyNotify) client_response_free);
+	CollectionCtx ctx = {
+		.req = req, .col = col, .folder = folder, .state = state, .w = w,
+		.touched = touched, .responses = responses,
+		.window = MIN (col->window_size, request_window),
+	};
+	resolve_options (&ctx);
+	GBytes *fragment = sync_transaction (&ctx, match == EAS_SYNC_KEY_MATCH_INITIAL);
+	device_items = ctx.device_items;
+	return fragment;
+}
+
+/* ---- the request ----------------------------------------------------------- */
+
+/* [MS-ASCMD] 2.2.3.198 Wait, 2.2.3.88.2 HeartbeatInterval: both → 4; out of
+ * range → 14 with the violated bound as Limit.  In range they are accepted
+ * but the answer is immediate (no parked Sync yet). */
+static gboolean
+check_wait (AirdockdRequest *req, const EasSyncRequest *sreq)
+{
+	guint limit = 0;
+
+	if (sreq->has_wait && sreq->has_heartbeat) {
+		airdockd_request_set_wbxml (req, eas_sync_encode_status (EAS_SYNC_STATUS_PROTOCOL_ERROR, 0));
+		return FALSE;
+	}
+	if (sreq->has_wait && (sreq->wait < EAS_SYNC_WAIT_MIN || sreq->wait > EAS_SYNC_WAIT_MAX))
+		limit = sreq->wait < EAS_SYNC_WAIT_MIN ? EAS_SYNC_WAIT_MIN : EAS_SYNC_WAIT_MAX;
+	if (sreq->has_heartbeat &&
+	    (sreq->heartbeat < EAS_SYNC_HEARTBEAT_MIN || sreq->heartbeat > EAS_SYNC_HEARTBEAT_MAX))
+		limit = sreq->heartbeat < EAS_SYNC_HEARTBEAT_MIN ? EAS_SYNC_HEARTBEAT_MIN : EAS_SYNC_HEARTBEAT_MAX;
+	if (limit == 0)
+		return TRUE;
+	airdockd_request_set_wbxml (req, eas_sync_encode_status (EAS_SYNC_STATUS_INVALID_WAIT, limit));
+	return FALSE;
+}
+
+void
+airdockd_cmd_sync (AirdockdRequest *req)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasNode) root = NULL;
+	g_autoptr (EasSyncRequest) sreq = NULL;
+	g_autoptr (GPtrArray) fragments = NULL;
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data (req->body, &len);
+
+	if (len > 0) {
+		root = eas_wbxml_parse (data, len, NULL, &error);
+		if (root == NULL) {
+			log_sync (req, G_LOG_LEVEL_INFO, "bad request", error);
+			airdockd_request_set_wbxml (req, eas_sync_encode_status (EAS_SYNC_STATUS_PROTOCOL_ERROR, 0));
+			return;
+		}
+	}
+	sreq = eas_sync_request_decode (root, req->version, &error);
+	if (sreq == NULL) {
+		log_sync (req, G_LOG_LEVEL_INFO, "bad request", error);
+		airdockd_request_set_wbxml (req, eas_sync_encode_status (EAS_SYNC_STATUS_PROTOCOL_ERROR, 0));
+		return;
+	}
+	/* An empty or Partial Sync reuses the previous request's collections;
+	 * that cache is not kept yet: [MS-ASCMD] Status 13 makes the client
+	 * send the full request. */
+	if (sreq->empty || sreq->partial) {
+		airdockd_request_set_wbxml (req, eas_sync_encode_status (EAS_SYNC_STATUS_INCOMPLETE_REQUEST, 0));
+		return;
+	}
+	if (!check_wait (req, sreq))
+		return;
+	fragments = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+	for (guint i = 0; i < sreq->collections->len; i++)
+		g_ptr_array_add (fragments, sync_collection (req, g_ptr_array_index (sreq->collections, i),
+		                                             sreq->has_window_size ? sreq->window_size : G_MAXUINT));
+	airdockd_request_set_wbxml (req, splice (fragments));
+}
