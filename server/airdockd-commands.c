@@ -16,6 +16,12 @@ static const CommandEntry command_table[] = {
 	{ EAS_CMD_SMART_REPLY, airdockd_cmd_smart_reply },
 	{ EAS_CMD_SMART_FORWARD, airdockd_cmd_smart_forward },
 	{ EAS_CMD_MOVE_ITEMS, airdockd_cmd_move_items },
+	{ EAS_CMD_FOLDER_SYNC, airdockd_cmd_folder_sync },
+	{ EAS_CMD_FOLDER_CREATE, airdockd_cmd_folder_create },
+	{ EAS_CMD_FOLDER_UPDATE, airdockd_cmd_folder_update },
+	{ EAS_CMD_FOLDER_DELETE, airdockd_cmd_folder_delete },
+	{ EAS_CMD_SYNC, airdockd_cmd_sync },
+	{ EAS_CMD_GET_ITEM_ESTIMATE, airdockd_cmd_get_item_estimate },
 };
 
 AirdockdCommandFunc

@@ -21,6 +21,12 @@ void airdockd_cmd_send_mail (AirdockdRequest *req);		/* server/airdockd-cmd-send
 void airdockd_cmd_smart_reply (AirdockdRequest *req);		/* server/airdockd-cmd-sendmail.c */
 void airdockd_cmd_smart_forward (AirdockdRequest *req);	/* server/airdockd-cmd-sendmail.c */
 void airdockd_cmd_move_items (AirdockdRequest *req);		/* server/airdockd-cmd-move.c */
+void airdockd_cmd_folder_sync (AirdockdRequest *req);		/* server/airdockd-cmd-folders.c */
+void airdockd_cmd_folder_create (AirdockdRequest *req);	/* server/airdockd-cmd-folders.c */
+void airdockd_cmd_folder_update (AirdockdRequest *req);	/* server/airdockd-cmd-folders.c */
+void airdockd_cmd_folder_delete (AirdockdRequest *req);	/* server/airdockd-cmd-folders.c */
+void airdockd_cmd_sync (AirdockdRequest *req);			/* server/airdockd-cmd-sync.c */
+void airdockd_cmd_get_item_estimate (AirdockdRequest *req);	/* server/airdockd-cmd-estimate.c */
 
 /* server/airdockd-cmd-provision.c: the provisioning gate run before every
  * handler.  TRUE when the device may run req's command; otherwise req's
