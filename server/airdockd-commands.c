@@ -16,6 +16,8 @@ static const CommandEntry command_table[] = {
 	{ EAS_CMD_SMART_REPLY, airdockd_cmd_smart_reply },
 	{ EAS_CMD_SMART_FORWARD, airdockd_cmd_smart_forward },
 	{ EAS_CMD_MOVE_ITEMS, airdockd_cmd_move_items },
+	{ EAS_CMD_ITEM_OPERATIONS, airdockd_cmd_item_operations },
+	{ EAS_CMD_GET_ATTACHMENT, airdockd_cmd_get_attachment },
 	{ EAS_CMD_FOLDER_SYNC, airdockd_cmd_folder_sync },
 	{ EAS_CMD_FOLDER_CREATE, airdockd_cmd_folder_create },
 	{ EAS_CMD_FOLDER_UPDATE, airdockd_cmd_folder_update },

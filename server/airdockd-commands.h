@@ -21,6 +21,8 @@ void airdockd_cmd_send_mail (AirdockdRequest *req);		/* server/airdockd-cmd-send
 void airdockd_cmd_smart_reply (AirdockdRequest *req);		/* server/airdockd-cmd-sendmail.c */
 void airdockd_cmd_smart_forward (AirdockdRequest *req);	/* server/airdockd-cmd-sendmail.c */
 void airdockd_cmd_move_items (AirdockdRequest *req);		/* server/airdockd-cmd-move.c */
+void airdockd_cmd_item_operations (AirdockdRequest *req);	/* server/airdockd-cmd-itemops.c */
+void airdockd_cmd_get_attachment (AirdockdRequest *req);	/* server/airdockd-cmd-itemops.c */
 void airdockd_cmd_folder_sync (AirdockdRequest *req);		/* server/airdockd-cmd-folders.c */
 void airdockd_cmd_folder_create (AirdockdRequest *req);	/* server/airdockd-cmd-folders.c */
 void airdockd_cmd_folder_update (AirdockdRequest *req);	/* server/airdockd-cmd-folders.c */
