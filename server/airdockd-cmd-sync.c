@@ -489,18 +489,27 @@ sync_locked (CollectionCtx *ctx, gboolean initial, GError **error)
 	return g_steal_pointer (&fragment);
 }
 
-static void
+/* Options from the request, else the stored ones, else defaults.  FALSE
+ * when the request narrows an unfiltered collection to a FilterType: the
+ * device item set was not kept while unfiltered, so the state restarts
+ * (Status 3, the client syncs from key 0 with the new filter). */
+static gboolean
 resolve_options (CollectionCtx *ctx)
 {
-	if (ctx->col->has_options) {
+	EasSyncOptions stored;
+	gboolean has_stored = ctx->state != NULL && ctx->state->options != NULL &&
+	                      eas_sync_options_deserialize (ctx->state->options, ctx->req->version, &stored, NULL);
+
+	if (ctx->col->has_options)
 		ctx->opts = ctx->col->options;
-	} else if (ctx->state == NULL || ctx->state->options == NULL ||
-	           !eas_sync_options_deserialize (ctx->state->options, ctx->req->version, &ctx->opts, NULL)) {
+	else if (has_stored)
+		ctx->opts = stored;
+	else
 		eas_sync_options_init (&ctx->opts, ctx->req->version);
-	}
 	ctx->opts.email.version = ctx->req->version;
 	if (eas_filter_type_seconds (ctx->opts.filter_type) > 0)
 		ctx->cutoff = g_get_real_time () / G_USEC_PER_SEC - eas_filter_type_seconds (ctx->opts.filter_type);
+	return !(has_stored && stored.filter_type == EAS_FILTER_ALL && ctx->opts.filter_type != EAS_FILTER_ALL);
 }
 
 static GBytes *
@@ -563,7 +572,8 @@ sync_collection (AirdockdRequest *req, EasSyncCollection *col, guint request_win
 		.touched = touched, .responses = responses,
 		.window = MIN (col->window_size, request_window),
 	};
-	resolve_options (&ctx);
+	if (!resolve_options (&ctx) && match == EAS_SYNC_KEY_MATCH_CURRENT)
+		return status_fragment (req, col, EAS_SYNC_STATUS_INVALID_SYNC_KEY);
 	GBytes *fragment = sync_transaction (&ctx, match == EAS_SYNC_KEY_MATCH_INITIAL);
 	device_items = ctx.device_items;
 	return fragment;

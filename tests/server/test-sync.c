@@ -465,6 +465,14 @@ test_filter_soft_delete (Fixture *f, gconstpointer data)
 	SyncArgs d = { .key = eas_node_child_text (col, EAS_AIRSYNC_SYNC_KEY), .collection = f->inbox };
 	g_autoptr (AirdockEasResponse) r4 = post_sync (f->c, &d);
 	g_assert_null (eas_node_child (collection_of (r4), EAS_AIRSYNC_COMMANDS));
+
+	/* From no filter to a filter without starting over: the server does
+	 * not know what the device holds, so the client must restart. */
+	g_autofree char *k3 = initial_sync (f, f->inbox, 0);
+	g_autofree char *k4 = sync_all (f, k3, 2);
+	SyncArgs e = { .key = k4, .collection = f->inbox, .options = TRUE, .filter = 1 };
+	g_autoptr (AirdockEasResponse) r5 = post_sync (f->c, &e);
+	g_assert_cmpuint (status_of (collection_of (r5)), ==, 3);
 }
 
 static EasNode *
