@@ -167,3 +167,21 @@ test_eas_libwbxml_xml (GBytes *doc)
 	free (xml);
 	return out;
 }
+
+GBytes *
+test_eas_libwbxml_fixture (const char *name, gboolean via_our_xml)
+{
+	g_autofree char *rel = via_our_xml
+		? g_strdup_printf ("eas/libwbxml/%s.xml", name)
+		: g_strdup_printf ("eas/libwbxml/encoded-by-xml2wbxml/%s.wbxml", name);
+	g_autoptr (GBytes) raw = test_eas_fixture (rel);
+	g_autoptr (GError) error = NULL;
+
+	if (raw == NULL || !via_our_xml)
+		return g_steal_pointer (&raw);
+	gsize len = 0;
+	const char *xml = g_bytes_get_data (raw, &len);
+	GBytes *out = eas_xml_to_wbxml (xml, len, &error);
+	g_assert_no_error (error);
+	return out;
+}

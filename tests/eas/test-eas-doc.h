@@ -17,5 +17,9 @@ EasNode *test_eas_parse (GBytes *bytes);
 /* Decodes with libwbxml (an independent decoder, the test oracle) into
  * compact XML; NULL when libwbxml refuses the document. */
 char *test_eas_libwbxml_xml (GBytes *doc);
+/* Loads a libwbxml fixture document as WBXML, either libwbxml's own
+ * encoding (encoded-by-xml2wbxml/NAME.wbxml) or the XML (NAME.xml) through
+ * eas_xml_to_wbxml(); NULL (after g_test_skip) when absent. */
+GBytes *test_eas_libwbxml_fixture (const char *name, gboolean via_our_xml);
 /* Loads $AIRDOCK_SHARED/fixtures/<relative>; NULL (after g_test_skip) when absent. */
 GBytes *test_eas_fixture (const char *relative);

@@ -225,9 +225,9 @@ test_doc_values (void)
  * (encoded there by libwbxml's own encoder): same elements, same order,
  * same values. */
 static void
-test_doc_matches_exchange (void)
+test_doc_matches_exchange (gconstpointer via_xml)
 {
-	g_autoptr (GBytes) fixture = test_eas_fixture ("eas/libwbxml/encoded-by-xml2wbxml/activesync-012-provision-eas.wbxml");
+	g_autoptr (GBytes) fixture = test_eas_libwbxml_fixture ("activesync-012-provision-eas", via_xml != NULL);
 	if (fixture == NULL)
 		return;
 	g_autoptr (EasNode) theirs_root = test_eas_parse (fixture);
@@ -371,11 +371,11 @@ test_request_empty (void)
 }
 
 static void
-test_request_fixtures (void)
+test_request_fixtures (gconstpointer via_xml)
 {
-	g_autoptr (GBytes) eas = test_eas_fixture ("eas/libwbxml/encoded-by-xml2wbxml/activesync-010-provision-eas.wbxml");
-	g_autoptr (GBytes) wap = test_eas_fixture ("eas/libwbxml/encoded-by-xml2wbxml/activesync-011-provision-wap.wbxml");
-	g_autoptr (GBytes) resp = test_eas_fixture ("eas/libwbxml/encoded-by-xml2wbxml/activesync-012-provision-eas.wbxml");
+	g_autoptr (GBytes) eas = test_eas_libwbxml_fixture ("activesync-010-provision-eas", via_xml != NULL);
+	g_autoptr (GBytes) wap = test_eas_libwbxml_fixture ("activesync-011-provision-wap", via_xml != NULL);
+	g_autoptr (GBytes) resp = test_eas_libwbxml_fixture ("activesync-012-provision-eas", via_xml != NULL);
 	if (eas == NULL || wap == NULL || resp == NULL)
 		return;
 	gsize elen, wlen, rlen;
@@ -869,9 +869,9 @@ test_client_response_roundtrip (void)
 }
 
 static void
-test_client_response_fixture (void)
+test_client_response_fixture (gconstpointer via_xml)
 {
-	g_autoptr (GBytes) fixture = test_eas_fixture ("eas/libwbxml/encoded-by-xml2wbxml/activesync-012-provision-eas.wbxml");
+	g_autoptr (GBytes) fixture = test_eas_libwbxml_fixture ("activesync-012-provision-eas", via_xml != NULL);
 	if (fixture == NULL)
 		return;
 	EasProvisionResponse r = client_decode (fixture);
@@ -1102,12 +1102,14 @@ main (int argc, char **argv)
 	g_test_add_func ("/provision/policy/setting-version", test_policy_setting_version);
 	g_test_add_func ("/provision/policy/doc-version-filter", test_doc_version_filter);
 	g_test_add_func ("/provision/policy/doc-values", test_doc_values);
-	g_test_add_func ("/provision/policy/doc-matches-exchange", test_doc_matches_exchange);
+	g_test_add_data_func ("/provision/policy/doc-matches-exchange/libwbxml-encoded", NULL, test_doc_matches_exchange);
+	g_test_add_data_func ("/provision/policy/doc-matches-exchange/from-xml", "xml", test_doc_matches_exchange);
 	g_test_add_func ("/provision/policy/wap-xml", test_wap_xml);
 	g_test_add_func ("/provision/policy/hash", test_hash);
 	g_test_add_func ("/provision/request/initial", test_request_initial);
 	g_test_add_func ("/provision/request/empty", test_request_empty);
-	g_test_add_func ("/provision/request/fixtures", test_request_fixtures);
+	g_test_add_data_func ("/provision/request/fixtures/libwbxml-encoded", NULL, test_request_fixtures);
+	g_test_add_data_func ("/provision/request/fixtures/from-xml", "xml", test_request_fixtures);
 	g_test_add_func ("/provision/request/acknowledge", test_request_acknowledge);
 	g_test_add_func ("/provision/request/remote-wipe-ack", test_request_remote_wipe_ack);
 	g_test_add_func ("/provision/request/account-only-wipe-ack", test_request_account_only_wipe_ack);
@@ -1121,7 +1123,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/provision/response/libwbxml-oracle", test_response_libwbxml_oracle);
 	g_test_add_func ("/provision/client/requests-roundtrip", test_client_requests_roundtrip);
 	g_test_add_func ("/provision/client/response-roundtrip", test_client_response_roundtrip);
-	g_test_add_func ("/provision/client/response-fixture", test_client_response_fixture);
+	g_test_add_data_func ("/provision/client/response-fixture/libwbxml-encoded", NULL, test_client_response_fixture);
+	g_test_add_data_func ("/provision/client/response-fixture/from-xml", "xml", test_client_response_fixture);
 	g_test_add_func ("/provision/client/response-invalid", test_client_response_invalid);
 	g_test_add_func ("/provision/decide/1-wiped-blocked", test_decide_1_wiped_blocked);
 	g_test_add_func ("/provision/decide/2-account-wipe-old-device-blocked", test_decide_2_account_wipe_old_device_blocked);

@@ -37,29 +37,33 @@ decode_fails (const char *xml, EasVersion version, int code)
 	g_assert_error (error, EAS_SETTINGS_ERROR, code);
 }
 
+/* user_data: non-NULL to build the fixture from its XML with our
+ * eas_xml_to_wbxml(), NULL for libwbxml's own encoding; both must agree. */
 static EasSettingsRequest *
-decode_fixture (const char *name, EasVersion version, GError **error)
+decode_fixture (const char *name, gconstpointer via_xml, gboolean *out_skipped, GError **error)
 {
-	g_autofree char *rel = g_strdup_printf ("eas/libwbxml/encoded-by-xml2wbxml/%s", name);
-	g_autoptr (GBytes) doc = test_eas_fixture (rel);
+	g_autoptr (GBytes) doc = test_eas_libwbxml_fixture (name, via_xml != NULL);
 	gsize len = 0;
 
+	*out_skipped = doc == NULL;
 	if (doc == NULL)
 		return NULL;
 	const guint8 *data = g_bytes_get_data (doc, &len);
-	return eas_settings_request_decode (data, len, version, NULL, error);
+	return eas_settings_request_decode (data, len, 141, NULL, error);
 }
 
 /* ---- Fixtures (encoded by libwbxml, an independent encoder) -------------------- */
 
 static void
-test_fixture_device_information (void)
+test_fixture_device_information (gconstpointer via_xml)
 {
 	g_autoptr (GError) error = NULL;
-	g_autoptr (EasSettingsRequest) req = decode_fixture ("activesync-001-settings_device_information.wbxml", 141, &error);
+	gboolean skipped;
+	g_autoptr (EasSettingsRequest) req = decode_fixture ("activesync-001-settings_device_information",
+	                                                     via_xml, &skipped, &error);
 
-	if (req == NULL && error == NULL)
-		return;	/* skipped */
+	if (skipped)
+		return;
 	g_assert_no_error (error);
 	const EasDeviceInformation *info = req->device_information;
 	g_assert_nonnull (info);
@@ -77,24 +81,25 @@ test_fixture_device_information (void)
 }
 
 static void
-test_fixture_invalid_documents (void)
+test_fixture_invalid_documents (gconstpointer via_xml)
 {
 	/* libwbxml's 002–004 are tokeniser tests (DeviceInformation fields under
 	 * UserInformation/DevicePassword/Oof Set) and 005 is a response: none
 	 * is a valid Settings request. */
 	static const char *names[] = {
-		"activesync-002-settings_user_information.wbxml",
-		"activesync-003-settings_device_password.wbxml",
-		"activesync-004-settings_oof.wbxml",
-		"activesync-005-settings_status.wbxml",
+		"activesync-002-settings_user_information",
+		"activesync-003-settings_device_password",
+		"activesync-004-settings_oof",
+		"activesync-005-settings_status",
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
 		g_autoptr (GError) error = NULL;
-		g_autoptr (EasSettingsRequest) req = decode_fixture (names[i], 141, &error);
+		gboolean skipped;
+		g_autoptr (EasSettingsRequest) req = decode_fixture (names[i], via_xml, &skipped, &error);
 
-		if (req == NULL && error == NULL)
-			return;	/* skipped */
+		if (skipped)
+			return;
 		g_assert_null (req);
 		g_assert_error (error, EAS_SETTINGS_ERROR, EAS_SETTINGS_ERROR_MALFORMED);
 	}
@@ -490,8 +495,10 @@ main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 
-	g_test_add_func ("/settings/fixture/device-information", test_fixture_device_information);
-	g_test_add_func ("/settings/fixture/invalid-documents", test_fixture_invalid_documents);
+	g_test_add_data_func ("/settings/fixture/libwbxml-encoded/device-information", NULL, test_fixture_device_information);
+	g_test_add_data_func ("/settings/fixture/libwbxml-encoded/invalid-documents", NULL, test_fixture_invalid_documents);
+	g_test_add_data_func ("/settings/fixture/from-xml/device-information", "xml", test_fixture_device_information);
+	g_test_add_data_func ("/settings/fixture/from-xml/invalid-documents", "xml", test_fixture_invalid_documents);
 	g_test_add_func ("/settings/device-information/fields", test_device_information_fields);
 	g_test_add_func ("/settings/device-information/limit", test_device_information_limit);
 	g_test_add_func ("/settings/oof/get", test_oof_get);
