@@ -119,6 +119,7 @@ eas_wbxml_writer_text (EasWbxmlWriter *writer, const char *text, gssize len)
 	g_return_if_fail (writer->has_pending || writer->depth > 0);
 
 	gsize n = len < 0 ? strlen (text) : (gsize) len;
+	g_return_if_fail (n <= G_MAXUINT32);
 	g_return_if_fail (n == 0 || memchr (text, 0, n) == NULL);
 	/* Empty text is no content: the element stays empty (canonical). */
 	if (n == 0)

@@ -73,7 +73,11 @@ void eas_wbxml_decoder_free (EasWbxmlDecoder *decoder);
 
 /* Appends bytes (copied only as far as needed to resume across boundaries:
  * memory stays bounded by the limits, not by the input size; an OPAQUE is
- * handed out in chunks as its bytes arrive). */
+ * handed out in chunks as its bytes arrive).  The decoder reads `data` in
+ * place: keep it valid until eas_wbxml_decoder_next() has returned
+ * NEED_MORE (or DONE/FAILED); by then what is still needed was copied, so the
+ * buffer may be reused for the next read.  Feeding again before that copies
+ * the unread rest (correct, only slower). */
 void eas_wbxml_decoder_feed (EasWbxmlDecoder *decoder, const guint8 *data, gsize len);
 
 /* Pulls the next event.  Call until NEED_MORE, then feed more. */
@@ -163,12 +167,19 @@ void eas_node_write (const EasNode *root, EasWbxmlWriter *writer);
 
 /* ---- XML view, for tools and tests (not the request path) -------------- */
 
-/* Namespaced XML (<Sync xmlns="AirSync:">, prefixes for other pages),
- * OPAQUE as base64 inside the element. */
+/* Namespaced XML (<Sync xmlns="AirSync:">, the other pages declared on the
+ * root with their lower-case names as prefixes: xmlns:airsyncbase=
+ * "AirSyncBase:").  Markers, so that canonical documents round-trip byte for
+ * byte: <Tag opaque="base64">…</Tag> is an OPAQUE value in base64;
+ * <Tag text="base64">…</Tag> a text XML cannot carry (control characters,
+ * CR); in elements mixing children, text and OPAQUE (never in EAS),
+ * <?wbxml-opaque B64?> and <?wbxml-text B64?>.  Same limits and errors as
+ * the decoder. */
 char *eas_wbxml_to_xml (const guint8 *data, gsize len,
                         const EasWbxmlLimits *limits, GError **error);
 /* The inverse: XML as printed by eas_wbxml_to_xml (and libwbxml-style
- * namespaced XML) back to canonical WBXML. */
+ * XML: its tag names, SynCE namespace URIs, no namespace, CDATA) back to
+ * canonical WBXML.  Errors: EAS_WBXML_ERROR_MALFORMED naming the XML line. */
 GBytes *eas_xml_to_wbxml (const char *xml, gsize len, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasWbxmlDecoder, eas_wbxml_decoder_free)

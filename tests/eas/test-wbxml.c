@@ -594,6 +594,22 @@ text_document (gsize text_len, gboolean opaque)
 	return eas_wbxml_writer_finish (w, NULL);
 }
 
+/* A document whose string table has `size` bytes, and a root using it. */
+static GBytes *
+string_table_document (gsize size)
+{
+	GByteArray *doc = g_byte_array_new ();
+
+	g_byte_array_append (doc, (const guint8 *) "\x03\x01\x6A", 3);
+	eas_wbxml_append_mb_u_int32 (doc, (guint32) size);
+	gsize at = doc->len;
+	g_byte_array_set_size (doc, doc->len + (guint) size);
+	memset (doc->data + at, 's', size);
+	doc->data[doc->len - 1] = '\0';
+	g_byte_array_append (doc, (const guint8 *) "\x45\x83\x00\x01", 4);
+	return g_byte_array_free_to_bytes (doc);
+}
+
 static void
 test_limit_string (void)
 {
@@ -607,12 +623,9 @@ test_limit_string (void)
 	assert_limit (over, &limits, FALSE, "offset 6");
 
 	/* The string table is bounded by the same limit. */
-	g_autoptr (GByteArray) tbl = g_byte_array_new ();
-	g_byte_array_append (tbl, (const guint8 *) "\x03\x01\x6A", 3);
-	eas_wbxml_append_mb_u_int32 (tbl, 1001);
-	g_byte_array_set_size (tbl, tbl->len + 1001);
-	g_byte_array_append (tbl, (const guint8 *) "\x05", 1);
-	g_autoptr (GBytes) tbl_over = g_byte_array_free_to_bytes (g_steal_pointer (&tbl));
+	g_autoptr (GBytes) tbl_at = string_table_document (1000);
+	g_autoptr (GBytes) tbl_over = string_table_document (1001);
+	assert_limit (tbl_at, &limits, TRUE, NULL);
 	assert_limit (tbl_over, &limits, FALSE, "offset 3");
 }
 
