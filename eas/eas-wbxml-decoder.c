@@ -610,6 +610,40 @@ need_more (EasWbxmlDecoder *dec, gboolean in_carry, gboolean capped, GError **er
 	return TRUE;
 }
 
+/* The END owed by an empty element (a tag without the content bit). */
+static EasWbxmlStatus
+emit_pending_end (EasWbxmlDecoder *dec, EasWbxmlEvent *out_event)
+{
+	dec->pending_end = FALSE;
+	fill_event (dec, out_event, EAS_WBXML_EVENT_END, dec->stack[dec->depth - 1], dec->depth);
+	out_event->input_offset = dec->consumed - 1;
+	if (--dec->depth == 0)
+		dec->state = STATE_DONE;
+	return EAS_WBXML_GOT_EVENT;
+}
+
+/* The unread bytes to parse next: the carried token if any, else the
+ * caller's.  *out_capped when the document limit shortened the window. */
+static const guint8 *
+next_window (EasWbxmlDecoder *dec, gboolean *out_in_carry, gsize *out_avail,
+             gboolean *out_capped)
+{
+	gboolean in_carry = dec->carry_off < dec->carry->len;
+	gsize avail = in_carry ? dec->carry->len - dec->carry_off : dec->ext_len - dec->ext_off;
+
+	*out_in_carry = in_carry;
+	*out_capped = FALSE;
+	g_assert (dec->consumed <= dec->limits.document_bytes);
+	if (avail > dec->limits.document_bytes - dec->consumed) {
+		avail = dec->limits.document_bytes - dec->consumed;
+		*out_capped = TRUE;
+	}
+	*out_avail = avail;
+	if (avail == 0)
+		return NULL;
+	return in_carry ? dec->carry->data + dec->carry_off : dec->ext + dec->ext_off;
+}
+
 EasWbxmlStatus
 eas_wbxml_decoder_next (EasWbxmlDecoder *decoder, EasWbxmlEvent *out_event,
                         GError **error)
@@ -625,38 +659,19 @@ eas_wbxml_decoder_next (EasWbxmlDecoder *decoder, EasWbxmlEvent *out_event,
 		                     "The decoder already failed");
 		return EAS_WBXML_FAILED;
 	}
-	if (dec->pending_end) {
-		dec->pending_end = FALSE;
-		fill_event (dec, out_event, EAS_WBXML_EVENT_END,
-		            dec->stack[dec->depth - 1], dec->depth);
-		out_event->input_offset = dec->consumed - 1;
-		if (--dec->depth == 0)
-			dec->state = STATE_DONE;
-		return EAS_WBXML_GOT_EVENT;
-	}
+	if (dec->pending_end)
+		return emit_pending_end (dec, out_event);
 	for (;;) {
+		gboolean in_carry, capped;
+		gsize avail, used = 0;
+
 		if (dec->state == STATE_DONE)
 			return decoder_done (dec, error);
-
-		gboolean in_carry = dec->carry_off < dec->carry->len;
-		gsize avail = in_carry ? dec->carry->len - dec->carry_off : dec->ext_len - dec->ext_off;
-		gboolean capped = FALSE;
-
-		if (avail == 0)
+		const guint8 *p = next_window (dec, &in_carry, &avail, &capped);
+		if (p == NULL && !capped)
 			return EAS_WBXML_NEED_MORE;
-		const guint8 *p = in_carry ? dec->carry->data + dec->carry_off : dec->ext + dec->ext_off;
-		g_assert (dec->consumed <= dec->limits.document_bytes);
-		if (avail > dec->limits.document_bytes - dec->consumed) {
-			avail = dec->limits.document_bytes - dec->consumed;
-			capped = TRUE;
-			if (avail == 0) {
-				need_more (dec, in_carry, TRUE, error);
-				return EAS_WBXML_FAILED;
-			}
-		}
-
-		gsize used = 0;
-		StepResult r = decoder_step (dec, p, avail, &used, out_event, error);
+		StepResult r = p == NULL ? STEP_NEED_MORE
+		                         : decoder_step (dec, p, avail, &used, out_event, error);
 		if (r == STEP_ERROR)
 			return EAS_WBXML_FAILED;
 		if (r == STEP_NEED_MORE) {
