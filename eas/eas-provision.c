@@ -124,6 +124,30 @@ eas_policy_init_default (EasPolicy *policy)
 	policy->allow_internet_sharing = TRUE;
 }
 
+static gboolean
+validate_list (const char *name, const char *const *list, GError **error)
+{
+	gsize n = 0;
+
+	for (; list != NULL && list[n] != NULL; n++) {
+		gsize len = strlen (list[n]);
+		if (len == 0 || len > EAS_POLICY_MAX_APPLICATION_BYTES ||
+		    !g_utf8_validate (list[n], (gssize) len, NULL)) {
+			g_set_error (error, EAS_PROVISION_ERROR, EAS_PROVISION_ERROR_INVALID,
+			             "policy setting %s: entry %" G_GSIZE_FORMAT " is empty, too long or not UTF-8",
+			             name, n);
+			return FALSE;
+		}
+	}
+	if (n > EAS_POLICY_MAX_APPLICATIONS) {
+		g_set_error (error, EAS_PROVISION_ERROR, EAS_PROVISION_ERROR_INVALID,
+		             "policy setting %s: %" G_GSIZE_FORMAT " entries exceed the limit of %d",
+		             name, n, EAS_POLICY_MAX_APPLICATIONS);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 eas_policy_validate (const EasPolicy *policy, GError **error)
 {
@@ -141,6 +165,9 @@ eas_policy_validate (const EasPolicy *policy, GError **error)
 			return FALSE;
 		}
 	}
+	if (!validate_list ("ApprovedApplicationList", policy->approved_application_hashes, error) ||
+	    !validate_list ("UnapprovedInROMApplicationList", policy->unapproved_in_rom_applications, error))
+		return FALSE;
 	/* [MS-ASPROV] 2.2.2.34: 1–3 are not calendar windows. */
 	if (policy->max_calendar_age_filter >= 1 && policy->max_calendar_age_filter <= 3) {
 		g_set_error (error, EAS_PROVISION_ERROR, EAS_PROVISION_ERROR_INVALID,
@@ -162,6 +189,20 @@ eas_policy_setting_version (EasTag tag)
 	    tag == EAS_PROVISION_APPROVED_APPLICATION_LIST)
 		return APPLICATION_LISTS_SINCE;
 	return 0;
+}
+
+/* An empty list is an empty element: "no restriction" ([MS-ASPROV] 2.2.2.22, 2.2.2.55). */
+static void
+write_list (EasWbxmlWriter *w, EasTag list_tag, EasTag item_tag, const char *const *items)
+{
+	if (items == NULL || items[0] == NULL) {
+		eas_wbxml_writer_empty (w, list_tag);
+		return;
+	}
+	eas_wbxml_writer_start (w, list_tag);
+	for (gsize i = 0; items[i] != NULL; i++)
+		eas_wbxml_writer_text_element (w, item_tag, items[i]);
+	eas_wbxml_writer_end (w);
 }
 
 void
@@ -191,8 +232,10 @@ eas_policy_write_provision_doc (const EasPolicy *policy, EasVersion version,
 		eas_wbxml_writer_text_element (writer, s->tag, buf);
 	}
 	if (version >= APPLICATION_LISTS_SINCE) {
-		eas_wbxml_writer_empty (writer, EAS_PROVISION_UNAPPROVED_IN_ROM_APPLICATION_LIST);
-		eas_wbxml_writer_empty (writer, EAS_PROVISION_APPROVED_APPLICATION_LIST);
+		write_list (writer, EAS_PROVISION_UNAPPROVED_IN_ROM_APPLICATION_LIST,
+		            EAS_PROVISION_APPLICATION_NAME, policy->unapproved_in_rom_applications);
+		write_list (writer, EAS_PROVISION_APPROVED_APPLICATION_LIST,
+		            EAS_PROVISION_HASH, policy->approved_application_hashes);
 	}
 	eas_wbxml_writer_end (writer);
 }
@@ -757,11 +800,49 @@ eas_policy_read_provision_doc (const EasNode *doc, EasPolicy *policy, GError **e
 	for (const EasNode *c = doc->first_child; c != NULL; c = c->next) {
 		const PolicySetting *s = setting_for_tag (c->tag);
 		if (s == NULL)
-			continue;	/* application lists, settings of later versions */
+			continue;	/* lists (read by the caller), settings of later versions */
 		if (!read_setting (s, c, policy, error))
 			return FALSE;
 	}
 	return TRUE;
+}
+
+/* Reads the item texts of a list element into a new GStrv (NULL when empty). */
+static gboolean
+read_list (const EasNode *list, EasTag item_tag, char ***out, GError **error)
+{
+	g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+
+	for (const EasNode *c = list != NULL ? list->first_child : NULL; c != NULL; c = c->next) {
+		if (c->tag != item_tag)
+			return malformed (error, "unexpected", c->tag);
+		if (items->len == EAS_POLICY_MAX_APPLICATIONS || c->text == NULL ||
+		    strlen (c->text) > EAS_POLICY_MAX_APPLICATION_BYTES) {
+			g_set_error (error, EAS_PROVISION_ERROR, EAS_PROVISION_ERROR_INVALID,
+			             "EASProvisionDoc: %s over the limits (%d entries of 1–%d bytes)",
+			             eas_tag_name (list->tag), EAS_POLICY_MAX_APPLICATIONS,
+			             EAS_POLICY_MAX_APPLICATION_BYTES);
+			return FALSE;
+		}
+		g_ptr_array_add (items, g_strdup (c->text));
+	}
+	if (items->len == 0) {
+		*out = NULL;
+		return TRUE;
+	}
+	g_ptr_array_add (items, NULL);
+	*out = (char **) g_ptr_array_free (g_steal_pointer (&items), FALSE);
+	return TRUE;
+}
+
+void
+eas_provision_response_clear (EasProvisionResponse *response)
+{
+	if (response == NULL)
+		return;
+	g_strfreev (response->approved_application_hashes);
+	g_strfreev (response->unapproved_in_rom_applications);
+	memset (response, 0, sizeof *response);
 }
 
 static gboolean
@@ -793,7 +874,17 @@ read_response_policy (const EasNode *policy, EasProvisionResponse *r, GError **e
 		return TRUE;
 	r->has_policy_data = TRUE;
 	const EasNode *doc = eas_node_child (data, EAS_PROVISION_EAS_PROVISION_DOC);
-	return doc == NULL || eas_policy_read_provision_doc (doc, &r->policy, error);
+	if (doc == NULL)
+		return TRUE;	/* 2.5: WAP XML text */
+	if (!eas_policy_read_provision_doc (doc, &r->policy, error) ||
+	    !read_list (eas_node_child (doc, EAS_PROVISION_APPROVED_APPLICATION_LIST), EAS_PROVISION_HASH,
+	                &r->approved_application_hashes, error) ||
+	    !read_list (eas_node_child (doc, EAS_PROVISION_UNAPPROVED_IN_ROM_APPLICATION_LIST),
+	                EAS_PROVISION_APPLICATION_NAME, &r->unapproved_in_rom_applications, error))
+		return FALSE;
+	r->policy.approved_application_hashes = (const char *const *) r->approved_application_hashes;
+	r->policy.unapproved_in_rom_applications = (const char *const *) r->unapproved_in_rom_applications;
+	return TRUE;
 }
 
 gboolean
@@ -819,8 +910,10 @@ eas_provision_response_decode (const guint8 *data, gsize len, const EasWbxmlLimi
 		return FALSE;
 	if (info != NULL && !response_status (info, EAS_SETTINGS_STATUS, &r.device_information_status, error))
 		return FALSE;
-	if (policy != NULL && !read_response_policy (policy, &r, error))
+	if (policy != NULL && !read_response_policy (policy, &r, error)) {
+		eas_provision_response_clear (&r);
 		return FALSE;
+	}
 	r.remote_wipe = eas_node_child (root, EAS_PROVISION_REMOTE_WIPE) != NULL;
 	r.account_only_remote_wipe = eas_node_child (root, EAS_PROVISION_ACCOUNT_ONLY_REMOTE_WIPE) != NULL;
 	*out = r;

@@ -79,7 +79,16 @@ typedef struct {
 	gboolean allow_consumer_email;
 	gboolean allow_remote_desktop;
 	gboolean allow_internet_sharing;
+	/* 12.1, NULL-terminated and borrowed (NULL: empty list), at most
+	 * EAS_POLICY_MAX_APPLICATIONS entries of 1–EAS_POLICY_MAX_APPLICATION_BYTES. */
+	const char *const *approved_application_hashes;	/* ApprovedApplicationList/Hash (SHA-1) */
+	const char *const *unapproved_in_rom_applications;	/* UnapprovedInROMApplicationList/ApplicationName */
 } EasPolicy;
+
+/* Limits on the application lists (they are also read from servers by the
+ * client decoder): administrators list tens of applications, not thousands. */
+#define EAS_POLICY_MAX_APPLICATIONS 256
+#define EAS_POLICY_MAX_APPLICATION_BYTES 1024
 
 /* The permissive policy: no password, everything allowed, nothing limited. */
 void eas_policy_init_default (EasPolicy *policy);
@@ -178,17 +187,26 @@ typedef struct {
 	EasPolicy policy;		/* settings the server sent; the rest at their defaults */
 	gboolean remote_wipe;
 	gboolean account_only_remote_wipe;
+	/* Owned storage behind policy's application lists. */
+	char **approved_application_hashes;
+	char **unapproved_in_rom_applications;
 } EasProvisionResponse;
+
+/* Frees the lists a decoded response owns and zeroes it. */
+void eas_provision_response_clear (EasProvisionResponse *response);
 
 /* Decodes a Provision response.  Settings in EASProvisionDoc are read into
  * out->policy over eas_policy_init_default(); an empty element means
  * EAS_POLICY_UNSET; a value out of range is EAS_PROVISION_ERROR_INVALID;
- * unknown settings are skipped.  *out is written only on success. */
+ * unknown settings are skipped.  *out is written only on success; release
+ * it with eas_provision_response_clear(). */
 gboolean eas_provision_response_decode (const guint8 *data, gsize len,
                                         const EasWbxmlLimits *limits,
                                         EasProvisionResponse *out,
                                         GError **error);
-/* Reads an <EASProvisionDoc> element into policy (over its current values). */
+/* Reads an <EASProvisionDoc> element's settings into policy (over its
+ * current values); the application lists are left alone (they need owned
+ * storage: eas_provision_response_decode() reads them). */
 gboolean eas_policy_read_provision_doc (const EasNode *doc, EasPolicy *policy, GError **error);
 
 /* ---- The decision before every command -------------------------------------- */
@@ -243,5 +261,6 @@ void eas_policy_decide (EasVersion version, EasCommand cmd,
                         EasPolicyDecision *out_decision);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasProvisionRequest, eas_provision_request_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EasProvisionResponse, eas_provision_response_clear)
 
 G_END_DECLS

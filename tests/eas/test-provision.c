@@ -822,7 +822,7 @@ test_client_response_roundtrip (void)
 	for (gsize v = 1; v < G_N_ELEMENTS (all_versions); v++) {
 		EasVersion version = all_versions[v];
 		g_autoptr (GBytes) doc = eas_provision_encode_policy (version, &strict, 77, 1);
-		EasProvisionResponse r = client_decode (doc);
+		g_auto (EasProvisionResponse) r = client_decode (doc);
 
 		g_assert_cmpuint (r.status, ==, 1);
 		g_assert_true (r.has_policy);
@@ -842,29 +842,29 @@ test_client_response_roundtrip (void)
 		}
 	}
 	g_autoptr (GBytes) fin = eas_provision_encode_final_key (141, 99, 0);
-	EasProvisionResponse f = client_decode (fin);
+	g_auto (EasProvisionResponse) f = client_decode (fin);
 	g_assert_cmpuint (f.policy_key, ==, 99);
 	g_assert_false (f.has_policy_data);
 	g_assert_cmpuint (f.device_information_status, ==, 0);
 
 	g_autoptr (GBytes) wipe = eas_provision_encode_remote_wipe ();
-	EasProvisionResponse w = client_decode (wipe);
+	g_auto (EasProvisionResponse) w = client_decode (wipe);
 	g_assert_true (w.remote_wipe);
 	g_assert_false (w.account_only_remote_wipe);
 	g_assert_false (w.has_policy);
 
 	g_autoptr (GBytes) acct = eas_provision_encode_account_only_remote_wipe (161);
-	EasProvisionResponse a = client_decode (acct);
+	g_auto (EasProvisionResponse) a = client_decode (acct);
 	g_assert_true (a.account_only_remote_wipe);
 	g_assert_false (a.remote_wipe);
 
 	g_autoptr (GBytes) st = eas_provision_encode_policy_status (140, 5);
-	EasProvisionResponse s = client_decode (st);
+	g_auto (EasProvisionResponse) s = client_decode (st);
 	g_assert_cmpuint (s.policy_status, ==, 5);
 	g_assert_cmpuint (s.policy_key, ==, 0);
 
 	g_autoptr (GBytes) err = eas_provision_encode_status (2);
-	EasProvisionResponse e = client_decode (err);
+	g_auto (EasProvisionResponse) e = client_decode (err);
 	g_assert_cmpuint (e.status, ==, 2);
 }
 
@@ -874,7 +874,7 @@ test_client_response_fixture (gconstpointer via_xml)
 	g_autoptr (GBytes) fixture = test_eas_libwbxml_fixture ("activesync-012-provision-eas", via_xml != NULL);
 	if (fixture == NULL)
 		return;
-	EasProvisionResponse r = client_decode (fixture);
+	g_auto (EasProvisionResponse) r = client_decode (fixture);
 	EasPolicy dflt;
 
 	eas_policy_init_default (&dflt);
@@ -882,6 +882,74 @@ test_client_response_fixture (gconstpointer via_xml)
 	g_assert_cmpuint (r.device_information_status, ==, 1);
 	g_assert_cmpuint (r.policy_key, ==, 1686474474u);
 	g_assert_cmpmem (&r.policy, sizeof r.policy, &dflt, sizeof dflt);
+}
+
+static void
+test_application_lists (void)
+{
+	static const char *const hashes[] = { "6D1AF3B2C7A0E9F1D4B5C6A7E8F90123456789AB", "0123456789ABCDEF0123456789ABCDEF01234567", NULL };
+	static const char *const rom[] = { "\\Windows\\iexplore.exe", NULL };
+	EasPolicy p;
+	g_autoptr (GError) error = NULL;
+
+	eas_policy_init_default (&p);
+	p.approved_application_hashes = hashes;
+	p.unapproved_in_rom_applications = rom;
+	g_assert_true (eas_policy_validate (&p, &error));
+
+	/* Written from 12.1 on, read back by the client decoder. */
+	g_autoptr (GBytes) v120 = provision_doc (&p, 120);
+	g_autoptr (EasNode) r120 = test_eas_parse (v120);
+	g_assert_null (eas_node_child (r120, EAS_PROVISION_APPROVED_APPLICATION_LIST));
+	g_autoptr (GBytes) resp = eas_provision_encode_policy (141, &p, 3, 0);
+	g_auto (EasProvisionResponse) r = client_decode (resp);
+	g_assert_nonnull (r.policy.approved_application_hashes);
+	g_assert_cmpstrv (r.policy.approved_application_hashes, hashes);
+	g_assert_cmpstrv (r.policy.unapproved_in_rom_applications, rom);
+	/* They count in the hash. */
+	EasPolicy plain;
+	eas_policy_init_default (&plain);
+	g_assert_cmpuint (eas_policy_hash (&p, 141), !=, eas_policy_hash (&plain, 141));
+	g_assert_cmpuint (eas_policy_hash (&p, 120), ==, eas_policy_hash (&plain, 120));
+
+	/* Limits: 256 entries of up to 1024 bytes, none empty. */
+	g_autoptr (GPtrArray) many = g_ptr_array_new_with_free_func (g_free);
+	for (int i = 0; i < EAS_POLICY_MAX_APPLICATIONS; i++)
+		g_ptr_array_add (many, g_strdup_printf ("%040d", i));
+	g_ptr_array_add (many, NULL);
+	p.approved_application_hashes = (const char *const *) many->pdata;
+	g_assert_true (eas_policy_validate (&p, &error));
+	g_autoptr (GBytes) big = eas_provision_encode_policy (161, &p, 3, 0);
+	g_auto (EasProvisionResponse) rb = client_decode (big);
+	g_assert_cmpuint (g_strv_length (rb.approved_application_hashes), ==, EAS_POLICY_MAX_APPLICATIONS);
+	g_ptr_array_remove_index (many, many->len - 1);
+	g_ptr_array_add (many, g_strdup ("one too many"));
+	g_ptr_array_add (many, NULL);
+	p.approved_application_hashes = (const char *const *) many->pdata;
+	g_assert_false (eas_policy_validate (&p, &error));
+	g_assert_error (error, EAS_PROVISION_ERROR, EAS_PROVISION_ERROR_INVALID);
+	g_clear_error (&error);
+	/* The client refuses a server's list over the limit too. */
+	g_autoptr (GBytes) over = eas_provision_encode_policy (161, &p, 3, 0);
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data (over, &len);
+	g_auto (EasProvisionResponse) ro = { 0 };
+	g_assert_false (eas_provision_response_decode (data, len, NULL, &ro, &error));
+	g_assert_error (error, EAS_PROVISION_ERROR, EAS_PROVISION_ERROR_INVALID);
+	g_clear_error (&error);
+
+	g_autofree char *at = g_strnfill (EAS_POLICY_MAX_APPLICATION_BYTES, 'h');
+	g_autofree char *past = g_strnfill (EAS_POLICY_MAX_APPLICATION_BYTES + 1, 'h');
+	const char *one_at[] = { at, NULL }, *one_past[] = { past, NULL }, *one_empty[] = { "", NULL };
+	p.approved_application_hashes = NULL;
+	p.unapproved_in_rom_applications = one_at;
+	g_assert_true (eas_policy_validate (&p, &error));
+	p.unapproved_in_rom_applications = one_past;
+	g_assert_false (eas_policy_validate (&p, &error));
+	g_clear_error (&error);
+	p.unapproved_in_rom_applications = one_empty;
+	g_assert_false (eas_policy_validate (&p, &error));
+	g_assert_error (error, EAS_PROVISION_ERROR, EAS_PROVISION_ERROR_INVALID);
 }
 
 static void
@@ -898,11 +966,17 @@ test_client_response_invalid (void)
 		"</Policy></Policies></Provision>",
 		"<Provision><Status>0</Status></Provision>",
 		"<Provision><RemoteWipe/></Provision>",
+		"<Provision><Status>1</Status><Policies><Policy><Status>1</Status><Data><EASProvisionDoc>"
+		"<ApprovedApplicationList><Hash>a</Hash><ApplicationName>b</ApplicationName></ApprovedApplicationList>"
+		"</EASProvisionDoc></Data></Policy></Policies></Provision>",
+		"<Provision><Status>1</Status><Policies><Policy><Status>1</Status><Data><EASProvisionDoc>"
+		"<UnapprovedInROMApplicationList><ApplicationName/></UnapprovedInROMApplicationList>"
+		"</EASProvisionDoc></Data></Policy></Policies></Provision>",
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS (docs); i++) {
 		g_autoptr (GBytes) doc = test_eas_doc ("Provision", docs[i]);
-		EasProvisionResponse r = { 0 };
+		g_auto (EasProvisionResponse) r = { 0 };
 		g_autoptr (GError) error = NULL;
 		gsize len = 0;
 		const guint8 *data = g_bytes_get_data (doc, &len);
@@ -1126,6 +1200,7 @@ main (int argc, char **argv)
 	g_test_add_data_func ("/provision/client/response-fixture/libwbxml-encoded", NULL, test_client_response_fixture);
 	g_test_add_data_func ("/provision/client/response-fixture/from-xml", "xml", test_client_response_fixture);
 	g_test_add_func ("/provision/client/response-invalid", test_client_response_invalid);
+	g_test_add_func ("/provision/client/application-lists", test_application_lists);
 	g_test_add_func ("/provision/decide/1-wiped-blocked", test_decide_1_wiped_blocked);
 	g_test_add_func ("/provision/decide/2-account-wipe-old-device-blocked", test_decide_2_account_wipe_old_device_blocked);
 	g_test_add_func ("/provision/decide/3-provision-always-runs", test_decide_3_provision_always_runs);

@@ -32,12 +32,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (data[0] & 0x40) {
-		EasProvisionResponse r;
+		g_auto (EasProvisionResponse) r = { 0 };
 		g_autoptr (GError) verr = NULL;
 		if (eas_provision_response_decode (body, len, NULL, &r, &error)) {
 			g_assert_no_error (error);
 			/* What the client read is within the policy's ranges. */
 			g_assert_true (eas_policy_validate (&r.policy, &verr) || r.policy.max_calendar_age_filter <= 3);
+			/* And it encodes again. */
+			g_autoptr (GBytes) again = eas_provision_encode_policy (161, &r.policy, 1, 0);
+			g_assert_nonnull (again);
 		} else {
 			g_assert_nonnull (error);
 		}
