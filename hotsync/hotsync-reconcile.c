@@ -169,7 +169,9 @@ hotsync_reconcile_categories (const HotsyncCategories *handheld,
 		/* The handheld keeps 15 characters (one byte each in
 		 * Windows-1252): compare and store what it can hold. */
 		g_autofree char *valid = g_utf8_make_valid (desktop_names[d] != NULL ? desktop_names[d] : "", -1);
-		g_autofree char *name = g_utf8_substring (valid, 0, HOTSYNC_CATEGORY_NAME_LEN - 1);
+		/* g_utf8_substring() needs an end within the string. */
+		glong chars = MIN (g_utf8_strlen (valid, -1), (glong) HOTSYNC_CATEGORY_NAME_LEN - 1);
+		g_autofree char *name = g_utf8_substring (valid, 0, chars);
 		int idx = hotsync_categories_find (&m, name);
 
 		if (idx < 0 && name[0] != '\0') {

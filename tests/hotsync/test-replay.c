@@ -13,6 +13,7 @@
 #include "hotsync/hotsync-link.h"
 #include "hotsync/hotsync-netsync.h"
 #include "hotsync/hotsync-padp.h"
+#include "hotsync/hotsync-records.h"
 #include "hotsync/hotsync-slp.h"
 #include "tests/hotsync/recording.h"
 
@@ -214,7 +215,42 @@ typedef struct {
 	guint requests;
 	guint responses_typed;
 	guint not_found;
+	guint app_blocks;
+	guint memos;
+	gboolean hello_world;
+	gboolean unfiled;
 } Counts;
+
+/* Every AppInfo block and record the recordings read is MemoDB's: they
+ * must decode with the record codecs. */
+static void
+check_records (const HotsyncDlpResponse *resp, Counts *counts)
+{
+	g_autoptr (GError) error = NULL;
+
+	if (resp->error != HOTSYNC_DLP_STATUS_NONE || resp->data == NULL)
+		return;
+	if (resp->cmd == HOTSYNC_DLP_CMD_READ_APP_BLOCK) {
+		g_autoptr (HotsyncMemoAppInfo) info = hotsync_memo_app_info_decode (g_bytes_get_data (resp->data, NULL),
+		                                                                    g_bytes_get_size (resp->data), &error);
+
+		g_assert_no_error (error);
+		for (int i = 0; i < HOTSYNC_CATEGORY_COUNT; i++)
+			g_assert_true (g_utf8_validate (info->categories.names[i], -1, NULL));
+		if (g_strcmp0 (info->categories.names[0], "Unfiled") == 0)
+			counts->unfiled = TRUE;
+		counts->app_blocks++;
+	} else if (resp->cmd == HOTSYNC_DLP_CMD_READ_RECORD || resp->cmd == HOTSYNC_DLP_CMD_READ_NEXT_MODIFIED_REC) {
+		g_autofree char *text = hotsync_memo_decode (g_bytes_get_data (resp->data, NULL),
+		                                             g_bytes_get_size (resp->data), &error);
+
+		g_assert_no_error (error);
+		g_assert_true (g_utf8_validate (text, -1, NULL));
+		if (g_strcmp0 (text, "Hello, world!") == 0)
+			counts->hello_world = TRUE;
+		counts->memos++;
+	}
+}
 
 static void
 check_dlp_pair (Msg *req_msg, Msg *resp_msg, Counts *counts)
@@ -244,6 +280,7 @@ check_dlp_pair (Msg *req_msg, Msg *resp_msg, Counts *counts)
 		g_autoptr (GBytes) resp_again = hotsync_dlp_response_encode (resp);
 
 		counts->responses_typed++;
+		check_records (resp, counts);
 		if (!g_bytes_equal (resp_again, resp_msg->data)) {
 			g_autofree char *x = hex (resp_msg->data), *y = hex (resp_again);
 
@@ -445,8 +482,10 @@ test_recording (gconstpointer user_data)
 		replay_serial (events, &counts);
 	else
 		replay_netsync (events, &counts);
-	g_test_message ("%s: %u requests, %u typed responses, %u not-found answers",
-	                base, counts.requests, counts.responses_typed, counts.not_found);
+	g_test_message ("%s: %u requests, %u typed responses, %u not-found answers, %u app blocks, %u memos",
+	                base, counts.requests, counts.responses_typed, counts.not_found, counts.app_blocks, counts.memos);
+	if (g_str_has_prefix (base, "read-memo-test."))
+		g_assert_true (counts.hello_world && counts.unfiled);
 	g_assert_cmpuint (counts.requests, >=, 3);
 }
 
