@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -54,6 +55,9 @@ pststore_import_summary_clear (PststoreImportSummary *s)
 
 /* ---- Reader (child process) ------------------------------------------------ */
 
+/* Set in the reader process only (PststoreImportOptions.fault_after_items). */
+static guint reader_fault_after;
+
 typedef struct {
 	pst_file pf;
 	const char *password;		/* offered by the user, or NULL */
@@ -61,6 +65,7 @@ typedef struct {
 	int fd;
 	char *uid;			/* store uid, hex */
 	gsize nodes;
+	guint items_sent;
 	PststorePipeLimits limits;
 } Reader;
 
@@ -166,6 +171,8 @@ reader_message (Reader *r, pst_desc_tree *d, guint64 parent)
 	pst_freeItem (item);
 	reader_item_extras (r, d->d_id, rec->item);
 	reader_send (r, rec);
+	if (++r->items_sent == reader_fault_after)
+		abort ();
 }
 
 static void reader_walk (Reader *r, pst_desc_tree *d, guint64 parent, guint depth);
@@ -615,6 +622,7 @@ reader_child (const char *path, int fd, const PststoreImportOptions *opts)
 #endif
 	signal (SIGPIPE, SIG_DFL);
 	alarm (opts->wall_seconds);
+	reader_fault_after = opts->fault_after_items;
 	_exit (pststore_import_reader_run (path, opts->password, fd));
 }
 
@@ -726,6 +734,9 @@ pststore_import_file (PststoreStore *store, const char *path, const PststoreImpo
 		;
 	if (!ok)
 		return FALSE;
+	/* A killed reader is reported as such, whatever it sent before. */
+	if (WIFSIGNALED (status))
+		return reader_status_ok (status, error);
 	/* A reader that could not open the file exits non-zero after saying why. */
 	if (!imp->hello)
 		return finish (imp, path, error);

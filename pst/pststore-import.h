@@ -41,10 +41,12 @@ typedef void (*PststoreImportProgress) (gsize done, gsize total, gpointer user_d
 
 typedef struct {
 	gint64 target_folder;		/* store folder to import under; 0 = top level */
-	guint cpu_seconds;		/* reader's CPU limit (default 300; 0 stops it at once) */
+	guint cpu_seconds;		/* reader's CPU limit (default 300) */
 	guint wall_seconds;		/* reader's wall-clock limit (default 900) */
 	guint64 memory_bytes;		/* reader's address-space limit (default 2 GiB; 0 = none) */
 	const char *password;		/* the file's password, if it has one; may be NULL */
+	guint fault_after_items;	/* tests only: the reader aborts after sending this
+					 * many items, as a crash in libpst would (0 = never) */
 	PststoreImportProgress progress;	/* may be NULL; called after each item */
 	gpointer user_data;
 } PststoreImportOptions;
