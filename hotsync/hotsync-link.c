@@ -191,10 +191,13 @@ serial_frame (HotsyncLink *link, const HotsyncSlpFrame *frame, gint64 now_us, GE
 		g_autoptr (GBytes) m = msg;
 
 		if (link->state == STATE_SERIAL_WAKE) {
-			if (!serial_wake (link, xid, m, now_us, error))
-				return FALSE;
+			gboolean ok = serial_wake (link, xid, m, now_us, error);
+
+			/* An ABORT goes out even when the WAKE is refused. */
 			while ((out = hotsync_padp_pop_output (link->padp)) != NULL)
 				g_queue_push_tail (&link->output, out);
+			if (!ok)
+				return FALSE;
 		} else if (link->state == STATE_READY) {
 			if (!take_response (link, xid, m, error))
 				return FALSE;
