@@ -502,7 +502,7 @@ test_default_path (void)
 int
 main (int argc, char **argv)
 {
-	g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/store/kind", test_kind);
 	g_test_add_func ("/store/default-path", test_default_path);
 	ADD ("/store/open/defaults", test_defaults);
