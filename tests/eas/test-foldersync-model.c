@@ -214,6 +214,64 @@ test_change_responses (void)
 	g_assert_null (eas_node_child (r3, EAS_FOLDERHIERARCHY_SERVER_ID));
 }
 
+/* libwbxml's FolderSync fixtures (encoded by xml2wbxml): a request and a
+ * response with five Adds, one a user folder below the Inbox. */
+static void
+test_fixtures (void)
+{
+	const char *shared = g_getenv ("AIRDOCK_SHARED");
+	g_autofree char *dir = NULL;
+	g_autofree char *req_path = NULL;
+	g_autofree char *resp_path = NULL;
+	g_autofree char *req = NULL;
+	g_autofree char *resp = NULL;
+	gsize req_len = 0, resp_len = 0;
+	g_autoptr (GError) error = NULL;
+
+	if (shared == NULL) {
+		g_test_skip ("AIRDOCK_SHARED is not set: no fixtures");
+		return;
+	}
+	dir = g_build_filename (shared, "fixtures", "eas", "libwbxml", "encoded-by-xml2wbxml", NULL);
+	req_path = g_build_filename (dir, "activesync-020-folder_sync_initial_request.wbxml", NULL);
+	resp_path = g_build_filename (dir, "activesync-021-folder_sync_initial_response.wbxml", NULL);
+	if (!g_file_get_contents (req_path, &req, &req_len, NULL) ||
+	    !g_file_get_contents (resp_path, &resp, &resp_len, NULL)) {
+		g_test_skip ("FolderSync fixtures not found");
+		return;
+	}
+	g_autoptr (EasNode) rq = eas_wbxml_parse ((const guint8 *) req, req_len, NULL, &error);
+	g_assert_no_error (error);
+	g_autofree char *key = eas_folder_sync_request_decode (rq, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (key, ==, "0");
+
+	g_autoptr (EasNode) rs = eas_wbxml_parse ((const guint8 *) resp, resp_len, NULL, &error);
+	g_assert_no_error (error);
+	g_autoptr (EasFolderSyncResponse) r = eas_folder_sync_response_decode (rs, &error);
+	g_assert_no_error (error);
+	g_assert_cmpint (r->status, ==, EAS_FOLDER_STATUS_OK);
+	g_assert_cmpstr (r->sync_key, ==, "1");
+	g_assert_cmpuint (r->adds->len, ==, 5);
+	EasFolder *family = g_ptr_array_index (r->adds, 3);
+	g_assert_cmpstr (family->display_name, ==, "Family");
+	g_assert_cmpstr (family->parent_id, ==, "3");
+	g_assert_cmpuint (family->type, ==, 12);
+
+	/* Re-encoded by us, it decodes to the same folders. */
+	g_autoptr (GBytes) again = eas_folder_sync_response_encode (r);
+	g_autoptr (EasNode) back = parse_bytes (again);
+	g_autoptr (EasFolderSyncResponse) r2 = eas_folder_sync_response_decode (back, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (r2->adds->len, ==, 5);
+	for (guint i = 0; i < 5; i++) {
+		EasFolder *a = g_ptr_array_index (r->adds, i), *b = g_ptr_array_index (r2->adds, i);
+		g_assert_cmpstr (a->server_id, ==, b->server_id);
+		g_assert_cmpstr (a->display_name, ==, b->display_name);
+		g_assert_cmpuint (a->type, ==, b->type);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -222,5 +280,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/foldersync-model/response-roundtrip", test_response_roundtrip);
 	g_test_add_func ("/foldersync-model/change-requests", test_change_requests);
 	g_test_add_func ("/foldersync-model/change-responses", test_change_responses);
+	g_test_add_func ("/foldersync-model/fixtures", test_fixtures);
 	return g_test_run ();
 }

@@ -2,7 +2,10 @@
  * the response encoder and the email ApplicationData encoder. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include <wbxml/wbxml.h>
 
 #include "eas/eas-email.h"
 #include "eas/eas-estimate.h"
@@ -724,6 +727,72 @@ test_estimate (void)
 	g_assert_error (error, EAS_SYNC_ERROR, EAS_SYNC_ERROR_INVALID);
 }
 
+/* libwbxml (an independent decoder) reads what we write; returns its XML. */
+static char *
+libwbxml_xml (GBytes *doc)
+{
+	WBXMLConvWBXML2XML *conv = NULL;
+	WB_UTINY *xml = NULL;
+	WB_ULONG xml_len = 0;
+	gsize len;
+	g_autofree guint8 *copy = g_bytes_unref_to_data (g_bytes_ref (doc), &len);
+
+	g_assert_cmpint (wbxml_conv_wbxml2xml_create (&conv), ==, WBXML_OK);
+	wbxml_conv_wbxml2xml_set_language (conv, WBXML_LANG_ACTIVESYNC);
+	wbxml_conv_wbxml2xml_set_gen_type (conv, WBXML_GEN_XML_COMPACT);
+	wbxml_conv_wbxml2xml_set_charset (conv, WBXML_CHARSET_UTF_8);
+	WBXMLError ret = wbxml_conv_wbxml2xml_run (conv, copy, (WB_ULONG) len, &xml, &xml_len);
+	wbxml_conv_wbxml2xml_destroy (conv);
+	g_assert_cmpint (ret, ==, WBXML_OK);
+	char *out = g_strndup ((const char *) xml, xml_len);
+	free (xml);
+	return out;
+}
+
+static void
+test_libwbxml_reads_ours (void)
+{
+	g_autoptr (EasEmailItem) item = sample_item ();
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	EasEmailEncodeOptions opts;
+
+	/* libwbxml prints OPAQUE raw outside a few tags: leave it out here. */
+	g_clear_pointer (&item->conversation_id, g_bytes_unref);
+	eas_email_encode_options_init (&opts, 141);
+	opts.n_body_prefs = 1;
+	opts.body_prefs[0] = (EasBodyPreference) { EAS_BODY_TYPE_HTML, TRUE, 5, FALSE, 3 };
+	eas_sync_write_begin (w);
+	eas_sync_write_collection_begin (w, 141, NULL, "{0f8fad5b-d9cb-469f-a165-70867728950e}2", "5",
+	                                 EAS_SYNC_STATUS_OK);
+	eas_sync_write_more_available (w);
+	eas_sync_write_commands_begin (w);
+	eas_sync_write_add (w, "5:1", item, &opts);
+	eas_sync_write_delete (w, "5:2", TRUE);
+	eas_sync_write_section_end (w);
+	eas_sync_write_responses_begin (w);
+	eas_sync_write_response (w, EAS_SYNC_CMD_ADD, "c1", NULL, EAS_SYNC_STATUS_CONVERSION_ERROR);
+	eas_sync_write_section_end (w);
+	eas_sync_write_collection_end (w);
+	g_autoptr (GBytes) doc = eas_sync_write_finish (w);
+	g_autofree char *xml = libwbxml_xml (doc);
+
+	g_assert_nonnull (strstr (xml, ">Hello</Subject>"));
+	g_assert_nonnull (strstr (xml, "<MoreAvailable/>"));
+	g_assert_nonnull (strstr (xml, "<SoftDelete><ServerId>5:2</ServerId></SoftDelete>"));
+	g_assert_nonnull (strstr (xml, "<Data>&lt;p&gt;Hi</Data>"));
+	g_assert_nonnull (strstr (xml, "<FileReference>5:1:0</FileReference>"));
+	g_assert_nonnull (strstr (xml, "<ClientId>c1</ClientId><Status>6</Status>"));
+
+	EasEstimateResult res[] = { { EAS_ESTIMATE_STATUS_OK, "5", 42 } };
+	g_autoptr (GBytes) est = eas_estimate_response_encode (res, 1);
+	g_autofree char *est_xml = libwbxml_xml (est);
+	g_assert_nonnull (strstr (est_xml, "<Estimate>42</Estimate>"));
+
+	g_autoptr (GBytes) st = eas_sync_encode_status (EAS_SYNC_STATUS_INVALID_WAIT, 59);
+	g_autofree char *st_xml = libwbxml_xml (st);
+	g_assert_nonnull (strstr (st_xml, "<Limit>59</Limit>"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -744,5 +813,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/sync-model/response/status-and-order", test_response_status_and_more);
 	g_test_add_func ("/sync-model/utf8-truncate", test_utf8_truncate);
 	g_test_add_func ("/sync-model/estimate", test_estimate);
+	g_test_add_func ("/sync-model/libwbxml-reads-ours", test_libwbxml_reads_ours);
 	return g_test_run ();
 }
