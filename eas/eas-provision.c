@@ -795,15 +795,18 @@ eas_policy_read_provision_doc (const EasNode *doc, EasPolicy *policy, GError **e
 {
 	g_return_val_if_fail (doc != NULL && policy != NULL, FALSE);
 
+	EasPolicy p = *policy;	/* *policy is written only on success */
+
 	if (doc->tag != EAS_PROVISION_EAS_PROVISION_DOC)
 		return malformed (error, "expected EASProvisionDoc, got", doc->tag);
 	for (const EasNode *c = doc->first_child; c != NULL; c = c->next) {
 		const PolicySetting *s = setting_for_tag (c->tag);
 		if (s == NULL)
 			continue;	/* lists (read by the caller), settings of later versions */
-		if (!read_setting (s, c, policy, error))
+		if (!read_setting (s, c, &p, error))
 			return FALSE;
 	}
+	*policy = p;
 	return TRUE;
 }
 

@@ -885,6 +885,39 @@ test_client_response_fixture (gconstpointer via_xml)
 }
 
 static void
+test_read_provision_doc (void)
+{
+	g_autoptr (GBytes) good = test_eas_doc ("Provision",
+		"<EASProvisionDoc><DevicePasswordEnabled>1</DevicePasswordEnabled>"
+		"<MinDevicePasswordLength>12</MinDevicePasswordLength><MaxAttachmentSize/>"
+		"<AllowBluetooth/><DocumentBrowseEnabled>1</DocumentBrowseEnabled></EASProvisionDoc>");
+	g_autoptr (GBytes) bad = test_eas_doc ("Provision",
+		"<EASProvisionDoc><DevicePasswordEnabled>1</DevicePasswordEnabled>"
+		"<AllowBluetooth>3</AllowBluetooth></EASProvisionDoc>");
+	g_autoptr (EasNode) g = test_eas_parse (good);
+	g_autoptr (EasNode) b = test_eas_parse (bad);
+	g_autoptr (GError) error = NULL;
+	EasPolicy p, before;
+
+	eas_policy_init_default (&p);
+	p.max_attachment_size = 5;
+	p.allow_bluetooth = 0;
+	g_assert_true (eas_policy_read_provision_doc (g, &p, &error));
+	g_assert_no_error (error);
+	g_assert_true (p.device_password_enabled);
+	g_assert_cmpint (p.min_device_password_length, ==, 12);
+	g_assert_cmpint (p.max_attachment_size, ==, EAS_POLICY_UNSET);	/* empty: unset */
+	g_assert_cmpint (p.allow_bluetooth, ==, 2);	/* empty, not "…OrEmpty": the default */
+
+	/* A bad value leaves the policy untouched. */
+	eas_policy_init_default (&p);
+	before = p;
+	g_assert_false (eas_policy_read_provision_doc (b, &p, &error));
+	g_assert_error (error, EAS_PROVISION_ERROR, EAS_PROVISION_ERROR_INVALID);
+	g_assert_cmpmem (&p, sizeof p, &before, sizeof before);
+}
+
+static void
 test_application_lists (void)
 {
 	static const char *const hashes[] = { "6D1AF3B2C7A0E9F1D4B5C6A7E8F90123456789AB", "0123456789ABCDEF0123456789ABCDEF01234567", NULL };
@@ -1201,6 +1234,7 @@ main (int argc, char **argv)
 	g_test_add_data_func ("/provision/client/response-fixture/from-xml", "xml", test_client_response_fixture);
 	g_test_add_func ("/provision/client/response-invalid", test_client_response_invalid);
 	g_test_add_func ("/provision/client/application-lists", test_application_lists);
+	g_test_add_func ("/provision/client/read-provision-doc", test_read_provision_doc);
 	g_test_add_func ("/provision/decide/1-wiped-blocked", test_decide_1_wiped_blocked);
 	g_test_add_func ("/provision/decide/2-account-wipe-old-device-blocked", test_decide_2_account_wipe_old_device_blocked);
 	g_test_add_func ("/provision/decide/3-provision-always-runs", test_decide_3_provision_always_runs);
