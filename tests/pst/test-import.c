@@ -7,7 +7,9 @@
 #include <glib/gstdio.h>
 #include <libpff.h>
 #include <string.h>
+#include <libpst/libpst.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pst/pststore-import.h"
@@ -533,6 +535,81 @@ test_truncated (Fixture *fx, gconstpointer data)
 	pststore_import_summary_clear (&full);
 }
 
+static guint64
+find_block (pst_desc_tree *d, guint64 nid, guint depth)
+{
+	g_assert_cmpuint (depth, <, 64);
+	for (pst_desc_tree *c = d->child; c != NULL; c = c->next) {
+		guint64 off = c->d_id == nid && c->desc ? c->desc->offset : find_block (c, nid, depth + 1);
+		if (off != 0)
+			return off;
+	}
+	return 0;
+}
+
+/* The file offset of a message's data block, found with libpst. */
+static guint64
+message_block_offset (const char *path, guint64 nid)
+{
+	pst_file pf;
+	guint64 off = 0;
+
+	memset (&pf, 0, sizeof pf);
+	g_assert_cmpint (pst_open (&pf, path, NULL), ==, 0);
+	g_assert_cmpint (pst_load_index (&pf), ==, 0);
+	pst_item *root = pst_parse_item (&pf, pf.d_head, NULL);
+	g_assert_nonnull (root);
+	pst_desc_tree *top = pst_getTopOfFolders (&pf, root);
+	g_assert_nonnull (top);
+	off = find_block (top, nid, 0);
+	pst_freeItem (root);
+	pst_close (&pf);
+	g_assert_cmpuint (off, >, 0);
+	return off;
+}
+
+/* One message's block overwritten: the other six are imported, the
+ * damaged one is reported, and the program exits non-zero. */
+static void
+test_damaged_item (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = fixture_path ("apache-tika/testPST.pst");
+	g_autofree char *contents = NULL;
+	g_autoptr (GError) error = NULL;
+	PststoreImportSummary summary = { 0 };
+	gsize len = 0;
+
+	if (path == NULL)
+		return;
+	g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+	guint64 off = message_block_offset (path, 0x200024);
+	g_assert_cmpuint (off, <, len - 16);
+	for (guint i = 0; i < 16; i++)
+		contents[off + i] ^= (char) 0xff;
+	g_autofree char *damaged = write_temp (fx, "damaged.pst", contents, len);
+
+	g_assert_true (import (fx, damaged, NULL, &summary, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (summary.counts[PSTSTORE_KIND_MAIL], ==, 6);
+	g_assert_cmpuint (summary.errors, ==, 1);
+	g_assert_nonnull (strstr (summary.messages->pdata[0], "0x200024"));
+	pststore_import_summary_clear (&summary);
+
+	/* The program says which item, prints the summary, and exits 2. */
+	const char *builddir = g_getenv ("G_TEST_BUILDDIR");
+	g_autofree char *prog = g_build_filename (builddir ? builddir : ".", "pst", "airdock-pst", NULL);
+	g_autofree char *store = g_build_filename (fx->dir, "cli.sqlite", NULL);
+	const char *argv[] = { prog, "--store", store, "import", damaged, "--json", NULL };
+	g_autofree char *out = NULL, *err = NULL;
+	int status = 0;
+	g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+				     &error));
+	g_assert_true (WIFEXITED (status));
+	g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+	g_assert_cmpstr (out, ==, "{\"mail\":6,\"contact\":0,\"appointment\":0,\"task\":0,\"note\":0,\"other\":0,\"errors\":1}\n");
+	g_assert_nonnull (strstr (err, "item 0x200024 could not be read"));
+}
+
 /* Bit flips all over a file: whatever libpst makes of them, the import
  * ends (ok, partial or a clear error) and a failure changes nothing. */
 static void
@@ -673,6 +750,7 @@ main (int argc, char **argv)
 	ADD ("/import/recurring-appointment", test_recurring_appointment, NULL);
 	ADD ("/import/target-folder", test_target_folder, NULL);
 	ADD ("/import/bad/truncated", test_truncated, NULL);
+	ADD ("/import/bad/damaged-item", test_damaged_item, NULL);
 	ADD ("/import/bad/bitflips", test_bitflips, NULL);
 	ADD ("/import/bad/not-pst", test_not_pst, NULL);
 	ADD ("/import/bad/timeout", test_timeout, NULL);
