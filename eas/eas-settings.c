@@ -490,16 +490,19 @@ write_time (EasWbxmlWriter *w, EasTag tag, GDateTime *t)
 	eas_wbxml_writer_text_element (w, tag, text);
 }
 
+/* The body of an Oof Get response and of an Oof Set request: same shape
+ * ([MS-ASCMD] 2.2.3.83, 2.2.3.167).  A response always states OofState. */
 static void
-write_oof_get (EasWbxmlWriter *w, const EasOofSettings *oof)
+write_oof (EasWbxmlWriter *w, EasTag container, const EasOofSettings *oof, gboolean always_state)
 {
 	static const EasTag audience_tags[EAS_OOF_AUDIENCE_COUNT] = {
 		EAS_SETTINGS_APPLIES_TO_INTERNAL, EAS_SETTINGS_APPLIES_TO_EXTERNAL_KNOWN,
 		EAS_SETTINGS_APPLIES_TO_EXTERNAL_UNKNOWN,
 	};
 
-	eas_wbxml_writer_start (w, EAS_SETTINGS_GET);
-	eas_wbxml_writer_uint_element (w, EAS_SETTINGS_OOF_STATE, oof->has_state ? oof->state : EAS_OOF_STATE_DISABLED);
+	eas_wbxml_writer_start (w, container);
+	if (oof->has_state || always_state)
+		eas_wbxml_writer_uint_element (w, EAS_SETTINGS_OOF_STATE, oof->has_state ? oof->state : EAS_OOF_STATE_DISABLED);
 	if (oof->start_time != NULL && oof->end_time != NULL) {
 		write_time (w, EAS_SETTINGS_START_TIME, oof->start_time);
 		write_time (w, EAS_SETTINGS_END_TIME, oof->end_time);
@@ -547,6 +550,65 @@ write_user_information (EasWbxmlWriter *w, EasVersion version, const EasSettings
 	eas_wbxml_writer_end (w);	/* Get */
 }
 
+static GBytes *
+settings_finish (EasWbxmlWriter *w)
+{
+	g_autoptr (GError) error = NULL;
+	GBytes *out = eas_wbxml_writer_finish (w, &error);
+
+	if (out == NULL)
+		g_critical ("settings: unbalanced document: %s", error->message);
+	return out;
+}
+
+static void
+write_get_only (EasWbxmlWriter *w, EasTag section)
+{
+	eas_wbxml_writer_start (w, section);
+	eas_wbxml_writer_empty (w, EAS_SETTINGS_GET);
+	eas_wbxml_writer_end (w);
+}
+
+GBytes *
+eas_settings_encode_request (EasVersion version, const EasSettingsRequest *q)
+{
+	g_return_val_if_fail (q != NULL, NULL);
+	g_return_val_if_fail (!(q->oof_get && q->oof_set != NULL), NULL);
+
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	eas_wbxml_writer_start (w, EAS_SETTINGS_SETTINGS);
+	if (q->oof_get) {
+		eas_wbxml_writer_start (w, EAS_SETTINGS_OOF);
+		eas_wbxml_writer_start (w, EAS_SETTINGS_GET);
+		eas_wbxml_writer_text_element (w, EAS_SETTINGS_BODY_TYPE,
+		                               q->oof_get_body_type == EAS_OOF_BODY_HTML ? "HTML" : "Text");
+		eas_wbxml_writer_end (w);
+		eas_wbxml_writer_end (w);
+	} else if (q->oof_set != NULL) {
+		eas_wbxml_writer_start (w, EAS_SETTINGS_OOF);
+		write_oof (w, EAS_SETTINGS_SET, q->oof_set, FALSE);
+		eas_wbxml_writer_end (w);
+	}
+	if (q->device_password != NULL) {
+		eas_wbxml_writer_start (w, EAS_SETTINGS_DEVICE_PASSWORD);
+		eas_wbxml_writer_start (w, EAS_SETTINGS_SET);
+		if (q->device_password[0] != '\0')
+			eas_wbxml_writer_text_element (w, EAS_SETTINGS_PASSWORD, q->device_password);
+		else
+			eas_wbxml_writer_empty (w, EAS_SETTINGS_PASSWORD);	/* clears it */
+		eas_wbxml_writer_end (w);
+		eas_wbxml_writer_end (w);
+	}
+	if (q->device_information != NULL)
+		eas_device_information_write (q->device_information, w);
+	if (q->user_information_get)
+		write_get_only (w, EAS_SETTINGS_USER_INFORMATION);
+	if (q->rights_management_get && version >= 141)
+		write_get_only (w, EAS_SETTINGS_RIGHTS_MANAGEMENT_INFORMATION);
+	eas_wbxml_writer_end (w);
+	return settings_finish (w);
+}
+
 static void
 section_begin (EasWbxmlWriter *w, EasTag tag, guint status)
 {
@@ -560,14 +622,13 @@ eas_settings_encode_response (EasVersion version, const EasSettingsResponse *r)
 	g_return_val_if_fail (r != NULL && r->status != 0, NULL);
 
 	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
-	g_autoptr (GError) error = NULL;
 
 	eas_wbxml_writer_start (w, EAS_SETTINGS_SETTINGS);
 	eas_wbxml_writer_uint_element (w, EAS_SETTINGS_STATUS, r->status);
 	if (r->oof_status != 0) {
 		section_begin (w, EAS_SETTINGS_OOF, r->oof_status);
 		if (r->oof_status == EAS_SETTINGS_STATUS_SUCCESS && r->oof_get != NULL)
-			write_oof_get (w, r->oof_get);
+			write_oof (w, EAS_SETTINGS_GET, r->oof_get, TRUE);
 		eas_wbxml_writer_end (w);
 	}
 	if (r->device_password_status != 0) {
@@ -594,9 +655,5 @@ eas_settings_encode_response (EasVersion version, const EasSettingsResponse *r)
 		eas_wbxml_writer_end (w);
 	}
 	eas_wbxml_writer_end (w);
-
-	GBytes *out = eas_wbxml_writer_finish (w, &error);
-	if (out == NULL)
-		g_critical ("settings: unbalanced response document: %s", error->message);
-	return out;
+	return settings_finish (w);
 }

@@ -124,6 +124,12 @@ EasSettingsRequest *eas_settings_request_from_node (const EasNode *root, EasVers
                                                     GError **error);
 void eas_settings_request_free (EasSettingsRequest *request);
 
+/* Client side: encodes a request with the sections that are set
+ * (oof_get, oof_set, device_password, device_information,
+ * user_information_get, rights_management_get on 14.1+).  oof_get and
+ * oof_set together are a programming error. */
+GBytes *eas_settings_encode_request (EasVersion version, const EasSettingsRequest *request);
+
 /* ---- Settings response ---------------------------------------------------------- */
 
 /* Status values of the whole command and of each section ([MS-ASCMD] 2.2.3.177.14). */

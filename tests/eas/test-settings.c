@@ -490,11 +490,92 @@ test_response_libwbxml_oracle (void)
 	}
 }
 
+static EasSettingsRequest *
+roundtrip (EasVersion version, const EasSettingsRequest *q)
+{
+	g_autoptr (GBytes) doc = eas_settings_encode_request (version, q);
+	g_autoptr (GError) error = NULL;
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data (doc, &len);
+	EasSettingsRequest *back = eas_settings_request_decode (data, len, version, NULL, &error);
+
+	g_assert_no_error (error);
+	return back;
+}
+
+static void
+test_client_request_roundtrip (void)
+{
+	g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+	EasSettingsRequest q = { 0 };
+	EasDeviceInformation info = { 0 };
+	g_autoptr (EasOofSettings) oof = eas_oof_settings_new ();
+
+	oof->has_state = TRUE;
+	oof->state = EAS_OOF_STATE_TIME_BASED;
+	oof->start_time = g_date_time_new (utc, 2026, 7, 1, 9, 0, 0);
+	oof->end_time = g_date_time_new (utc, 2026, 7, 15, 18, 0, 0);
+	for (int i = 0; i < EAS_OOF_AUDIENCE_COUNT; i++) {
+		oof->messages[i].present = TRUE;
+		oof->messages[i].enabled = i != EAS_OOF_EXTERNAL_UNKNOWN;
+		oof->messages[i].reply_message = i == EAS_OOF_EXTERNAL_UNKNOWN ? NULL : g_strdup_printf ("msg %d", i);
+		oof->messages[i].body_type = i == EAS_OOF_EXTERNAL_KNOWN ? EAS_OOF_BODY_HTML : EAS_OOF_BODY_TEXT;
+	}
+	info.model = (char *) "Tungsten T3";
+	info.imei = (char *) "0";
+	info.mobile_operator = (char *) "none";
+	info.has_enable_outbound_sms = TRUE;
+	info.enable_outbound_sms = TRUE;
+	q.oof_set = oof;
+	q.device_password = (char *) "";
+	q.device_information = &info;
+	q.user_information_get = TRUE;
+	q.rights_management_get = TRUE;
+
+	g_autoptr (EasSettingsRequest) back = roundtrip (141, &q);
+	g_assert_false (back->oof_get);
+	g_assert_nonnull (back->oof_set);
+	g_assert_cmpint (back->oof_set->state, ==, EAS_OOF_STATE_TIME_BASED);
+	g_assert_true (g_date_time_equal (back->oof_set->start_time, oof->start_time));
+	g_assert_true (g_date_time_equal (back->oof_set->end_time, oof->end_time));
+	for (int i = 0; i < EAS_OOF_AUDIENCE_COUNT; i++) {
+		g_assert_true (back->oof_set->messages[i].present);
+		g_assert_cmpint (back->oof_set->messages[i].enabled, ==, oof->messages[i].enabled);
+		g_assert_cmpstr (back->oof_set->messages[i].reply_message, ==, oof->messages[i].reply_message);
+		if (oof->messages[i].reply_message != NULL)
+			g_assert_cmpint (back->oof_set->messages[i].body_type, ==, oof->messages[i].body_type);
+	}
+	g_assert_cmpstr (back->device_password, ==, "");
+	g_assert_cmpstr (back->device_information->model, ==, "Tungsten T3");
+	g_assert_cmpstr (back->device_information->imei, ==, "0");
+	g_assert_cmpstr (back->device_information->mobile_operator, ==, "none");
+	g_assert_null (back->device_information->os);
+	g_assert_true (back->device_information->enable_outbound_sms);
+	g_assert_true (back->user_information_get);
+	g_assert_true (back->rights_management_get);
+
+	/* 14.0 has no RightsManagementInformation: left out. */
+	g_autoptr (EasSettingsRequest) old = roundtrip (140, &q);
+	g_assert_false (old->rights_management_get);
+
+	/* Oof Get with its body type; a password. */
+	EasSettingsRequest g = { 0 };
+	g.oof_get = TRUE;
+	g.oof_get_body_type = EAS_OOF_BODY_HTML;
+	g.device_password = (char *) "s3cret";
+	g_autoptr (EasSettingsRequest) gb = roundtrip (121, &g);
+	g_assert_true (gb->oof_get);
+	g_assert_cmpint (gb->oof_get_body_type, ==, EAS_OOF_BODY_HTML);
+	g_assert_cmpstr (gb->device_password, ==, "s3cret");
+	g_assert_null (gb->oof_set);
+}
+
 int
 main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 
+	g_test_add_func ("/settings/client/request-roundtrip", test_client_request_roundtrip);
 	g_test_add_data_func ("/settings/fixture/libwbxml-encoded/device-information", NULL, test_fixture_device_information);
 	g_test_add_data_func ("/settings/fixture/libwbxml-encoded/invalid-documents", NULL, test_fixture_invalid_documents);
 	g_test_add_data_func ("/settings/fixture/from-xml/device-information", "xml", test_fixture_device_information);
