@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "pst/pststore-import.h"
+#include "pst/pststore-libpff.h"
 #include "pst/pststore.h"
 
 /* Fixture passwords: the pstsdk stores are locked with "test" (its CRC
@@ -407,6 +408,46 @@ test_note_colours (Fixture *fx, gconstpointer data)
 	pststore_import_summary_clear (&summary);
 }
 
+static char *write_temp (Fixture *fx, const char *name, const char *data, gsize len);
+
+/* The libpff side on its own: absent task properties leave the item as it
+ * was, unknown items and non-PST files are errors. */
+static void
+test_pff_extras (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = fixture_path ("aspose-email-java/MapiNoteToPST_out.pst");
+	g_autofree char *text = write_temp (fx, "text.pst", "not a pst", 9);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) rec = NULL;
+
+	if (path == NULL)
+		return;
+	g_assert_null (pststore_pff_open (text, &error));
+	g_assert_error (error, PSTSTORE_PFF_ERROR, PSTSTORE_PFF_ERROR_OPEN);
+	g_clear_error (&error);
+
+	g_autoptr (PststorePffFile) pff = pststore_pff_open (path, &error);
+	g_assert_no_error (error);
+	/* A sticky note read as a task: it has no task properties. */
+	g_autoptr (PststoreItem) task = pststore_item_new ("IPM.Task");
+	g_assert_true (pststore_pff_read_extras (pff, 0x200024, task, &rec, &error));
+	g_assert_no_error (error);
+	g_assert_null (rec);
+	g_assert_cmpint (task->task_due, ==, PSTSTORE_TIME_UNSET);
+	g_assert_cmpint (task->task_start, ==, PSTSTORE_TIME_UNSET);
+	g_assert_cmpfloat (task->task_percent, ==, 0.0);
+	g_assert_cmpint (task->task_status, ==, PSTSTORE_TASK_NOT_STARTED);
+	g_assert_false (task->task_complete);
+	g_assert_cmpint (task->note_colour, ==, PSTSTORE_NOTE_COLOUR_UNSET);
+	/* The same item as a note gets its colour. */
+	g_autoptr (PststoreItem) note = pststore_item_new ("IPM.StickyNote");
+	g_assert_true (pststore_pff_read_extras (pff, 0x200024, note, NULL, &error));
+	g_assert_cmpint (note->note_colour, !=, PSTSTORE_NOTE_COLOUR_UNSET);
+	/* A node id that is not there. */
+	g_assert_false (pststore_pff_read_extras (pff, 0x7fffffe4, note, NULL, &error));
+	g_assert_error (error, PSTSTORE_PFF_ERROR, PSTSTORE_PFF_ERROR_ITEM);
+}
+
 static void
 test_idempotent (Fixture *fx, gconstpointer data)
 {
@@ -746,6 +787,7 @@ main (int argc, char **argv)
 		ADD (name, test_fixture, GUINT_TO_POINTER (i));
 	}
 	ADD ("/import/note-colours", test_note_colours, NULL);
+	ADD ("/import/pff-extras", test_pff_extras, NULL);
 	ADD ("/import/idempotent", test_idempotent, NULL);
 	ADD ("/import/recurring-appointment", test_recurring_appointment, NULL);
 	ADD ("/import/target-folder", test_target_folder, NULL);
