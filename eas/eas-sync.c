@@ -514,6 +514,9 @@ eas_sync_request_decode (const EasNode *root, EasVersion version, GError **error
 			return NULL;
 		g_ptr_array_add (req->collections, c);
 	}
+	/* <Collections/> without a Collection asks as little as no body. */
+	if (req->collections->len == 0)
+		req->empty = TRUE;
 	return g_steal_pointer (&req);
 }
 

@@ -137,7 +137,7 @@ void eas_sync_collection_free (EasSyncCollection *collection);
 
 typedef struct {
 	EasVersion version;
-	gboolean empty;			/* no body / no Collections: reuse the last (12.1+) */
+	gboolean empty;			/* no body, no Collections or no Collection: reuse the last (12.1+) */
 	gboolean partial;		/* Partial: collections to add to the cached set */
 	gboolean has_wait;
 	guint wait;			/* minutes, as sent (range check by the caller) */

@@ -579,6 +579,134 @@ sync_collection (AirdockdRequest *req, EasSyncCollection *col, guint request_win
 	return fragment;
 }
 
+/* ---- the cached collection set ([MS-ASCMD] 2.2.3.180: an empty Sync
+ * reuses the last one, a Partial Sync adds to it) --------------------------- */
+
+#define SYNC_CACHE_KEY "sync-collections"
+
+/* One line per collection: "id\twindow\tget_changes\tdeletes_as_moves\n". */
+static GBytes *
+cache_encode (GPtrArray *collections)
+{
+	GString *s = g_string_new (NULL);
+
+	for (guint i = 0; i < collections->len; i++) {
+		const EasSyncCollection *c = g_ptr_array_index (collections, i);
+
+		/* Key 0 turned GetChanges off for that request only. */
+		gboolean gc = c->get_changes || g_strcmp0 (c->sync_key, "0") == 0;
+
+		g_string_append_printf (s, "%s\t%u\t%d\t%d\n", c->collection_id, c->window_size,
+		                        gc ? 1 : 0, c->deletes_as_moves ? 1 : 0);
+	}
+	return g_string_free_to_bytes (s);
+}
+
+static EasSyncCollection *
+cache_entry (const char *line)
+{
+	g_auto (GStrv) f = g_strsplit (line, "\t", -1);
+	g_autoptr (EasSyncCollection) c = NULL;
+	guint64 window = 0, gc = 0, dam = 0;
+
+	if (g_strv_length (f) != 4 || f[0][0] == '\0' || strlen (f[0]) > EAS_SYNC_ID_MAX_BYTES ||
+	    !g_ascii_string_to_unsigned (f[1], 10, 1, EAS_SYNC_WINDOW_MAX, &window, NULL) ||
+	    !g_ascii_string_to_unsigned (f[2], 10, 0, 1, &gc, NULL) ||
+	    !g_ascii_string_to_unsigned (f[3], 10, 0, 1, &dam, NULL))
+		return NULL;
+	c = g_new0 (EasSyncCollection, 1);
+	c->collection_id = g_strdup (f[0]);
+	c->window_size = (guint) window;
+	c->get_changes = gc != 0;
+	c->deletes_as_moves = dam != 0;
+	c->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) eas_sync_command_free);
+	return g_steal_pointer (&c);
+}
+
+/* The cached set, each with the device's current key; NULL when none. */
+static GPtrArray *
+cache_load (AirdockdRequest *req)
+{
+	g_autoptr (GBytes) blob = airdockd_store_device_blob_get (req->store, req->user_id, req->device_id,
+	                                                          SYNC_CACHE_KEY, NULL);
+	g_autoptr (GPtrArray) out = NULL;
+	g_autofree char *text = NULL;
+	g_auto (GStrv) lines = NULL;
+	gsize len = 0;
+	const char *data;
+
+	if (blob == NULL)
+		return NULL;
+	data = g_bytes_get_data (blob, &len);
+	text = g_strndup (data, len);
+	lines = g_strsplit (text, "\n", EAS_SYNC_MAX_COLLECTIONS + 1);
+	out = g_ptr_array_new_with_free_func ((GDestroyNotify) eas_sync_collection_free);
+	for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0' && out->len < EAS_SYNC_MAX_COLLECTIONS; i++) {
+		g_autoptr (EasSyncCollection) c = cache_entry (lines[i]);
+		g_autoptr (AirdockdSyncState) state = NULL;
+
+		if (c == NULL)
+			return NULL;
+		state = airdockd_store_sync_state_get (req->store, req->user_id, req->device_id,
+		                                       c->collection_id, NULL);
+		if (state == NULL || state->sync_key == NULL)
+			continue;
+		c->sync_key = g_strdup (state->sync_key);
+		eas_sync_options_init (&c->options, req->version);
+		g_ptr_array_add (out, g_steal_pointer (&c));
+	}
+	return out->len > 0 ? g_steal_pointer (&out) : NULL;
+}
+
+/* Partial: the request's collections replace or join the cached ones. */
+static void
+cache_merge (GPtrArray *cached, GPtrArray *request)
+{
+	while (request->len > 0) {
+		EasSyncCollection *c = g_ptr_array_steal_index (request, 0);
+		guint i;
+
+		for (i = 0; i < cached->len; i++) {
+			const EasSyncCollection *old = g_ptr_array_index (cached, i);
+
+			if (strcmp (old->collection_id, c->collection_id) == 0)
+				break;
+		}
+		if (i < cached->len)
+			g_ptr_array_remove_index (cached, i);
+		if (cached->len < EAS_SYNC_MAX_COLLECTIONS)
+			g_ptr_array_add (cached, c);
+		else
+			eas_sync_collection_free (c);
+	}
+}
+
+/* Fills an empty or Partial request from the cache.  FALSE when there is
+ * nothing to reuse ([MS-ASCMD] Status 13: send the full request). */
+static gboolean
+use_cache (AirdockdRequest *req, EasSyncRequest *sreq)
+{
+	g_autoptr (GPtrArray) cached = cache_load (req);
+
+	if (cached == NULL)
+		return sreq->partial && sreq->collections->len > 0;
+	cache_merge (cached, sreq->collections);
+	g_ptr_array_unref (sreq->collections);
+	sreq->collections = g_steal_pointer (&cached);
+	return TRUE;
+}
+
+static void
+cache_store (AirdockdRequest *req, EasSyncRequest *sreq)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) blob = cache_encode (sreq->collections);
+
+	if (!airdockd_store_device_blob_set (req->store, req->user_id, req->device_id, SYNC_CACHE_KEY,
+	                                     blob, &error))
+		log_sync (req, G_LOG_LEVEL_WARNING, "storing the collection set", error);
+}
+
 /* ---- the request ----------------------------------------------------------- */
 
 /* [MS-ASCMD] 2.2.3.198 Wait, 2.2.3.88.2 HeartbeatInterval: both → 4; out of
@@ -628,15 +756,14 @@ airdockd_cmd_sync (AirdockdRequest *req)
 		airdockd_request_set_wbxml (req, eas_sync_encode_status (EAS_SYNC_STATUS_PROTOCOL_ERROR, 0));
 		return;
 	}
-	/* An empty or Partial Sync reuses the previous request's collections;
-	 * that cache is not kept yet: [MS-ASCMD] Status 13 makes the client
-	 * send the full request. */
-	if (sreq->empty || sreq->partial) {
+	if (!check_wait (req, sreq))
+		return;
+	/* An empty or Partial Sync reuses the previous request's collections. */
+	if ((sreq->empty || sreq->partial) && !use_cache (req, sreq)) {
 		airdockd_request_set_wbxml (req, eas_sync_encode_status (EAS_SYNC_STATUS_INCOMPLETE_REQUEST, 0));
 		return;
 	}
-	if (!check_wait (req, sreq))
-		return;
+	cache_store (req, sreq);
 	fragments = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 	for (guint i = 0; i < sreq->collections->len; i++)
 		g_ptr_array_add (fragments, sync_collection (req, g_ptr_array_index (sreq->collections, i),

@@ -630,6 +630,43 @@ test_request_statuses (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (eas_node_child_text (r->tree, EAS_AIRSYNC_STATUS), ==, "4");
 }
 
+/* An empty Sync reuses the last collection set with the current keys; a
+ * Partial one adds to it. */
+static void
+test_empty_and_partial (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *k1 = initial_sync (f, f->inbox, -1);
+	g_autoptr (AirdockdFolder) sent = airdockd_store_folder_get_by_type (f->store, f->uid, AIRDOCKD_FOLDER_SENT, &error);
+
+	g_free (deliver (f, "for the empty sync"));
+	g_autoptr (AirdockEasResponse) r = airdock_eas_client_post_tree (f->c, EAS_CMD_SYNC, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (r->tree);
+	EasNode *col = collection_of (r);
+	g_assert_cmpstr (eas_node_child_text (col, EAS_AIRSYNC_COLLECTION_ID), ==, f->inbox);
+	g_assert_cmpuint (status_of (col), ==, 1);
+	g_assert_cmpuint (count_commands (col, EAS_AIRSYNC_ADD), ==, 1);
+	g_assert_cmpstr (eas_node_child_text (col, EAS_AIRSYNC_SYNC_KEY), !=, k1);
+
+	/* Partial: Sent Items joins the set. */
+	g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
+	EasNode *c = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
+	eas_node_append_text (c, EAS_AIRSYNC_SYNC_KEY, "0");
+	eas_node_append_text (c, EAS_AIRSYNC_COLLECTION_ID, sent->server_id);
+	eas_node_append (root, EAS_AIRSYNC_PARTIAL);
+	g_autoptr (AirdockEasResponse) rp = airdock_eas_client_post_tree (f->c, EAS_CMD_SYNC, root, &error);
+	g_assert_no_error (error);
+	EasNode *c1 = collection_of (rp);
+	EasNode *c2 = eas_node_next_same (c1);
+	g_assert_nonnull (c2);
+	g_assert_cmpstr (eas_node_child_text (c1, EAS_AIRSYNC_COLLECTION_ID), ==, f->inbox);
+	g_assert_cmpuint (status_of (c1), ==, 1);
+	g_assert_cmpstr (eas_node_child_text (c2, EAS_AIRSYNC_COLLECTION_ID), ==, sent->server_id);
+	g_assert_cmpuint (status_of (c2), ==, 1);
+	g_assert_null (eas_node_next_same (c2));
+}
+
 /* Two collections in one request: each answered on its own, and a repeat
  * of one key with another collection's current key still works. */
 static void
@@ -679,6 +716,7 @@ main (int argc, char **argv)
 	ADD ("body-preferences", test_body_preferences);
 	ADD ("request-statuses", test_request_statuses);
 	ADD ("two-collections", test_two_collections);
+	ADD ("empty-and-partial", test_empty_and_partial);
 #undef ADD
 	return g_test_run ();
 }
