@@ -664,6 +664,115 @@ pststore_folder_path (PststoreStore *store, gint64 id, GError **error)
 }
 
 gboolean
+pststore_folder_rename (PststoreStore *store, gint64 id, const char *name, GError **error)
+{
+	g_autoptr (PststoreFolder) f = NULL;
+	sqlite3_stmt *st;
+	gint64 other, seq;
+
+	g_return_val_if_fail (store != NULL, FALSE);
+	if (!folder_name_valid (name, error))
+		return FALSE;
+	if (!pststore_begin (store, error))
+		return FALSE;
+	f = pststore_folder_get (store, id, error);
+	if (f == NULL)
+		goto fail;
+	other = pststore_folder_find_child (store, f->parent_id, name, NULL);
+	if (other != 0 && other != id) {
+		g_set_error (error, PSTSTORE_ERROR, PSTSTORE_ERROR_EXISTS, "a folder of that name already exists");
+		goto fail;
+	}
+	if (!bump_counter (store, &seq, error))
+		goto fail;
+	st = stmt_get (store, "UPDATE folders SET name = ?, change_seq = ? WHERE id = ?", error);
+	if (st == NULL)
+		goto fail;
+	bind_text (st, 1, name);
+	sqlite3_bind_int64 (st, 2, seq);
+	sqlite3_bind_int64 (st, 3, id);
+	if (!stmt_done (store, st, error) || !pststore_commit (store, error))
+		goto fail;
+	return TRUE;
+fail:
+	pststore_rollback (store);
+	return FALSE;
+}
+
+static gboolean item_remove (PststoreStore *store, gint64 id, const char *origin, GError **error);
+
+/* Ids from a one-column query bound to @id. */
+static GArray *
+ids_of (PststoreStore *store, const char *sql, gint64 id, GError **error)
+{
+	sqlite3_stmt *st = stmt_get (store, sql, error);
+	g_autoptr (GArray) ids = NULL;
+	int rc;
+
+	if (st == NULL)
+		return NULL;
+	ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+	sqlite3_bind_int64 (st, 1, id);
+	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+		gint64 v = sqlite3_column_int64 (st, 0);
+		g_array_append_val (ids, v);
+	}
+	sqlite3_reset (st);
+	if (rc != SQLITE_DONE) {
+		db_fail (store, error, "listing");
+		return NULL;
+	}
+	return g_steal_pointer (&ids);
+}
+
+static gboolean
+folder_remove (PststoreStore *store, gint64 id, const char *origin, guint depth, GError **error)
+{
+	g_autoptr (GArray) children = NULL;
+	g_autoptr (GArray) items = NULL;
+	sqlite3_stmt *st;
+
+	if (depth > PSTSTORE_MAX_DEPTH) {
+		g_set_error (error, PSTSTORE_ERROR, PSTSTORE_ERROR_INVALID, "folder tree deeper than %d",
+			     PSTSTORE_MAX_DEPTH);
+		return FALSE;
+	}
+	children = ids_of (store, "SELECT id FROM folders WHERE parent_id = ?", id, error);
+	if (children == NULL)
+		return FALSE;
+	for (guint i = 0; i < children->len; i++) {
+		if (!folder_remove (store, g_array_index (children, gint64, i), origin, depth + 1, error))
+			return FALSE;
+	}
+	items = ids_of (store, "SELECT id FROM items WHERE folder_id = ?", id, error);
+	if (items == NULL)
+		return FALSE;
+	for (guint i = 0; i < items->len; i++) {
+		if (!item_remove (store, g_array_index (items, gint64, i), origin, error))
+			return FALSE;
+	}
+	st = stmt_get (store, "DELETE FROM folders WHERE id = ?", error);
+	if (st == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (st, 1, id);
+	return stmt_done (store, st, error);
+}
+
+gboolean
+pststore_folder_delete (PststoreStore *store, gint64 id, const char *origin, GError **error)
+{
+	g_return_val_if_fail (store != NULL, FALSE);
+	if (!pststore_begin (store, error))
+		return FALSE;
+	if (!folder_exists (store, id, error) || !folder_remove (store, id, origin, 0, error) ||
+	    !pststore_commit (store, error)) {
+		pststore_rollback (store);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
 pststore_folder_count (PststoreStore *store, gint64 id, gsize *out_count, GError **error)
 {
 	sqlite3_stmt *st = stmt_get (store, "SELECT COUNT(*) FROM items WHERE folder_id = ?", error);

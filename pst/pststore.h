@@ -165,6 +165,11 @@ gint64 pststore_folder_find_by_source (PststoreStore *store, const char *source_
 GPtrArray *pststore_folder_list (PststoreStore *store, GError **error);
 /* "Inbox/Lists" for a folder id; NULL on error. */
 char *pststore_folder_path (PststoreStore *store, gint64 id, GError **error);
+/* Renames a folder (same rules as create; PSTSTORE_ERROR_EXISTS on a clash). */
+gboolean pststore_folder_rename (PststoreStore *store, gint64 id, const char *name, GError **error);
+/* Deletes a folder, its subfolders and their items; every item leaves a
+ * tombstone (so partners learn of the deletion).  @origin as for items. */
+gboolean pststore_folder_delete (PststoreStore *store, gint64 id, const char *origin, GError **error);
 /* Number of items in a folder (not counting subfolders). */
 gboolean pststore_folder_count (PststoreStore *store, gint64 id, gsize *out_count, GError **error);
 

@@ -419,6 +419,49 @@ test_partner_map (Fixture *fx, gconstpointer data)
 	g_assert_cmpint (pststore_partner_lookup_item (fx->store, "palm:9", "1", &error), ==, 0);
 }
 
+static void
+test_folder_rename_delete (Fixture *fx, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	gint64 tasks = pststore_folder_lookup (fx->store, "Tasks", &error);
+	gint64 work = pststore_folder_create (fx->store, tasks, "Work", NULL, NULL, &error);
+	gint64 home = pststore_folder_create (fx->store, tasks, "Home", NULL, NULL, &error);
+	gint64 deep = pststore_folder_create (fx->store, work, "Deep", NULL, NULL, &error);
+	gint64 counter;
+
+	g_assert_no_error (error);
+	g_assert_true (pststore_folder_rename (fx->store, work, "Office", &error));
+	g_assert_cmpint (pststore_folder_lookup (fx->store, "Tasks/Office/Deep", &error), ==, deep);
+	/* Renaming onto a sibling's name is refused; to its own name, fine. */
+	g_assert_false (pststore_folder_rename (fx->store, work, "home", &error));
+	g_assert_error (error, PSTSTORE_ERROR, PSTSTORE_ERROR_EXISTS);
+	g_clear_error (&error);
+	g_assert_true (pststore_folder_rename (fx->store, work, "OFFICE", &error));
+	g_assert_false (pststore_folder_rename (fx->store, 9999, "x", &error));
+	g_assert_error (error, PSTSTORE_ERROR, PSTSTORE_ERROR_NOT_FOUND);
+	g_clear_error (&error);
+
+	g_assert_true (pststore_partner_ensure (fx->store, "palm:1", &error));
+	gint64 a = save_new (fx->store, work, "IPM.Task", "a", NULL);
+	gint64 b = save_new (fx->store, deep, "IPM.Task", "b", NULL);
+	gint64 c = save_new (fx->store, home, "IPM.Task", "c", NULL);
+	g_assert_true (pststore_get_counter (fx->store, &counter, &error));
+	g_assert_true (pststore_partner_set_anchor (fx->store, "palm:1", counter, &error));
+
+	g_assert_true (pststore_folder_delete (fx->store, work, NULL, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (pststore_folder_lookup (fx->store, "Tasks/Office", NULL), ==, 0);
+	g_assert_null (pststore_folder_get (fx->store, deep, NULL));
+	g_autoptr (GPtrArray) changes = pststore_changes_since (fx->store, "palm:1", 0, &error);
+	g_assert_cmpuint (changes->len, ==, 2);
+	g_assert_true (changes_contain (changes, a, TRUE));
+	g_assert_true (changes_contain (changes, b, TRUE));
+	g_autoptr (PststoreItem) kept = pststore_item_get (fx->store, c, &error);
+	g_assert_no_error (error);
+	g_assert_false (pststore_folder_delete (fx->store, work, NULL, &error));
+	g_assert_error (error, PSTSTORE_ERROR, PSTSTORE_ERROR_NOT_FOUND);
+}
+
 #define WRITES_PER_PROCESS 150
 
 /* Two processes, each with its own connection, write items one transaction
@@ -507,6 +550,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/store/default-path", test_default_path);
 	ADD ("/store/open/defaults", test_defaults);
 	ADD ("/store/folders", test_folders);
+	ADD ("/store/folders/rename-delete", test_folder_rename_delete);
 	ADD ("/store/item/roundtrip", test_item_roundtrip);
 	ADD ("/store/item/invalid", test_item_invalid);
 	ADD ("/store/item/source-idempotent", test_source_idempotent);
