@@ -140,3 +140,29 @@ for payload in dlp:
         put('records', 'memo-appinfo-recorded', first_arg(payload)[2:])    # size u16
     if payload[:4] == b'\xa0\x01\x00\x00':
         put('records', 'memo-recorded', first_arg(payload)[10:])           # record header
+
+
+# HotsyncSession scripts: a length byte before each DLP answer.
+def resp(cmd, err=0, args=()):
+    out = bytes([cmd | 0x80, len(args)]) + struct.pack('>H', err)
+    for i, a in enumerate(args):
+        out += bytes([0x20 + i, len(a)]) + a
+    return out
+
+
+def script(mode, answers):
+    return bytes([mode]) + b''.join(bytes([len(a)]) + a for a in answers)
+
+
+sysinfo = resp(0x12, args=[struct.pack('>II', 0x04103000, 0) + b'\x00\x00',
+                           struct.pack('>HHHHI', 1, 2, 1, 1, 0xffe1)])
+userinfo = resp(0x10, args=[struct.pack('>III', 77, 0, 0x1234) + bytes(16) + b'\x02\x00x\x00'])
+opening = [sysinfo, userinfo, resp(0x2e), resp(0x17, args=[b'\x01']), resp(0x2b, args=[b'\x00\x02']),
+           resp(0x1b, 5)]
+record = struct.pack('>IHHBB', 0x100001, 0, 3, 0x40, 0) + b'hi\x00'
+closing = [resp(0x21, args=[struct.pack('>I', 0x100002)]), resp(0x22), resp(0x26), resp(0x27), resp(0x19),
+           resp(0x2e), resp(0x17, 5), resp(0x11), resp(0x2a), resp(0x2f)]
+put('session', 'fast', script(1, opening + [resp(0x1f, args=[record]), resp(0x1f, 5)] + closing))
+put('session', 'slow', script(0, opening + [resp(0x20, args=[record]), resp(0x20, args=[record])] + closing))
+put('session', 'cancel', script(3, opening + [resp(0x1f, 5), resp(0x19), resp(0x2f)]))
+put('session', 'error', script(1, opening[:3] + [resp(0x17, 3), resp(0x2f)]))
