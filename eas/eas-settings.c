@@ -657,3 +657,114 @@ eas_settings_encode_response (EasVersion version, const EasSettingsResponse *r)
 	eas_wbxml_writer_end (w);
 	return settings_finish (w);
 }
+
+/* ---- Client side: Settings response ------------------------------------------------ */
+
+void
+eas_settings_result_free (EasSettingsResult *result)
+{
+	if (result == NULL)
+		return;
+	eas_oof_settings_free (result->oof);
+	g_strfreev (result->email_addresses);
+	g_free (result->display_name);
+	g_free (result);
+}
+
+/* The Status child of a section, 1–255; 0 when the section is absent. */
+static gboolean
+section_status (const EasNode *section, guint *out, GError **error)
+{
+	const EasNode *st = section != NULL ? eas_node_child (section, EAS_SETTINGS_STATUS) : NULL;
+	guint64 v;
+
+	if (section == NULL)
+		return TRUE;
+	if (st == NULL)
+		return fail (error, EAS_SETTINGS_ERROR_MALFORMED, "Status missing in", section->tag);
+	if (!parse_number (st, 1, 255, &v, error))
+		return FALSE;
+	*out = (guint) v;
+	return TRUE;
+}
+
+/* EmailAddresses: SmtpAddress* and (14.1) PrimarySmtpAddress, primary first. */
+static gboolean
+read_addresses (const EasNode *list, EasSettingsResult *r, GError **error)
+{
+	g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+	const char *primary = eas_node_child_text (list, EAS_SETTINGS_PRIMARY_SMTP_ADDRESS);
+
+	if (primary != NULL && strlen (primary) > EAS_SETTINGS_MAX_FIELD_BYTES)
+		return fail (error, EAS_SETTINGS_ERROR_INVALID, "too long PrimarySmtpAddress in", list->tag);
+	if (primary != NULL)
+		g_ptr_array_add (out, g_strdup (primary));
+	for (const EasNode *c = list->first_child; c != NULL; c = c->next) {
+		if (c->tag != EAS_SETTINGS_SMTP_ADDRESS || c->text == NULL || g_strcmp0 (c->text, primary) == 0)
+			continue;
+		if (out->len == EAS_SETTINGS_MAX_ADDRESSES || strlen (c->text) > EAS_SETTINGS_MAX_FIELD_BYTES)
+			return fail (error, EAS_SETTINGS_ERROR_INVALID, "too many or too long addresses in", list->tag);
+		g_ptr_array_add (out, g_strdup (c->text));
+	}
+	g_ptr_array_add (out, NULL);
+	r->email_addresses = (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+	return TRUE;
+}
+
+static gboolean
+read_user_information (const EasNode *get, EasSettingsResult *r, GError **error)
+{
+	const EasNode *account = eas_node_path (get, EAS_SETTINGS_ACCOUNTS, EAS_SETTINGS_ACCOUNT, 0);
+	const EasNode *holder = account != NULL ? account : get;
+	const EasNode *list = eas_node_child (holder, EAS_SETTINGS_EMAIL_ADDRESSES);
+	const EasNode *name = account != NULL ? eas_node_child (account, EAS_SETTINGS_USER_DISPLAY_NAME) : NULL;
+
+	if (name != NULL && !take_text (name, EAS_SETTINGS_MAX_FIELD_BYTES, &r->display_name, error))
+		return FALSE;
+	return list == NULL || read_addresses (list, r, error);
+}
+
+static gboolean
+read_settings_result (const EasNode *root, EasSettingsResult *r, GError **error)
+{
+	const EasNode *oof = eas_node_child (root, EAS_SETTINGS_OOF);
+	const EasNode *ui = eas_node_child (root, EAS_SETTINGS_USER_INFORMATION);
+	const EasNode *get;
+
+	if (root->tag != EAS_SETTINGS_SETTINGS)
+		return fail (error, EAS_SETTINGS_ERROR_MALFORMED, "response root is", root->tag);
+	if (!section_status (root, &r->status, error) ||
+	    !section_status (oof, &r->oof_status, error) ||
+	    !section_status (eas_node_child (root, EAS_SETTINGS_DEVICE_PASSWORD), &r->device_password_status, error) ||
+	    !section_status (eas_node_child (root, EAS_SETTINGS_DEVICE_INFORMATION), &r->device_information_status, error) ||
+	    !section_status (ui, &r->user_information_status, error) ||
+	    !section_status (eas_node_child (root, EAS_SETTINGS_RIGHTS_MANAGEMENT_INFORMATION),
+	                     &r->rights_management_status, error))
+		return FALSE;
+	/* The Oof Get answer has the shape of an Oof Set request. */
+	if (oof != NULL && (get = eas_node_child (oof, EAS_SETTINGS_GET)) != NULL) {
+		r->oof = parse_oof_set (get, error);
+		if (r->oof == NULL)
+			return FALSE;
+	}
+	if (ui != NULL && (get = eas_node_child (ui, EAS_SETTINGS_GET)) != NULL)
+		return read_user_information (get, r, error);
+	return TRUE;
+}
+
+EasSettingsResult *
+eas_settings_response_decode (const guint8 *data, gsize len, const EasWbxmlLimits *limits,
+                              GError **error)
+{
+	g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+	g_autoptr (EasNode) root = eas_wbxml_parse (data, len, limits, error);
+	if (root == NULL) {
+		g_prefix_error (error, "Settings response: ");
+		return NULL;
+	}
+	g_autoptr (EasSettingsResult) r = g_new0 (EasSettingsResult, 1);
+	if (!read_settings_result (root, r, error))
+		return NULL;
+	return g_steal_pointer (&r);
+}

@@ -162,8 +162,34 @@ typedef struct {
  * UserDisplayName and PrimarySmtpAddress) from 14.1 on. */
 GBytes *eas_settings_encode_response (EasVersion version, const EasSettingsResponse *response);
 
+/* Client side: what a Settings response said.  Section statuses are 0 for
+ * sections the response left out. */
+typedef struct {
+	guint status;
+	guint oof_status;
+	EasOofSettings *oof;			/* the Oof Get result, or NULL */
+	guint device_password_status;
+	guint device_information_status;
+	guint user_information_status;
+	char **email_addresses;			/* NULL-terminated, primary first; NULL when absent */
+	char *display_name;			/* 14.1 Account form; NULL when absent */
+	guint rights_management_status;
+} EasSettingsResult;
+
+/* Limit on addresses read from a server's UserInformation. */
+#define EAS_SETTINGS_MAX_ADDRESSES 256
+
+/* Decodes a Settings response (the first Account of the 14.1 form).
+ * Unknown elements are skipped; values out of range or over the limits
+ * are EAS_SETTINGS_ERROR_INVALID. */
+EasSettingsResult *eas_settings_response_decode (const guint8 *data, gsize len,
+                                                 const EasWbxmlLimits *limits,
+                                                 GError **error);
+void eas_settings_result_free (EasSettingsResult *result);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasDeviceInformation, eas_device_information_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasOofSettings, eas_oof_settings_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasSettingsRequest, eas_settings_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasSettingsResult, eas_settings_result_free)
 
 G_END_DECLS

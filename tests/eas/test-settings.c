@@ -570,12 +570,131 @@ test_client_request_roundtrip (void)
 	g_assert_null (gb->oof_set);
 }
 
+static EasSettingsResult *
+result_of (EasVersion version, const EasSettingsResponse *r)
+{
+	g_autoptr (GBytes) doc = eas_settings_encode_response (version, r);
+	g_autoptr (GError) error = NULL;
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data (doc, &len);
+	EasSettingsResult *res = eas_settings_response_decode (data, len, NULL, &error);
+
+	g_assert_no_error (error);
+	g_assert_nonnull (res);
+	return res;
+}
+
+static void
+test_client_response_roundtrip (void)
+{
+	static const char *addrs[] = { "jo@example.org", "jd@example.org", NULL };
+	g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+	g_autoptr (EasOofSettings) oof = eas_oof_settings_new ();
+	EasSettingsResponse r = { 0 };
+
+	oof->has_state = TRUE;
+	oof->state = EAS_OOF_STATE_TIME_BASED;
+	oof->start_time = g_date_time_new (utc, 2026, 8, 3, 0, 0, 0);
+	oof->end_time = g_date_time_new (utc, 2026, 8, 21, 0, 0, 0);
+	oof->messages[EAS_OOF_INTERNAL].present = TRUE;
+	oof->messages[EAS_OOF_INTERNAL].enabled = TRUE;
+	oof->messages[EAS_OOF_INTERNAL].reply_message = g_strdup ("On leave");
+	r.status = 1;
+	r.oof_status = 1;
+	r.oof_get = oof;
+	r.device_information_status = 1;
+	r.device_password_status = 7;
+	r.user_information_status = 1;
+	r.email_addresses = addrs;
+	r.display_name = "Jo Doe";
+	r.rights_management_status = 1;
+
+	for (EasVersion v = 140; v <= 141; v++) {
+		g_autoptr (EasSettingsResult) res = result_of (v, &r);
+		g_assert_cmpuint (res->status, ==, 1);
+		g_assert_cmpuint (res->oof_status, ==, 1);
+		g_assert_cmpuint (res->device_information_status, ==, 1);
+		g_assert_cmpuint (res->device_password_status, ==, 7);
+		g_assert_cmpuint (res->user_information_status, ==, 1);
+		g_assert_cmpuint (res->rights_management_status, ==, v >= 141 ? 1 : 0);
+		/* Primary first, listed once, in both forms. */
+		g_assert_cmpstrv (res->email_addresses, addrs);
+		g_assert_cmpstr (res->display_name, ==, v >= 141 ? "Jo Doe" : NULL);
+		g_assert_nonnull (res->oof);
+		g_assert_cmpint (res->oof->state, ==, EAS_OOF_STATE_TIME_BASED);
+		g_assert_true (g_date_time_equal (res->oof->end_time, oof->end_time));
+		g_assert_cmpstr (res->oof->messages[EAS_OOF_INTERNAL].reply_message, ==, "On leave");
+		g_assert_false (res->oof->messages[EAS_OOF_EXTERNAL_KNOWN].present);
+	}
+}
+
+static void
+test_client_response_limits (void)
+{
+	GString *xml = g_string_new ("<Settings><Status>1</Status><UserInformation><Status>1</Status><Get><EmailAddresses>");
+
+	for (int i = 0; i < EAS_SETTINGS_MAX_ADDRESSES; i++)
+		g_string_append_printf (xml, "<SmtpAddress>u%d@example.org</SmtpAddress>", i);
+	g_autofree char *at = g_strconcat (xml->str, "</EmailAddresses></Get></UserInformation></Settings>", NULL);
+	g_string_append (xml, "<SmtpAddress>one@too.many</SmtpAddress>");
+	g_autofree char *over = g_strconcat (xml->str, "</EmailAddresses></Get></UserInformation></Settings>", NULL);
+	g_string_free (xml, TRUE);
+
+	static const char *bad[] = {
+		"<Settings/>",
+		"<Settings><Status>0</Status></Settings>",
+		"<Settings><Status>1</Status><Oof/></Settings>",
+		"<Settings><Status>1</Status><Oof><Status>1</Status><Get><OofState>9</OofState></Get></Oof></Settings>",
+		"<Provision:Provision><Provision:Status>1</Provision:Status></Provision:Provision>",
+	};
+	const char *docs[G_N_ELEMENTS (bad) + 2] = { at, over };
+	for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+		docs[i + 2] = bad[i];
+
+	for (gsize i = 0; i < G_N_ELEMENTS (docs); i++) {
+		g_autoptr (GBytes) doc = test_eas_doc ("Settings", docs[i]);
+		g_autoptr (GError) error = NULL;
+		gsize len = 0;
+		const guint8 *data = g_bytes_get_data (doc, &len);
+		g_autoptr (EasSettingsResult) res = eas_settings_response_decode (data, len, NULL, &error);
+
+		if (i == 0) {
+			g_assert_no_error (error);
+			g_assert_cmpuint (g_strv_length (res->email_addresses), ==, EAS_SETTINGS_MAX_ADDRESSES);
+		} else {
+			g_assert_null (res);
+			g_assert_true (error != NULL && error->domain == EAS_SETTINGS_ERROR);
+		}
+	}
+}
+
+static void
+test_client_response_fixture (gconstpointer via_xml)
+{
+	/* libwbxml's 005 puts Status under DeviceInformation/Set: not the
+	 * response shape of [MS-ASCMD] 2.2.3.47.2. */
+	g_autoptr (GBytes) doc = test_eas_libwbxml_fixture ("activesync-005-settings_status", via_xml != NULL);
+	g_autoptr (GError) error = NULL;
+	gsize len = 0;
+
+	if (doc == NULL)
+		return;
+	const guint8 *data = g_bytes_get_data (doc, &len);
+	g_autoptr (EasSettingsResult) res = eas_settings_response_decode (data, len, NULL, &error);
+	g_assert_null (res);
+	g_assert_error (error, EAS_SETTINGS_ERROR, EAS_SETTINGS_ERROR_MALFORMED);
+}
+
 int
 main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 
 	g_test_add_func ("/settings/client/request-roundtrip", test_client_request_roundtrip);
+	g_test_add_func ("/settings/client/response-roundtrip", test_client_response_roundtrip);
+	g_test_add_func ("/settings/client/response-limits", test_client_response_limits);
+	g_test_add_data_func ("/settings/client/response-fixture/libwbxml-encoded", NULL, test_client_response_fixture);
+	g_test_add_data_func ("/settings/client/response-fixture/from-xml", "xml", test_client_response_fixture);
 	g_test_add_data_func ("/settings/fixture/libwbxml-encoded/device-information", NULL, test_fixture_device_information);
 	g_test_add_data_func ("/settings/fixture/libwbxml-encoded/invalid-documents", NULL, test_fixture_invalid_documents);
 	g_test_add_data_func ("/settings/fixture/from-xml/device-information", "xml", test_fixture_device_information);

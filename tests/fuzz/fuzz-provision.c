@@ -1,8 +1,8 @@
 /* Fuzz target: the typed Provision and Settings request decoders.
  *
- * Byte 0 picks the decoder (bit 7: Settings request, bit 6: Provision
- * response, else Provision request) and the negotiated version (low
- * bits); the rest is the WBXML body. */
+ * Byte 0 picks the decoder (bits 7–6: 10 Settings request, 11 Settings
+ * response, 01 Provision response, 00 Provision request) and the
+ * negotiated version (low bits); the rest is the WBXML body. */
 #include "config.h"
 
 #include <glib.h>
@@ -24,6 +24,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 	const guint8 *body = data + 1;
 	gsize len = size - 1;
 
+	if ((data[0] & 0xC0) == 0xC0) {
+		g_autoptr (EasSettingsResult) r = eas_settings_response_decode (body, len, NULL, &error);
+		g_assert_true ((r == NULL) != (error == NULL));
+		if (r != NULL)
+			g_assert_cmpuint (r->email_addresses != NULL ? g_strv_length (r->email_addresses) : 0, <=,
+			                  EAS_SETTINGS_MAX_ADDRESSES + 1);
+		return 0;
+	}
 	if (data[0] & 0x80) {
 		g_autoptr (EasSettingsRequest) s = eas_settings_request_decode (body, len, version, NULL, &error);
 		g_assert_true ((s == NULL) != (error == NULL));
