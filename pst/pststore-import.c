@@ -136,7 +136,7 @@ reader_item_extras (Reader *r, guint64 nid, PststoreItem *it)
 {
 	g_autoptr (GBytes) rec = NULL;
 
-	if (r->pff == NULL || (it->kind != PSTSTORE_KIND_TASK && it->kind != PSTSTORE_KIND_NOTE))
+	if (r->pff == NULL)
 		return;
 	if (!pststore_pff_read_extras (r->pff, (guint32) nid, it, &rec, NULL))
 		return;

@@ -6,6 +6,7 @@
 #include "pst/pststore-map.h"
 
 #include <libpff.h>
+#include <string.h>
 
 /* Named property ids as libpff reports them after name-to-id mapping. */
 #define LID_TASK_STATUS 0x8101		/* [MS-OXOTASK] 2.2.2.2.2 PtypInteger32 */
@@ -18,6 +19,13 @@
 #define LID_REMINDER_SET 0x8503		/* [MS-OXORMDR] PtypBoolean */
 #define LID_REMINDER_TIME 0x8502	/* [MS-OXORMDR] PtypTime */
 #define LID_NOTE_COLOR 0x8B00		/* [MS-OXONOTE] 2.2.1.1 PtypInteger32 */
+
+/* [MS-OXCMSG] 2.2.1.17 PidNameKeywords: the categories, a named property
+ * with a string name in PS_PUBLIC_STRINGS; PtypMultipleString. */
+#define NAME_KEYWORDS "Keywords"
+/* Outlook caps a category name at 255 characters; we cap their number. */
+#define MAX_CATEGORIES 256
+#define MAX_CATEGORY_BYTES 1024
 
 /* A recurrence blob longer than this is not a real pattern. */
 #define MAX_RECURRENCE_BYTES (64 * 1024)
@@ -161,6 +169,57 @@ get_binary (libpff_record_set_t *rs, guint32 type)
 	return out;
 }
 
+static char *
+category_at (libpff_multi_value_t *mv, int i)
+{
+	size_t size = 0;
+	g_autofree char *buf = NULL;
+
+	if (libpff_multi_value_get_value_utf8_string_size (mv, i, &size, NULL) != 1 || size < 2 ||
+	    size > MAX_CATEGORY_BYTES)
+		return NULL;
+	buf = g_malloc0 (size);
+	if (libpff_multi_value_get_value_utf8_string (mv, i, (uint8_t *) buf, size, NULL) != 1)
+		return NULL;
+	buf[size - 1] = '\0';
+	g_strdelimit (buf, "\r\n", ' ');
+	g_strstrip (buf);
+	if (buf[0] == '\0' || !g_utf8_validate (buf, -1, NULL))
+		return NULL;
+	return g_steal_pointer (&buf);
+}
+
+static void
+read_categories (libpff_record_set_t *rs, PststoreItem *item)
+{
+	libpff_record_entry_t *e = NULL;
+	libpff_multi_value_t *mv = NULL;
+	g_autoptr (GPtrArray) cats = NULL;
+	int n = 0;
+
+	if (libpff_record_set_get_entry_by_utf8_name (rs, (const uint8_t *) NAME_KEYWORDS, strlen (NAME_KEYWORDS),
+						      LIBPFF_VALUE_TYPE_MULTI_VALUE_STRING_UNICODE, &e, 0, NULL) != 1 &&
+	    libpff_record_set_get_entry_by_utf8_name (rs, (const uint8_t *) NAME_KEYWORDS, strlen (NAME_KEYWORDS),
+						      LIBPFF_VALUE_TYPE_MULTI_VALUE_STRING_ASCII, &e, 0, NULL) != 1)
+		return;
+	if (libpff_record_entry_get_multi_value (e, &mv, NULL) == 1 &&
+	    libpff_multi_value_get_number_of_values (mv, &n, NULL) == 1 && n > 0) {
+		cats = g_ptr_array_new_with_free_func (g_free);
+		for (int i = 0; i < n && cats->len < MAX_CATEGORIES; i++) {
+			char *c = category_at (mv, i);
+			if (c != NULL)
+				g_ptr_array_add (cats, c);
+		}
+	}
+	if (mv != NULL)
+		libpff_multi_value_free (&mv, NULL);
+	libpff_record_entry_free (&e, NULL);
+	if (cats != NULL && cats->len > 0 && item->categories == NULL) {
+		g_ptr_array_add (cats, NULL);
+		item->categories = (char **) g_ptr_array_free (g_steal_pointer (&cats), FALSE);
+	}
+}
+
 static void
 read_task (libpff_record_set_t *rs, PststoreItem *item, GBytes **out_recurrence)
 {
@@ -204,6 +263,7 @@ pststore_pff_read_extras (PststorePffFile *f, guint32 nid, PststoreItem *item, G
 		set_pff_error (error, PSTSTORE_PFF_ERROR_ITEM, "libpff cannot read the item's properties", perr);
 		return FALSE;
 	}
+	read_categories (rs, item);
 	if (item->kind == PSTSTORE_KIND_TASK)
 		read_task (rs, item, out_recurrence);
 	else if (item->kind == PSTSTORE_KIND_NOTE && get_i32 (rs, LID_NOTE_COLOR, &colour) && colour >= 0 &&

@@ -31,8 +31,9 @@ typedef struct _PststorePffFile PststorePffFile;
 PststorePffFile *pststore_pff_open (const char *path, GError **error);
 void pststore_pff_close (PststorePffFile *file);
 
-/* Fills in @item's task fields (for tasks) or note colour (for notes) from
- * the item with descriptor id @nid.  Properties that are absent stay as they
+/* Fills in @item's categories (PidNameKeywords, any kind; when @item has
+ * none yet), task fields (for tasks) and note colour (for notes) from the
+ * item with descriptor id @nid.  Properties that are absent stay as they
  * are.  @out_recurrence (may be NULL) receives the raw PidLidTaskRecurrence
  * blob when there is one. */
 gboolean pststore_pff_read_extras (PststorePffFile *file, guint32 nid, PststoreItem *item,

@@ -439,6 +439,7 @@ test_pff_extras (Fixture *fx, gconstpointer data)
 	g_assert_cmpint (task->task_status, ==, PSTSTORE_TASK_NOT_STARTED);
 	g_assert_false (task->task_complete);
 	g_assert_cmpint (task->note_colour, ==, PSTSTORE_NOTE_COLOUR_UNSET);
+	g_assert_null (task->categories);	/* no fixture has PidNameKeywords */
 	/* The same item as a note gets its colour. */
 	g_autoptr (PststoreItem) note = pststore_item_new ("IPM.StickyNote");
 	g_assert_true (pststore_pff_read_extras (pff, 0x200024, note, NULL, &error));
