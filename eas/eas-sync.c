@@ -317,6 +317,11 @@ eas_sync_command_free (EasSyncCommand *cmd)
 	g_free (cmd->client_id);
 	g_free (cmd->class_name);
 	g_free (cmd->flag_type);
+	g_free (cmd->to);
+	g_free (cmd->cc);
+	g_free (cmd->bcc);
+	g_free (cmd->subject);
+	g_free (cmd->body);
 	g_free (cmd);
 }
 
@@ -364,6 +369,29 @@ decode_email_change (const EasNode *app, EasSyncCommand *cmd, GError **error)
 	return TRUE;
 }
 
+/* A draft to add (16.0+): recipients, subject, importance and the body. */
+static gboolean
+decode_email_add (const EasNode *app, EasSyncCommand *cmd, GError **error)
+{
+	const EasNode *body = eas_node_child (app, EAS_AIRSYNCBASE_BODY);
+	guint type = EAS_BODY_TYPE_PLAIN;
+
+	if (!eas_sync_child_string (app, EAS_EMAIL_TO, EAS_SYNC_DRAFT_FIELD_MAX_BYTES, FALSE, &cmd->to, error) ||
+	    !eas_sync_child_string (app, EAS_EMAIL_CC, EAS_SYNC_DRAFT_FIELD_MAX_BYTES, FALSE, &cmd->cc, error) ||
+	    !eas_sync_child_string (app, EAS_EMAIL2_BCC, EAS_SYNC_DRAFT_FIELD_MAX_BYTES, FALSE, &cmd->bcc, error) ||
+	    !eas_sync_child_string (app, EAS_EMAIL_SUBJECT, EAS_SYNC_DRAFT_FIELD_MAX_BYTES, FALSE,
+	                            &cmd->subject, error) ||
+	    !child_uint (app, EAS_EMAIL_IMPORTANCE, 0, 2, &cmd->importance, &cmd->has_importance, error))
+		return FALSE;
+	if (body == NULL)
+		return TRUE;
+	if (!child_uint (body, EAS_AIRSYNCBASE_TYPE, 1, 2, &type, NULL, error) ||
+	    !eas_sync_child_string (body, EAS_AIRSYNCBASE_DATA, G_MAXSIZE, FALSE, &cmd->body, error))
+		return FALSE;
+	cmd->body_type = (EasBodyType) type;
+	return TRUE;
+}
+
 static gboolean
 decode_command (const EasNode *node, EasSyncCommand **out, GError **error)
 {
@@ -392,6 +420,8 @@ decode_command (const EasNode *node, EasSyncCommand **out, GError **error)
 	app = eas_node_child (node, EAS_AIRSYNC_APPLICATION_DATA);
 	cmd->has_application_data = app != NULL;
 	if (cmd->type == EAS_SYNC_CMD_CHANGE && app != NULL && !decode_email_change (app, cmd, error))
+		return FALSE;
+	if (cmd->type == EAS_SYNC_CMD_ADD && app != NULL && !decode_email_add (app, cmd, error))
 		return FALSE;
 	*out = g_steal_pointer (&cmd);
 	return TRUE;

@@ -27,12 +27,17 @@ G_BEGIN_DECLS
  *   2.2.3.30.6, 2.2.3.166, 2.2.3.28: at most 64 characters.
  * - EAS_SYNC_CLASS_MAX_BYTES: "Email", "Contacts", "Calendar", "Tasks",
  *   "Notes", "SMS" are the only classes.
- * - EAS_SYNC_FLAG_TYPE_MAX_BYTES: FlagType is a short label. */
+ * - EAS_SYNC_FLAG_TYPE_MAX_BYTES: FlagType is a short label.
+ * - EAS_SYNC_DRAFT_FIELD_MAX_BYTES: To/Cc/Bcc/Subject of a draft; the
+ *   server's decoded header values stop at 4 KiB, 64 KiB of recipients is
+ *   far beyond any mail client.  Bodies are bounded by the WBXML string
+ *   limit (EAS_WBXML_DEFAULT_STRING_BYTES). */
 #define EAS_SYNC_MAX_COLLECTIONS 1000
 #define EAS_SYNC_MAX_COMMANDS 1024
 #define EAS_SYNC_ID_MAX_BYTES 64
 #define EAS_SYNC_CLASS_MAX_BYTES 16
 #define EAS_SYNC_FLAG_TYPE_MAX_BYTES 256
+#define EAS_SYNC_DRAFT_FIELD_MAX_BYTES (64u * 1024)
 
 /* [MS-ASCMD] 2.2.3.199 WindowSize: absent → 100; 0 or > 512 → 512. */
 #define EAS_SYNC_WINDOW_DEFAULT 100
@@ -115,6 +120,16 @@ typedef struct {
 	EasFlagStatus flag_status;
 	char *flag_type;
 	gboolean has_application_data;
+	/* Add of a draft (16.0+, [MS-ASEMAIL] 2.2.2.x in the Drafts folder):
+	 * the message to create.  NULL/0 when absent. */
+	char *to;
+	char *cc;
+	char *bcc;			/* Email2:Bcc */
+	char *subject;
+	gboolean has_importance;
+	guint importance;
+	EasBodyType body_type;		/* AirSyncBase:Body Type (1 plain, 2 HTML) */
+	char *body;			/* AirSyncBase:Body Data */
 } EasSyncCommand;
 
 void eas_sync_command_free (EasSyncCommand *cmd);

@@ -115,7 +115,14 @@ test_request_full (void)
 	eas_node_append_text (fetch, EAS_AIRSYNC_SERVER_ID, "5:4");
 	EasNode *add = eas_node_append (cmds, EAS_AIRSYNC_ADD);
 	eas_node_append_text (add, EAS_AIRSYNC_CLIENT_ID, "c1");
-	eas_node_append (add, EAS_AIRSYNC_APPLICATION_DATA);
+	app = eas_node_append (add, EAS_AIRSYNC_APPLICATION_DATA);
+	eas_node_append_text (app, EAS_EMAIL_TO, "bob@example.org");
+	eas_node_append_text (app, EAS_EMAIL2_BCC, "eve@example.org");
+	eas_node_append_text (app, EAS_EMAIL_SUBJECT, "Draft");
+	eas_node_append_text (app, EAS_EMAIL_IMPORTANCE, "2");
+	EasNode *body = eas_node_append (app, EAS_AIRSYNCBASE_BODY);
+	eas_node_append_text (body, EAS_AIRSYNCBASE_TYPE, "2");
+	eas_node_append_text (body, EAS_AIRSYNCBASE_DATA, "<p>draft</p>");
 
 	g_autoptr (EasSyncRequest) req = decode_ok (root, 141);
 	g_assert_false (req->empty);
@@ -161,6 +168,14 @@ test_request_full (void)
 	g_assert_cmpint (cmd->type, ==, EAS_SYNC_CMD_ADD);
 	g_assert_cmpstr (cmd->client_id, ==, "c1");
 	g_assert_null (cmd->server_id);
+	g_assert_cmpstr (cmd->to, ==, "bob@example.org");
+	g_assert_null (cmd->cc);
+	g_assert_cmpstr (cmd->bcc, ==, "eve@example.org");
+	g_assert_cmpstr (cmd->subject, ==, "Draft");
+	g_assert_true (cmd->has_importance);
+	g_assert_cmpuint (cmd->importance, ==, 2);
+	g_assert_cmpint (cmd->body_type, ==, EAS_BODY_TYPE_HTML);
+	g_assert_cmpstr (cmd->body, ==, "<p>draft</p>");
 }
 
 static void
@@ -342,6 +357,24 @@ test_request_limits (void)
 			                  ==, EAS_BODY_PREFERENCES_MAX);
 		} else {
 			decode_fails (root, 141, EAS_SYNC_ERROR_LIMIT);
+		}
+	}
+	/* A draft's Subject at 64 KiB and one byte more. */
+	for (guint extra = 0; extra <= 1; extra++) {
+		g_autofree char *subject = g_strnfill (EAS_SYNC_DRAFT_FIELD_MAX_BYTES + extra, 's');
+		EasNode *col;
+		EasNode *root = new_sync_with_collection (&col, "1", "1");
+		EasNode *add = eas_node_append (eas_node_append (col, EAS_AIRSYNC_COMMANDS), EAS_AIRSYNC_ADD);
+
+		eas_node_append_text (add, EAS_AIRSYNC_CLIENT_ID, "c");
+		eas_node_append_text (eas_node_append (add, EAS_AIRSYNC_APPLICATION_DATA), EAS_EMAIL_SUBJECT, subject);
+		if (extra == 0) {
+			g_autoptr (EasSyncRequest) req = decode_ok (root, 160);
+			EasSyncCollection *c = g_ptr_array_index (req->collections, 0);
+			g_assert_cmpuint (strlen (((EasSyncCommand *) g_ptr_array_index (c->commands, 0))->subject),
+			                  ==, EAS_SYNC_DRAFT_FIELD_MAX_BYTES);
+		} else {
+			decode_fails (root, 160, EAS_SYNC_ERROR_LIMIT);
 		}
 	}
 	/* Preview 255 is the maximum; 256 is refused. */

@@ -667,6 +667,67 @@ test_empty_and_partial (Fixture *f, gconstpointer data)
 	g_assert_null (eas_node_next_same (c2));
 }
 
+static EasNode *
+draft_add (const char *client_id, const char *subject)
+{
+	EasNode *cmds = eas_node_new (EAS_AIRSYNC_COMMANDS);
+	EasNode *add = eas_node_append (cmds, EAS_AIRSYNC_ADD);
+	EasNode *app, *body;
+
+	eas_node_append_text (add, EAS_AIRSYNC_CLIENT_ID, client_id);
+	app = eas_node_append (add, EAS_AIRSYNC_APPLICATION_DATA);
+	eas_node_append_text (app, EAS_EMAIL_TO, "Bob <bob@example.org>");
+	eas_node_append_text (app, EAS_EMAIL_SUBJECT, subject);
+	body = eas_node_append (app, EAS_AIRSYNCBASE_BODY);
+	eas_node_append_text (body, EAS_AIRSYNCBASE_TYPE, "1");
+	eas_node_append_text (body, EAS_AIRSYNCBASE_DATA, "Draft text");
+	return cmds;
+}
+
+/* 16.0 clients add drafts; the Add answer maps ClientId to the new
+ * ServerId and the draft is not echoed back.  Before 16.0: refused. */
+static void
+test_draft_add (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdFolder) drafts = airdockd_store_folder_get_by_type (f->store, f->uid, AIRDOCKD_FOLDER_DRAFTS, &error);
+	g_autoptr (AirdockEasClient) c16 = airdock_eas_client_new (f->h, FALSE, USER, PASSWORD, "DRAFTDEV", "TestPhone", 160);
+	g_assert_true (airdock_eas_client_provision (c16, NULL, &error));
+
+	AirdockEasClient *saved = f->c;
+	f->c = c16;
+	g_autofree char *k1 = initial_sync (f, drafts->server_id, -1);
+	SyncArgs a = { .key = k1, .collection = drafts->server_id, .commands = draft_add ("cid-1", "My draft") };
+	g_autoptr (AirdockEasResponse) r = post_sync (c16, &a);
+	EasNode *col = collection_of (r);
+	EasNode *resp = eas_node_path (col, EAS_AIRSYNC_RESPONSES, EAS_AIRSYNC_ADD, 0);
+	g_assert_nonnull (resp);
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_AIRSYNC_CLIENT_ID), ==, "cid-1");
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_AIRSYNC_STATUS), ==, "1");
+	const char *sid = eas_node_child_text (resp, EAS_AIRSYNC_SERVER_ID);
+	g_assert_nonnull (sid);
+	g_assert_null (eas_node_child (col, EAS_AIRSYNC_COMMANDS));
+	g_autoptr (AirdockdItem) item = airdockd_store_item_get (f->store, f->uid, sid, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (item->subject, ==, "My draft");
+	g_assert_cmpstr (item->folder_id, ==, drafts->server_id);
+	g_assert_nonnull (strstr (item->to, "bob@example.org"));
+
+	/* The next Sync does not send the draft back. */
+	SyncArgs b = { .key = eas_node_child_text (col, EAS_AIRSYNC_SYNC_KEY), .collection = drafts->server_id };
+	g_autoptr (AirdockEasResponse) r2 = post_sync (c16, &b);
+	g_assert_null (eas_node_child (collection_of (r2), EAS_AIRSYNC_COMMANDS));
+	f->c = saved;
+
+	/* 14.1: Add is refused per item. */
+	g_autofree char *k2 = initial_sync (f, drafts->server_id, -1);
+	SyncArgs old = { .key = k2, .collection = drafts->server_id, .commands = draft_add ("cid-2", "Old") };
+	g_autoptr (AirdockEasResponse) r3 = post_sync (f->c, &old);
+	resp = eas_node_path (collection_of (r3), EAS_AIRSYNC_RESPONSES, EAS_AIRSYNC_ADD, 0);
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_AIRSYNC_STATUS), ==, "6");
+	g_assert_null (eas_node_child (resp, EAS_AIRSYNC_SERVER_ID));
+}
+
 /* Two collections in one request: each answered on its own, and a repeat
  * of one key with another collection's current key still works. */
 static void
@@ -717,6 +778,7 @@ main (int argc, char **argv)
 	ADD ("request-statuses", test_request_statuses);
 	ADD ("two-collections", test_two_collections);
 	ADD ("empty-and-partial", test_empty_and_partial);
+	ADD ("draft-add", test_draft_add);
 #undef ADD
 	return g_test_run ();
 }
