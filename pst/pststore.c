@@ -325,12 +325,13 @@ static const char schema_sql[] =
 static const struct {
 	const char *name;
 	const char *cls;
+	const char *key;	/* meta key holding its id */
 } default_folders[] = {
-	{ "Inbox", "IPF.Note" },
-	{ "Calendar", "IPF.Appointment" },
-	{ "Contacts", "IPF.Contact" },
-	{ "Tasks", "IPF.Task" },
-	{ "Notes", "IPF.StickyNote" },
+	[PSTSTORE_KIND_MAIL] = { "Inbox", "IPF.Note", "default.mail" },
+	[PSTSTORE_KIND_APPOINTMENT] = { "Calendar", "IPF.Appointment", "default.appointment" },
+	[PSTSTORE_KIND_CONTACT] = { "Contacts", "IPF.Contact", "default.contact" },
+	[PSTSTORE_KIND_TASK] = { "Tasks", "IPF.Task", "default.task" },
+	[PSTSTORE_KIND_NOTE] = { "Notes", "IPF.StickyNote", "default.note" },
 };
 
 static gboolean
@@ -350,11 +351,47 @@ create_default_folders (PststoreStore *store, GError **error)
 	if (n > 0)
 		return TRUE;
 	for (gsize i = 0; i < G_N_ELEMENTS (default_folders); i++) {
-		if (pststore_folder_create (store, 0, default_folders[i].name, default_folders[i].cls, NULL,
-					    error) == 0)
+		gint64 id;
+
+		if (default_folders[i].name == NULL)
+			continue;
+		id = pststore_folder_create (store, 0, default_folders[i].name, default_folders[i].cls, NULL, error);
+		if (id == 0)
+			return FALSE;
+		st = stmt_get (store, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", error);
+		if (st == NULL)
+			return FALSE;
+		bind_text (st, 1, default_folders[i].key);
+		sqlite3_bind_int64 (st, 2, id);
+		if (!stmt_done (store, st, error))
 			return FALSE;
 	}
 	return TRUE;
+}
+
+gint64
+pststore_folder_default (PststoreStore *store, PststoreKind kind, GError **error)
+{
+	sqlite3_stmt *st;
+	gint64 id = 0;
+
+	g_return_val_if_fail (store != NULL, 0);
+	if ((guint) kind >= G_N_ELEMENTS (default_folders) || default_folders[kind].key == NULL) {
+		g_set_error (error, PSTSTORE_ERROR, PSTSTORE_ERROR_NOT_FOUND, "no default folder for %s items",
+			     pststore_kind_to_string (kind));
+		return 0;
+	}
+	st = stmt_get (store, "SELECT f.id FROM meta m JOIN folders f ON f.id = m.value WHERE m.key = ?", error);
+	if (st == NULL)
+		return 0;
+	bind_text (st, 1, default_folders[kind].key);
+	if (sqlite3_step (st) == SQLITE_ROW)
+		id = sqlite3_column_int64 (st, 0);
+	sqlite3_reset (st);
+	if (id == 0)
+		g_set_error (error, PSTSTORE_ERROR, PSTSTORE_ERROR_NOT_FOUND, "the default %s folder was deleted",
+			     pststore_kind_to_string (kind));
+	return id;
 }
 
 static gboolean

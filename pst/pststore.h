@@ -152,6 +152,11 @@ gboolean pststore_get_counter (PststoreStore *store, gint64 *out_counter, GError
 gint64 pststore_folder_create (PststoreStore *store, gint64 parent_id, const char *name,
 			       const char *container_class, const char *source_id, GError **error);
 PststoreFolder *pststore_folder_get (PststoreStore *store, gint64 id, GError **error);
+/* The store's own folder for @kind (Inbox for mail, Calendar, Contacts,
+ * Tasks, Notes), found by id so a rename does not lose it; this is where
+ * the conduit syncs memos (notes) and todos (tasks).  0 with
+ * PSTSTORE_ERROR_NOT_FOUND for PSTSTORE_KIND_OTHER or a deleted folder. */
+gint64 pststore_folder_default (PststoreStore *store, PststoreKind kind, GError **error);
 /* Finds a folder by '/'-separated path ("Tasks", "Inbox/Lists"),
  * case-insensitively.  Returns the id, or 0 with PSTSTORE_ERROR_NOT_FOUND. */
 gint64 pststore_folder_lookup (PststoreStore *store, const char *path, GError **error);

@@ -85,6 +85,23 @@ test_defaults (Fixture *fx, gconstpointer data)
 	g_autoptr (GPtrArray) list = pststore_folder_list (fx->store, &error);
 	g_assert_no_error (error);
 	g_assert_cmpuint (list->len, ==, G_N_ELEMENTS (names));
+
+	/* The default folders are found by kind, also after a rename. */
+	gint64 notes = pststore_folder_lookup (fx->store, "Notes", &error);
+	g_assert_cmpint (pststore_folder_default (fx->store, PSTSTORE_KIND_NOTE, &error), ==, notes);
+	g_assert_cmpint (pststore_folder_default (fx->store, PSTSTORE_KIND_TASK, &error), ==,
+			 pststore_folder_lookup (fx->store, "Tasks", NULL));
+	g_assert_cmpint (pststore_folder_default (fx->store, PSTSTORE_KIND_MAIL, &error), ==,
+			 pststore_folder_lookup (fx->store, "Inbox", NULL));
+	g_assert_true (pststore_folder_rename (fx->store, notes, "Memos", &error));
+	g_assert_cmpint (pststore_folder_default (fx->store, PSTSTORE_KIND_NOTE, &error), ==, notes);
+	g_assert_no_error (error);
+	g_assert_cmpint (pststore_folder_default (fx->store, PSTSTORE_KIND_OTHER, &error), ==, 0);
+	g_assert_error (error, PSTSTORE_ERROR, PSTSTORE_ERROR_NOT_FOUND);
+	g_clear_error (&error);
+	g_assert_true (pststore_folder_delete (fx->store, notes, NULL, &error));
+	g_assert_cmpint (pststore_folder_default (fx->store, PSTSTORE_KIND_NOTE, &error), ==, 0);
+	g_assert_error (error, PSTSTORE_ERROR, PSTSTORE_ERROR_NOT_FOUND);
 }
 
 static void
