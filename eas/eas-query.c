@@ -610,8 +610,9 @@ blob_param (Reader *r, EasQuery *q, guint *seen, GError **error)
 	if (!reader_u8 (r, "parameter tag", &tag, error) ||
 	    !reader_counted (r, "parameter value", &p, &n, error))
 		return FALSE;
-	if (tag > TAG_LAST)
-		return TRUE;	/* unknown parameters are ignored */
+	char **field = tag <= TAG_LAST ? blob_text_field (q, tag, &name) : NULL;
+	if (field == NULL && tag != TAG_OPTIONS)
+		return TRUE;	/* unknown and obsolete (2, 5) parameters are ignored */
 	if (*seen & (1u << tag)) {
 		g_set_error (error, EAS_QUERY_ERROR, EAS_QUERY_ERROR_INVALID,
 		             "base64 query: parameter tag %u repeated at offset %" G_GSIZE_FORMAT, tag, at);
@@ -629,9 +630,6 @@ blob_param (Reader *r, EasQuery *q, guint *seen, GError **error)
 		q->accept_multipart = (p[0] & OPTION_ACCEPT_MULTIPART) != 0;
 		return TRUE;
 	}
-	char **field = blob_text_field (q, tag, &name);
-	if (field == NULL)
-		return TRUE;	/* 2 and 5 (CollectionName, ParentId) are obsolete */
 	if (!check_text (name, p, n, error))
 		return FALSE;
 	if (n > 0)	/* a zero-length value counts as absent */

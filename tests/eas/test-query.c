@@ -568,6 +568,8 @@ test_base64_param_rules (void)
 	/* Unknown and obsolete tags are skipped, even repeated. */
 	g_autoptr (GByteArray) u = blob_new (141, 0, "d", NULL, "T");
 	blob_param (u, 2, "x", 1);
+	blob_param (u, 2, "y", 1);
+	blob_param (u, 5, "\x01\x02", 2);
 	blob_param (u, 5, "\x01\x02", 2);
 	blob_param (u, 9, "x", 1);
 	blob_param (u, 9, "x", 1);
