@@ -866,6 +866,24 @@ item_from_row (sqlite3_stmt *st)
 	return it;
 }
 
+gboolean
+pststore_item_equal (const PststoreItem *a, const PststoreItem *b)
+{
+	return a->folder_id == b->folder_id && g_strcmp0 (a->message_class, b->message_class) == 0 &&
+	       g_strcmp0 (a->subject, b->subject) == 0 && g_strcmp0 (a->body, b->body) == 0 &&
+	       ((a->categories == NULL || a->categories[0] == NULL) ? (b->categories == NULL || b->categories[0] == NULL)
+								     : (b->categories != NULL &&
+									g_strv_equal ((const char *const *) a->categories,
+										      (const char *const *) b->categories))) &&
+	       a->importance == b->importance && a->sensitivity == b->sensitivity && a->created == b->created &&
+	       a->modified == b->modified && a->task_start == b->task_start && a->task_due == b->task_due &&
+	       a->task_date_completed == b->task_date_completed && !a->task_complete == !b->task_complete &&
+	       a->task_percent == b->task_percent && a->task_status == b->task_status &&
+	       a->reminder == b->reminder && g_strcmp0 (a->recurrence, b->recurrence) == 0 &&
+	       a->note_colour == b->note_colour && g_strcmp0 (a->data, b->data) == 0 &&
+	       g_strcmp0 (a->source_id, b->source_id) == 0;
+}
+
 static gboolean
 item_valid (const PststoreItem *item, GError **error)
 {
@@ -925,13 +943,22 @@ item_write (PststoreStore *store, PststoreItem *item, const char *origin, GError
 	sqlite3_stmt *st;
 	gint64 seq;
 
+	g_autoptr (PststoreItem) old = NULL;
+
 	if (!folder_exists (store, item->folder_id, error))
 		return FALSE;
 	if (item->id == 0 && item->source_id != NULL) {
-		g_autoptr (PststoreItem) old = pststore_item_find_by_source (store, item->source_id, error);
-
+		old = pststore_item_find_by_source (store, item->source_id, error);
 		if (old != NULL)
 			item->id = old->id;
+	} else if (item->id != 0) {
+		old = pststore_item_get (store, item->id, NULL);
+	}
+	/* Rewriting the same content is no change: partners must not see a
+	 * re-import (or an echo) as an edit. */
+	if (old != NULL && pststore_item_equal (old, item)) {
+		item->change_seq = old->change_seq;
+		return TRUE;
 	}
 	if (!bump_counter (store, &seq, error))
 		return FALSE;

@@ -111,6 +111,9 @@ typedef struct {
 PststoreItem *pststore_item_new (const char *message_class);
 PststoreItem *pststore_item_copy (const PststoreItem *item);
 void pststore_item_free (PststoreItem *item);
+/* TRUE when two items have the same folder and content (id, kind and
+ * change_seq are not compared). */
+gboolean pststore_item_equal (const PststoreItem *a, const PststoreItem *b);
 
 typedef struct {
 	gint64 id;
@@ -182,7 +185,8 @@ gboolean pststore_folder_count (PststoreStore *store, gint64 id, gsize *out_coun
 
 /* Inserts (item->id == 0) or updates an item; on success sets item->id,
  * item->kind and item->change_seq.  An insert whose source_id already
- * exists updates that item instead (idempotent import).  @origin names the
+ * exists updates that item instead (idempotent import).  Saving content
+ * equal to what is stored changes nothing (no counter bump).  @origin names the
  * partner that made the change (so its own change is not echoed back to it
  * by pststore_changes_since()), or NULL for a local change. */
 gboolean pststore_item_save (PststoreStore *store, PststoreItem *item, const char *origin, GError **error);

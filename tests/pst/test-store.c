@@ -260,6 +260,23 @@ test_source_idempotent (Fixture *fx, gconstpointer data)
 	g_assert_cmpuint (count, ==, 1);
 	g_autoptr (PststoreItem) found = pststore_item_find_by_source (fx->store, "pst:abc:42", &error);
 	g_assert_cmpstr (found->subject, ==, "round 1");
+	/* Saving the same content again is no change. */
+	gint64 c1, c2;
+	g_assert_true (pststore_get_counter (fx->store, &c1, &error));
+	g_autoptr (PststoreItem) same = pststore_item_copy (found);
+	same->id = 0;
+	g_assert_true (pststore_item_save (fx->store, same, "palm:1", &error));
+	g_assert_cmpint (same->id, ==, found->id);
+	g_assert_cmpint (same->change_seq, ==, found->change_seq);
+	g_assert_true (pststore_item_save (fx->store, found, NULL, &error));
+	g_assert_true (pststore_get_counter (fx->store, &c2, &error));
+	g_assert_cmpint (c2, ==, c1);
+	g_assert_true (pststore_item_equal (same, found));
+	g_free (same->body);
+	same->body = g_strdup ("changed");
+	g_assert_false (pststore_item_equal (same, found));
+	g_assert_true (pststore_item_save (fx->store, same, NULL, &error));
+	g_assert_cmpint (same->change_seq, >, c2);
 	g_assert_null (pststore_item_find_by_source (fx->store, "pst:abc:43", &error));
 	g_assert_no_error (error);
 }
