@@ -556,12 +556,10 @@ carry_refill (EasWbxmlDecoder *dec, gsize want)
 static void
 consume (EasWbxmlDecoder *dec, gboolean in_carry, gsize used)
 {
+	/* A fully read carry is emptied by next_window(), not here: the
+	 * event just filled may point into it until the next call. */
 	if (in_carry) {
 		dec->carry_off += used;
-		if (dec->carry_off == dec->carry->len) {
-			g_byte_array_set_size (dec->carry, 0);
-			dec->carry_off = 0;
-		}
 	} else {
 		dec->ext_off += used;
 	}
@@ -628,6 +626,10 @@ static const guint8 *
 next_window (EasWbxmlDecoder *dec, gboolean *out_in_carry, gsize *out_avail,
              gboolean *out_capped)
 {
+	if (dec->carry_off > 0 && dec->carry_off == dec->carry->len) {
+		g_byte_array_set_size (dec->carry, 0);
+		dec->carry_off = 0;
+	}
 	gboolean in_carry = dec->carry_off < dec->carry->len;
 	gsize avail = in_carry ? dec->carry->len - dec->carry_off : dec->ext_len - dec->ext_off;
 
