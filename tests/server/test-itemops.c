@@ -41,8 +41,10 @@ message_with_attachment (const guint8 *att, gsize len)
 		"Content-Disposition: attachment; filename=\"report.dat\"\r\n"
 		"Content-Transfer-Encoding: base64\r\n\r\n");
 
-	for (gsize i = 0; b64[i] != '\0'; i += 76) {
-		g_string_append_len (s, b64 + i, (gssize) MIN (76, strlen (b64 + i)));
+	gsize b64_len = strlen (b64);
+
+	for (gsize i = 0; i < b64_len; i += 76) {
+		g_string_append_len (s, b64 + i, (gssize) MIN (76, b64_len - i));
 		g_string_append (s, "\r\n");
 	}
 	g_string_append (s, "--b1--\r\n");
