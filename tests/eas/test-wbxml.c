@@ -398,6 +398,31 @@ test_decode_any_split (void)
 	}
 }
 
+/* The fixtures decode the same whole, byte by byte and in random pieces. */
+static void
+test_decode_fixtures_any_split (void)
+{
+	g_autoptr (GPtrArray) paths = fixture_wbxml_paths ();
+	g_autoptr (GRand) rand = g_rand_new_with_seed (31337);
+
+	if (paths == NULL)
+		return;
+	for (guint i = 0; i < paths->len; i++) {
+		g_autoptr (GBytes) doc = fixture_load (g_ptr_array_index (paths, i));
+		gsize len;
+		const guint8 *p = g_bytes_get_data (doc, &len);
+		g_autoptr (GError) error = NULL;
+		g_autofree char *whole = trace_decode (p, len, 0, NULL, &error);
+		g_assert_no_error (error);
+		g_autofree char *bytewise = trace_decode (p, len, 1, NULL, &error);
+		g_assert_no_error (error);
+		g_assert_cmpstr (bytewise, ==, whole);
+		g_autofree char *pieces = trace_decode (p, len, 0, rand, &error);
+		g_assert_no_error (error);
+		g_assert_cmpstr (pieces, ==, whole);
+	}
+}
+
 /* OPAQUE arrives in chunks as its bytes arrive: memory stays flat. */
 static void
 test_decode_opaque_chunks (void)
@@ -754,6 +779,7 @@ main (int argc, char **argv)
 	}
 	g_test_add_func ("/wbxml/decode/truncated-everywhere", test_decode_truncated_everywhere);
 	g_test_add_func ("/wbxml/decode/any-split", test_decode_any_split);
+	g_test_add_func ("/wbxml/decode/fixtures-any-split", test_decode_fixtures_any_split);
 	g_test_add_func ("/wbxml/decode/opaque-chunks", test_decode_opaque_chunks);
 	g_test_add_func ("/wbxml/decode/empty-opaque", test_decode_empty_opaque);
 	g_test_add_func ("/wbxml/limits/defaults", test_limit_defaults);
