@@ -1199,6 +1199,131 @@ test_decide_9_allowed (void)
 	}
 }
 
+/* ---- The whole life of a device, with only these pure functions ------------------ */
+
+typedef struct {
+	EasVersion version;
+	EasPolicy policy;		/* the server's current policy */
+	EasDeviceProvisioning device;	/* what the server stores for the device */
+	guint32 temporary_key;
+	guint32 next_key;
+	guint32 client_key;		/* what the device sends in X-MS-PolicyKey */
+} Scenario;
+
+static EasPolicyDecision
+scenario_request (Scenario *s, EasCommand cmd)
+{
+	EasPolicyDecision d;
+
+	s->device.current_hash = eas_policy_hash (&s->policy, s->version);
+	eas_policy_decide (s->version, cmd, s->client_key != 0, s->client_key, &s->device, &d);
+	return d;
+}
+
+/* One Provision round trip: the device's request through the server's
+ * decoder, the server's answer through the device's decoder. */
+static EasProvisionResponse
+scenario_provision (Scenario *s, GBytes *device_request)
+{
+	g_autoptr (GError) error = NULL;
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data (device_request, &len);
+	g_autoptr (EasProvisionRequest) req = eas_provision_request_decode (data, len, s->version, NULL, &error);
+	g_autoptr (GBytes) answer = NULL;
+
+	g_assert_no_error (error);
+	g_assert_cmpint (scenario_request (s, EAS_CMD_PROVISION).verdict, ==, EAS_POLICY_ALLOW);
+	switch (req->kind) {
+	case EAS_PROVISION_REQUEST_INITIAL:
+		if (s->device.wipe == EAS_WIPE_PENDING) {
+			answer = eas_provision_encode_remote_wipe ();
+			break;
+		}
+		s->temporary_key = s->next_key++;
+		answer = eas_provision_encode_policy (s->version, &s->policy, s->temporary_key,
+		                                      req->device_information != NULL ? 1 : 0);
+		break;
+	case EAS_PROVISION_REQUEST_ACKNOWLEDGE:
+		if (req->policy_key != s->temporary_key) {
+			answer = eas_provision_encode_policy_status (s->version, 5);
+			break;
+		}
+		s->device.acknowledged_key = s->next_key++;
+		s->device.acknowledged_hash = eas_policy_hash (&s->policy, s->version);
+		answer = eas_provision_encode_final_key (s->version, s->device.acknowledged_key, 0);
+		break;
+	case EAS_PROVISION_REQUEST_REMOTE_WIPE_ACK:
+		if (req->status == 1)
+			s->device.wipe = EAS_WIPE_DONE;
+		answer = eas_provision_encode_status (1);
+		break;
+	default:
+		g_assert_not_reached ();
+	}
+	return client_decode (answer);
+}
+
+static void
+scenario_full_provisioning (Scenario *s)
+{
+	EasDeviceInformation info = { 0 };
+	info.model = (char *) "T3";
+
+	s->client_key = 0;
+	g_autoptr (GBytes) init = eas_provision_encode_initial_request (s->version, &info);
+	g_auto (EasProvisionResponse) r1 = scenario_provision (s, init);
+	g_assert_cmpuint (r1.policy_status, ==, 1);
+	g_assert_cmpuint (r1.policy_key, ==, s->temporary_key);
+	g_assert_cmpuint (r1.device_information_status, ==, s->version >= 141 ? 1 : 0);
+	g_autoptr (GBytes) ack = eas_provision_encode_acknowledgement (s->version, r1.policy_key, 1);
+	g_auto (EasProvisionResponse) r2 = scenario_provision (s, ack);
+	g_assert_cmpuint (r2.policy_status, ==, 1);
+	g_assert_cmpuint (r2.policy_key, ==, s->device.acknowledged_key);
+	s->client_key = r2.policy_key;
+}
+
+static void
+test_scenario (gconstpointer data)
+{
+	Scenario s = { 0 };
+	EasPolicyVerdict v;
+
+	s.version = GPOINTER_TO_UINT (data);
+	s.next_key = 1000;
+	eas_policy_init_default (&s.policy);
+
+	/* A new device is sent to provision, provisions, and may sync. */
+	g_assert_cmpint (scenario_request (&s, EAS_CMD_FOLDER_SYNC).verdict, ==, EAS_POLICY_NOT_PROVISIONED);
+	scenario_full_provisioning (&s);
+	g_assert_cmpint (scenario_request (&s, EAS_CMD_FOLDER_SYNC).verdict, ==, EAS_POLICY_ALLOW);
+
+	/* Acknowledging a key it was never given gets Policy Status 5. */
+	g_autoptr (GBytes) wrong = eas_provision_encode_acknowledgement (s.version, 4242, 1);
+	g_auto (EasProvisionResponse) rw = scenario_provision (&s, wrong);
+	g_assert_cmpuint (rw.policy_status, ==, 5);
+	g_assert_cmpint (scenario_request (&s, EAS_CMD_SYNC).verdict, ==, EAS_POLICY_ALLOW);
+
+	/* The administrator requires a password: the device must refresh. */
+	s.policy.device_password_enabled = TRUE;
+	g_assert_cmpint (scenario_request (&s, EAS_CMD_SYNC).verdict, ==, EAS_POLICY_REFRESH);
+	scenario_full_provisioning (&s);
+	g_assert_cmpint (scenario_request (&s, EAS_CMD_SYNC).verdict, ==, EAS_POLICY_ALLOW);
+
+	/* Remote wipe: refused, empty Provision, <RemoteWipe/>, acknowledged, out. */
+	s.device.wipe = EAS_WIPE_PENDING;
+	v = scenario_request (&s, EAS_CMD_PING).verdict;
+	g_assert_cmpint (v, ==, EAS_POLICY_WIPE_REQUESTED);
+	g_autoptr (GBytes) empty = test_eas_doc ("Provision", "<Provision/>");
+	g_auto (EasProvisionResponse) r3 = scenario_provision (&s, empty);
+	g_assert_true (r3.remote_wipe);
+	g_autoptr (GBytes) wack = eas_provision_encode_wipe_acknowledgement (s.version, FALSE, 1);
+	g_auto (EasProvisionResponse) r4 = scenario_provision (&s, wack);
+	g_assert_cmpuint (r4.status, ==, 1);
+	g_assert_cmpint (s.device.wipe, ==, EAS_WIPE_DONE);
+	g_assert_cmpint (scenario_request (&s, EAS_CMD_PROVISION).verdict, ==, EAS_POLICY_BLOCKED);
+	g_assert_cmpint (scenario_request (&s, EAS_CMD_SYNC).verdict, ==, EAS_POLICY_BLOCKED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1244,6 +1369,11 @@ main (int argc, char **argv)
 	g_test_add_func ("/provision/decide/7-invalid-key", test_decide_7_invalid_key);
 	g_test_add_func ("/provision/decide/8-policy-refresh", test_decide_8_policy_refresh);
 	g_test_add_func ("/provision/decide/9-allowed", test_decide_9_allowed);
+
+	for (gsize v = 0; v < G_N_ELEMENTS (all_versions); v++) {
+		g_autofree char *path = g_strdup_printf ("/provision/scenario/%s", eas_version_to_string (all_versions[v]));
+		g_test_add_data_func (path, GUINT_TO_POINTER (all_versions[v]), test_scenario);
+	}
 
 	return g_test_run ();
 }
