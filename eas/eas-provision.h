@@ -128,14 +128,15 @@ typedef struct {
 	gboolean has_policy_type;	/* FALSE only for an empty INITIAL request */
 	guint32 policy_key;		/* ACKNOWLEDGE */
 	guint status;			/* ACKNOWLEDGE: 1–4 ([MS-ASPROV] 2.2.2.54.1); wipe acks: 1–2 */
-	EasDeviceInformation *device_information;	/* INITIAL on 14.1+, else NULL */
+	EasDeviceInformation *device_information;	/* when sent, on 14.1+; else NULL */
 } EasProvisionRequest;
 
 /* Decodes a Provision request body of the negotiated version.  An empty
  * body counts as an empty <Provision/>.  The PolicyType must be the one of
  * the version (EAS_PROVISION_ERROR_POLICY_TYPE otherwise);
  * AccountOnlyRemoteWipe is refused below 16.1; DeviceInformation is read on
- * 14.1+ and ignored below.  limits may be NULL for the defaults. */
+ * 14.1+ and ignored below (a bad one is EAS_PROVISION_ERROR_MALFORMED).
+ * limits may be NULL for the defaults. */
 EasProvisionRequest *eas_provision_request_decode (const guint8 *data, gsize len,
                                                    EasVersion version,
                                                    const EasWbxmlLimits *limits,
@@ -183,7 +184,7 @@ typedef struct {
 	gboolean has_policy;		/* a Policy element was present */
 	guint policy_status;		/* 0 when absent */
 	guint32 policy_key;		/* 0 when absent */
-	gboolean has_policy_data;	/* Data present: policy_doc filled (12.0+) */
+	gboolean has_policy_data;	/* Data present (12.0+: policy below is filled from it) */
 	EasPolicy policy;		/* settings the server sent; the rest at their defaults */
 	gboolean remote_wipe;
 	gboolean account_only_remote_wipe;
