@@ -13,6 +13,7 @@
 
 #include "server/airdockd-config.h"
 #include "server/airdockd-http.h"
+#include "server/airdockd-lmtp.h"
 #include "server/airdockd-store.h"
 
 static gboolean
@@ -33,20 +34,22 @@ display_host (const char *listen_address)
 }
 
 /* Prints the bound ports (tests start us with port 0) and writes them to
- * ports_file ("http=N\nhttps=N\n", atomically) when asked. */
+ * ports_file ("http=N\nhttps=N\nlmtp=N\n", atomically) when asked. */
 static gboolean
-announce (AirdockdServer *server, const AirdockdConfig *config, const char *ports_file,
+announce (AirdockdServer *server, const AirdockdConfig *config, guint16 lmtp, const char *ports_file,
           GError **error)
 {
 	const char *host = display_host (config->listen_address);
 	guint16 http = airdockd_server_get_http_port (server);
 	guint16 https = airdockd_server_get_https_port (server);
-	g_autofree char *text = g_strdup_printf ("http=%u\nhttps=%u\n", http, https);
+	g_autofree char *text = g_strdup_printf ("http=%u\nhttps=%u\nlmtp=%u\n", http, https, lmtp);
 
 	if (http != 0)
 		printf ("airdockd: listening on http://%s:%u\n", host, http);
 	if (https != 0)
 		printf ("airdockd: listening on https://%s:%u\n", host, https);
+	if (lmtp != 0)
+		printf ("airdockd: LMTP on port %u\n", lmtp);
 	fflush (stdout);
 	return ports_file == NULL || g_file_set_contents (ports_file, text, -1, error);
 }
@@ -57,7 +60,9 @@ run (const AirdockdConfig *config, const char *ports_file)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockdStore) store = NULL;
 	g_autoptr (AirdockdServer) server = NULL;
+	g_autoptr (AirdockdLmtp) lmtp = NULL;
 	g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+	guint16 lmtp_port = 0;
 
 	if (g_mkdir_with_parents (config->data_dir, 0700) != 0) {
 		g_printerr ("airdockd: cannot create %s ([server] data_dir)\n", config->data_dir);
@@ -68,9 +73,17 @@ run (const AirdockdConfig *config, const char *ports_file)
 		g_printerr ("airdockd: opening the store: %s\n", error->message);
 		return 1;
 	}
+	/* Mail in ([lmtp] listen): delivers into Inboxes through the same store */
+	if (config->lmtp_listen != NULL && config->lmtp_listen[0] != '\0') {
+		lmtp = airdockd_lmtp_new (store, NULL);
+		if (!airdockd_lmtp_listen (lmtp, config->lmtp_listen, &lmtp_port, &error)) {
+			g_printerr ("airdockd: %s\n", error->message);
+			return 1;
+		}
+	}
 	server = airdockd_server_new (config, store, &error);
 	if (server == NULL || !airdockd_server_listen (server, &error) ||
-	    !announce (server, config, ports_file, &error)) {
+	    !announce (server, config, lmtp_port, ports_file, &error)) {
 		g_printerr ("airdockd: %s\n", error->message);
 		return 1;
 	}
