@@ -32,6 +32,34 @@ struct _AirdockdServer {
 
 /* ---- logging ---------------------------------------------------------- */
 
+/* Bad client input is logged at info level, at most this many lines per
+ * second: a client (or an attacker) must not be able to flood the journal. */
+#define CLIENT_LOG_PER_SECOND 20
+
+static gboolean
+client_log_allowed (void)
+{
+	static gint64 window_start = 0;
+	static guint count = 0;
+	static guint suppressed = 0;
+	gint64 now = g_get_monotonic_time ();
+
+	if (now - window_start >= G_USEC_PER_SEC) {
+		if (suppressed > 0)
+			g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+			                  "MESSAGE", "%u client messages suppressed", suppressed);
+		window_start = now;
+		count = 0;
+		suppressed = 0;
+	}
+	if (count >= CLIENT_LOG_PER_SECOND) {
+		suppressed++;
+		return FALSE;
+	}
+	count++;
+	return TRUE;
+}
+
 static void
 log_req (GLogLevelFlags level, const AirdockdRequest *req, const char *login,
          const char *format, ...) G_GNUC_PRINTF (4, 5);
@@ -46,6 +74,8 @@ log_req (GLogLevelFlags level, const AirdockdRequest *req, const char *login,
 	const char *device = req->query != NULL ? req->query->device_id : NULL;
 	const char *cmd = req->query != NULL ? eas_command_name (req->query->cmd) : NULL;
 
+	if (level == G_LOG_LEVEL_INFO && !client_log_allowed ())
+		return;
 	va_start (args, format);
 	message = g_strdup_vprintf (format, args);
 	va_end (args);
@@ -483,10 +513,12 @@ got_headers (SoupServerMessage *msg, gpointer user_data)
 		status = SOUP_STATUS_LENGTH_REQUIRED;
 	if (status == 0)
 		return;
-	g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
-	                  "EAS_CLIENT", soup_server_message_get_remote_host (msg) != NULL
-	                                ? soup_server_message_get_remote_host (msg) : "",
-	                  "MESSAGE", "refusing request body: HTTP %u", status);
+	if (client_log_allowed ()) {
+		const char *remote = soup_server_message_get_remote_host (msg);
+		g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+		                  "EAS_CLIENT", remote != NULL ? remote : "",
+		                  "MESSAGE", "refusing request body: HTTP %u", status);
+	}
 	reply_before_body (msg, status);
 }
 

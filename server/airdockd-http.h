@@ -8,8 +8,12 @@
  *   POST /Microsoft-Server-ActiveSync    auth → query → version →
  *                                        provisioning check → handler
  * Request bodies above [limits] max_request_bytes get 413 as soon as the
- * headers arrive, before the body is read; sockets idle for
- * [server] connection_timeout are closed.
+ * headers arrive, before the body is read (the connection is taken over
+ * and closed); chunked bodies get 411.  Every client socket has a timeout
+ * of [server] connection_timeout seconds (g_socket_set_timeout), covering
+ * the TLS handshake, headers, body and idle keep-alive: a handler that parks
+ * a request for longer (Ping, Sync Wait) must clear or raise it on
+ * soup_server_message_get_socket() first.
  */
 #pragma once
 

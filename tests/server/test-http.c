@@ -285,6 +285,41 @@ test_too_large (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (raw_post_headers (f, 4096, TRUE), ==, 200);
 }
 
+#define TIMEOUT_CONFIG "[server]\nconnection_timeout = 5\n"
+
+/* A client that connects and sends nothing (no request, no TLS hello) is
+ * dropped by the server: the read ends with EOF, not with our own (much
+ * longer) client-side timeout. */
+static void
+test_idle_timeout (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GSocketClient) sc = g_socket_client_new ();
+	GSocketConnection *conns[2];
+
+	/* Both connected first, so the two waits overlap. */
+	for (int https = 0; https <= 1; https++) {
+		g_autoptr (GError) error = NULL;
+		conns[https] = g_socket_client_connect_to_host (sc, "127.0.0.1",
+		                                                https ? f->h->https_port : f->h->http_port,
+		                                                NULL, &error);
+		g_assert_no_error (error);
+		g_socket_set_timeout (g_socket_connection_get_socket (conns[https]), 120);
+	}
+	for (int https = 0; https <= 1; https++) {
+		g_autoptr (GError) error = NULL;
+		char buf[64];
+		gssize n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conns[https])),
+		                                buf, sizeof buf, NULL, &error);
+
+		if (error != NULL)
+			g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+			               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE));
+		else
+			g_assert_cmpint (n, ==, 0);
+		g_object_unref (conns[https]);
+	}
+}
+
 /* ---- bad requests ------------------------------------------------------------ */
 
 static void
@@ -530,6 +565,7 @@ main (int argc, char **argv)
 	g_test_add ("/http/auth/lockout-user", Fixture, LOCKOUT_CONFIG, fixture_setup, test_auth_lockout, fixture_teardown);
 	g_test_add ("/http/auth/lockout-address", Fixture, LOCKOUT_CONFIG, fixture_setup, test_auth_lockout_address, fixture_teardown);
 	g_test_add ("/http/limits/too-large", Fixture, SIZE_CONFIG, fixture_setup, test_too_large, fixture_teardown);
+	g_test_add ("/http/limits/idle-timeout", Fixture, TIMEOUT_CONFIG, fixture_setup, test_idle_timeout, fixture_teardown);
 	g_test_add ("/http/request/bad-line", Fixture, NULL, fixture_setup, test_bad_request_line, fixture_teardown);
 	g_test_add ("/http/request/base64", Fixture, NULL, fixture_setup, test_base64_query, fixture_teardown);
 	g_test_add ("/http/wbxml/malformed", Fixture, NULL, fixture_setup, test_malformed_wbxml, fixture_teardown);
