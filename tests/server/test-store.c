@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -859,6 +860,78 @@ test_crash_after_commit (void)
 	crash_at ("after-commit", TRUE);
 }
 
+
+/* kill -9 at an arbitrary moment of a delivery loop: every acknowledged
+ * item survives, and afterwards message files and rows match one to one. */
+static void
+test_kill_during_deliveries (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *dir = g_dir_make_tmp ("test-store-XXXXXX", NULL);
+	g_autofree char *udir = NULL;
+	g_autoptr (GPtrArray) acked = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GPtrArray) items = NULL;
+	AirdockdStore *store = airdockd_store_open (dir, &error);
+	g_autoptr (AirdockdUser) user = NULL;
+	int fds[2];
+	pid_t pid;
+	FILE *in;
+	char line[128];
+
+	g_assert_true (airdockd_store_user_add (store, "u", "u@example.org", "pw", &user, &error));
+	g_assert_no_error (error);
+	airdockd_store_unref (store);
+	g_assert_cmpint (pipe (fds), ==, 0);
+	pid = fork ();
+	g_assert_cmpint (pid, >=, 0);
+	if (pid == 0) {
+		AirdockdStore *child = airdockd_store_open (dir, NULL);
+		close (fds[0]);
+		for (int i = 0; child != NULL; i++) {
+			g_autofree char *subject = g_strdup_printf ("m%d", i);
+			g_autofree char *path = write_message (child, subject, NULL);
+			g_autoptr (AirdockdItem) it = airdockd_store_add_message (child, user->id, "1", path, FALSE, NULL);
+			g_autofree char *ack = NULL;
+			g_unlink (path);
+			if (it == NULL)
+				_exit (1);
+			/* acknowledged only after the commit, as LMTP replies 250 */
+			ack = g_strdup_printf ("%s\n", it->server_id);
+			if (write (fds[1], ack, strlen (ack)) < 0)
+				_exit (1);
+		}
+		_exit (1);
+	}
+	close (fds[1]);
+	in = fdopen (fds[0], "r");
+	/* let a few commit, then kill in the middle of the following ones */
+	while (acked->len < 5 && fgets (line, sizeof line, in) != NULL)
+		g_ptr_array_add (acked, g_strdup (g_strchomp (line)));
+	kill (pid, SIGKILL);
+	while (fgets (line, sizeof line, in) != NULL)
+		g_ptr_array_add (acked, g_strdup (g_strchomp (line)));
+	fclose (in);
+	g_assert_cmpint (waitpid (pid, NULL, 0), ==, pid);
+	g_assert_cmpuint (acked->len, >=, 5);
+
+	store = airdockd_store_open (dir, &error);
+	g_assert_no_error (error);
+	for (guint i = 0; i < acked->len; i++) {
+		g_autoptr (AirdockdItem) it = airdockd_store_item_get (store, user->id, acked->pdata[i], &error);
+		g_assert_no_error (error);
+		g_assert_true (g_file_test (it->message_path, G_FILE_TEST_EXISTS));
+	}
+	items = airdockd_store_item_list (store, user->id, "1", 0, &error);
+	g_assert_no_error (error);
+	/* at most one delivery was in flight: committed but not yet acknowledged */
+	g_assert_cmpuint (items->len, >=, acked->len);
+	g_assert_cmpuint (items->len, <=, acked->len + 1);
+	udir = g_strdup_printf ("%s/users/%" G_GINT64_FORMAT, dir, user->id);
+	g_assert_cmpuint (count_files (udir), ==, items->len);
+	airdockd_store_unref (store);
+	remove_tree (dir);
+}
+
 /* ------------------------------------------------------------ devices */
 
 static void
@@ -1036,6 +1109,7 @@ main (int argc, char **argv)
 	g_test_add ("/store/transaction/rollback", Fixture, NULL, fixture_setup, test_rollback, fixture_teardown);
 	g_test_add_func ("/store/crash/before-commit", test_crash_before_commit);
 	g_test_add_func ("/store/crash/after-commit", test_crash_after_commit);
+	g_test_add_func ("/store/crash/kill-9", test_kill_during_deliveries);
 	g_test_add ("/store/device/all", Fixture, NULL, fixture_setup, test_devices, fixture_teardown);
 	g_test_add ("/store/sync-state", Fixture, NULL, fixture_setup, test_sync_state, fixture_teardown);
 
