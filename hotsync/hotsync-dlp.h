@@ -169,8 +169,9 @@ HotsyncDlpMessage *hotsync_dlp_message_parse (const guint8           *data,
                                               gboolean                is_response,
                                               const HotsyncDlpLimits *limits,
                                               GError                **error);
-/* Each argument in the form it carries (a parsed message re-encodes to its
- * bytes). */
+/* Each argument in the form it carries: a parsed message re-encodes to its
+ * bytes, except that the pad byte of small and long argument headers, which
+ * parsing ignores, is written as 0. */
 GBytes *hotsync_dlp_message_encode (const HotsyncDlpMessage *msg);
 
 /* ---- Typed commands ---- */
