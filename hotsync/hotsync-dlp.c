@@ -734,16 +734,19 @@ encode_typed_arg (const HotsyncDlpRequest *req, guint8 *out_id)
 	*out_id = 0x20;
 	switch (req->cmd) {
 	case HOTSYNC_DLP_CMD_WRITE_USER_INFO: {
-		gsize n = req->user.user_name != NULL ? strlen (req->user.user_name) + 1 : 0;
+		/* A longer name is cut to what the handheld holds. */
+		gsize n = req->user.user_name != NULL ? MIN (strlen (req->user.user_name), (gsize) USER_NAME_MAX - 1) : 0;
 
 		hotsync_append_u32 (a, req->user.user_id);
 		hotsync_append_u32 (a, req->user.viewer_id);
 		hotsync_append_u32 (a, req->user.last_sync_pc);
 		append_date (a, &req->user.last_sync_date);
 		hotsync_append_u8 (a, req->user.mod_flags);
-		hotsync_append_u8 (a, (guint8) MIN (n, (gsize) USER_NAME_MAX));
-		if (n > 0)
-			append_cstring (a, req->user.user_name);
+		hotsync_append_u8 (a, req->user.user_name != NULL ? (guint8) (n + 1) : 0);
+		if (req->user.user_name != NULL) {
+			g_byte_array_append (a, (const guint8 *) req->user.user_name, (guint) n);
+			hotsync_append_u8 (a, 0);
+		}
 		break;
 	}
 	case HOTSYNC_DLP_CMD_READ_SYS_INFO:

@@ -283,6 +283,40 @@ test_requests_typed_fields (void)
 	}
 }
 
+/* User names: 40 characters and the NUL (N) pass both ways; one more is cut
+ * when encoding and refused when decoding. */
+static void
+test_user_name_limit (void)
+{
+	for (gsize len = 40; len <= 41; len++) {
+		g_autoptr (HotsyncDlpRequest) r = hotsync_dlp_request_new (HOTSYNC_DLP_CMD_WRITE_USER_INFO);
+		g_autoptr (HotsyncDlpRequest) back = NULL;
+		g_autoptr (GBytes) enc = NULL;
+		g_autoptr (GError) error = NULL;
+		g_autofree guint8 *raw = NULL;
+		gsize n;
+
+		r->user.user_name = g_strnfill (len, 'u');
+		enc = hotsync_dlp_request_encode (r);
+		back = hotsync_dlp_request_decode (g_bytes_get_data (enc, NULL), g_bytes_get_size (enc), NULL, &error);
+		g_assert_no_error (error);
+		g_assert_cmpuint (strlen (back->user.user_name), ==, 40);
+		/* The same request with a 42-byte name field, by hand. */
+		n = g_bytes_get_size (enc);
+		raw = g_malloc (n + 1);
+		memcpy (raw, g_bytes_get_data (enc, NULL), n);
+		raw[3] = (guint8) (raw[3] + 1);       /* argument length */
+		raw[2 + 2 + 21] = 42;                 /* nameLen */
+		memmove (raw + n - 1, raw + n - 2, 1);
+		raw[n - 1] = 'u';
+		raw[n] = 0;
+		g_clear_pointer (&back, hotsync_dlp_request_free);
+		back = hotsync_dlp_request_decode (raw, n + 1, NULL, &error);
+		g_assert_null (back);
+		g_assert_error (error, HOTSYNC_DLP_ERROR, HOTSYNC_DLP_ERROR_BAD_ARGUMENT);
+	}
+}
+
 static void
 test_bad_requests (void)
 {
@@ -501,6 +535,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/hotsync/dlp/limits", test_limits);
 	g_test_add_func ("/hotsync/dlp/requests", test_requests);
 	g_test_add_func ("/hotsync/dlp/requests-typed-fields", test_requests_typed_fields);
+	g_test_add_func ("/hotsync/dlp/user-name-limit", test_user_name_limit);
 	g_test_add_func ("/hotsync/dlp/bad-requests", test_bad_requests);
 	g_test_add_func ("/hotsync/dlp/untyped-requests", test_untyped_requests);
 	g_test_add_func ("/hotsync/dlp/responses", test_responses);
