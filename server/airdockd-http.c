@@ -583,12 +583,14 @@ airdockd_server_free (AirdockdServer *server)
 static void
 explain_bind_error (GError **error, const char *key, gint64 port)
 {
-	if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED) || port == 0 || port >= 1024)
+	if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED) && port > 0 && port < 1024) {
+		g_prefix_error (error,
+		                "cannot bind privileged port %" G_GINT64_FORMAT " ([server] %s). "
+		                "Run as root, or allow it with `setcap cap_net_bind_service=+ep airdockd`, "
+		                "or set [server] http_port / https_port to ports above 1023: ", port, key);
 		return;
-	g_prefix_error (error,
-	                "cannot bind privileged port %" G_GINT64_FORMAT " ([server] %s). "
-	                "Run as root, or allow it with `setcap cap_net_bind_service=+ep airdockd`, "
-	                "or set [server] http_port / https_port to ports above 1023: ", port, key);
+	}
+	g_prefix_error (error, "[server] %s = %" G_GINT64_FORMAT ": ", key, port);
 }
 
 /* Creates, binds and listens on a socket with our backlog; returns the port. */

@@ -185,6 +185,54 @@ test_auth_required (Fixture *f, gconstpointer data)
 	}
 }
 
+/* A header of exactly the limit parses; one byte more does not. */
+static void
+test_auth_parse_limit (void)
+{
+	for (gsize extra = 0; extra <= 1; extra++) {
+		/* "Basic " + padding spaces + base64 of a length divisible by 4. */
+		gsize b64_len = (AIRDOCKD_AUTH_MAX_HEADER_BYTES - strlen ("Basic ")) / 4 * 4;
+		gsize pad = AIRDOCKD_AUTH_MAX_HEADER_BYTES - strlen ("Basic ") - b64_len + extra;
+		gsize raw_len = b64_len / 4 * 3;
+		g_autofree char *raw = g_malloc (raw_len);
+		g_autofree char *b64 = NULL;
+		g_autofree char *header = NULL;
+		g_autofree char *user = NULL;
+		g_autofree char *password = NULL;
+		g_autoptr (GError) error = NULL;
+
+		memset (raw, 'p', raw_len);
+		memcpy (raw, "bob:", 4);
+		b64 = g_base64_encode ((const guchar *) raw, raw_len);
+		header = g_strdup_printf ("Basic %*s%s", (int) pad, "", b64);
+		g_assert_cmpuint (strlen (header), ==, AIRDOCKD_AUTH_MAX_HEADER_BYTES + extra);
+		if (extra == 0) {
+			g_assert_true (airdockd_auth_parse_basic (header, strlen (header), &user, &password, &error));
+			g_assert_no_error (error);
+			g_assert_cmpstr (user, ==, "bob");
+			g_assert_cmpuint (strlen (password), ==, raw_len - 4);
+		} else {
+			g_assert_false (airdockd_auth_parse_basic (header, strlen (header), &user, &password, &error));
+			g_assert_error (error, AIRDOCKD_AUTH_ERROR, AIRDOCKD_AUTH_ERROR_MALFORMED);
+			g_assert_null (user);
+		}
+	}
+}
+
+static void
+test_auth_parse_forms (void)
+{
+	g_autofree char *user = NULL;
+	g_autofree char *password = NULL;
+	g_autoptr (GError) error = NULL;
+	/* "CORP\\alice:pa:ss" — the domain goes, colons stay in the password. */
+	const char *header = "Basic Q09SUFxhbGljZTpwYTpzcw==";
+
+	g_assert_true (airdockd_auth_parse_basic (header, strlen (header), &user, &password, &error));
+	g_assert_cmpstr (user, ==, "alice");
+	g_assert_cmpstr (password, ==, "pa:ss");
+}
+
 #define LOCKOUT_CONFIG "[limits]\nauth_max_failures = 3\nauth_lockout_seconds = 600\n"
 
 static void
@@ -558,6 +606,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/http/config/table", test_config);
 	g_test_add_func ("/http/config/check-config", test_check_config);
 	g_test_add_func ("/http/tls/generate", test_tls_generate);
+	g_test_add_func ("/http/auth/parse-limit", test_auth_parse_limit);
+	g_test_add_func ("/http/auth/parse-forms", test_auth_parse_forms);
 	g_test_add ("/http/options", Fixture, NULL, fixture_setup, test_options, fixture_teardown);
 	g_test_add ("/http/certificate", Fixture, NULL, fixture_setup, test_certificate, fixture_teardown);
 	g_test_add ("/http/not-found", Fixture, NULL, fixture_setup, test_not_found, fixture_teardown);
