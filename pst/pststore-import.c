@@ -143,7 +143,7 @@ reader_item_extras (Reader *r, guint64 nid, PststoreItem *it)
 	if (rec != NULL && it->recurrence == NULL) {
 		gsize len = 0;
 		const guint8 *data = g_bytes_get_data (rec, &len);
-		it->recurrence = pststore_map_rrule_blob (data, len, PSTSTORE_TIME_UNSET);
+		it->recurrence = pststore_map_rrule_blob (data, len, pststore_map_recurrence_end (data, len));
 	}
 }
 

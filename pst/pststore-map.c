@@ -123,6 +123,59 @@ item_rrule (pst_item_appointment *appt)
 	return rrule;
 }
 
+static guint32
+le32 (const guint8 *p)
+{
+	return p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
+}
+
+/* [MS-OXOCAL] 2.2.1.44.1: bytes of PatternTypeSpecific per PatternType. */
+static gboolean
+pattern_specific_size (guint pattern_type, gsize *out)
+{
+	switch (pattern_type) {
+	case 0x0000: *out = 0; return TRUE;			/* Day */
+	case 0x0001: case 0x0002: case 0x0004:			/* Week, Month, MonthEnd */
+	case 0x000A: case 0x000C: *out = 4; return TRUE;	/* HjMonth, HjMonthEnd */
+	case 0x0003: case 0x000B: *out = 8; return TRUE;	/* MonthNth, HjMonthNth */
+	default: return FALSE;
+	}
+}
+
+gint64
+pststore_map_recurrence_end (const guint8 *data, gsize len)
+{
+	/* Fixed part: versions, frequency, pattern type, calendar type (5 × u16),
+	 * FirstDateTime, Period, SlidingFlag (3 × u32). */
+	gsize off = 22, spec;
+	guint32 end_type, n;
+
+	if (data == NULL || len < off || !pattern_specific_size (data[6] | data[7] << 8, &spec))
+		return PSTSTORE_TIME_UNSET;
+	g_assert (off <= len);
+	if (spec + 12 > len - off)	/* specific, EndType, OccurrenceCount, FirstDOW */
+		return PSTSTORE_TIME_UNSET;
+	off += spec;
+	end_type = le32 (data + off);
+	off += 12;
+	/* Deleted and modified instance date lists, each a count and u32s. */
+	for (int list = 0; list < 2; list++) {
+		if (4 > len - off)
+			return PSTSTORE_TIME_UNSET;
+		n = le32 (data + off);
+		off += 4;
+		if (n > (len - off) / 4)
+			return PSTSTORE_TIME_UNSET;
+		off += (gsize) n * 4;
+	}
+	if (8 > len - off || end_type != 0x2021)	/* StartDate, EndDate; END_AFTER_DATE */
+		return PSTSTORE_TIME_UNSET;
+	n = le32 (data + off + 4);	/* minutes since 1601-01-01 */
+	if (n == 0 || n >= 0x5AE980DF)	/* 0x5AE980DF: "no end date" */
+		return PSTSTORE_TIME_UNSET;
+	return (gint64) n * 60 - FILETIME_UNIX_OFFSET;
+}
+
 char *
 pststore_map_rrule_blob (const guint8 *data, gsize len, gint64 until)
 {

@@ -28,6 +28,11 @@ char *pststore_map_rrule (const pst_recurrence *r, gint64 until);
  * in PidLidTaskRecurrence), decoded by libpst. */
 char *pststore_map_rrule_blob (const guint8 *data, gsize len, gint64 until);
 
+/* The end of a recurrence pattern blob's range (its EndDate, [MS-OXOCAL]
+ * 2.2.1.44.1), in Unix seconds; PSTSTORE_TIME_UNSET when the pattern never
+ * ends, is not ended by a date, or the blob is malformed or truncated. */
+gint64 pststore_map_recurrence_end (const guint8 *data, gsize len);
+
 /* Maps one parsed item (not a folder).  @uid becomes the vCard/iCalendar
  * UID (the importer passes the item's source id).  Strings in @item are converted to UTF-8 in
  * place.  Never NULL: an unknown class becomes a generic item. */

@@ -78,34 +78,67 @@ test_rrule (void)
 	check_rrule (NULL, PSTSTORE_TIME_UNSET, NULL);
 }
 
-/* A recurring task: [MS-OXOCAL] 2.2.1.44.1 RecurrencePattern, weekly every
- * two weeks on Monday and Wednesday, ending after 10 occurrences — as
- * PidLidTaskRecurrence carries it (no public PST has one). */
-static void
-test_rrule_blob (void)
+/* A [MS-OXOCAL] 2.2.1.44.1 RecurrencePattern as PidLidTaskRecurrence
+ * carries it (no public PST has a recurring task): weekly every two weeks
+ * on Monday and Wednesday, with @end_type and @end_minutes. */
+static GByteArray *
+weekly_blob (guint32 end_type, guint32 count, guint32 deleted, guint32 end_minutes)
 {
-	const guint32 fields[] = {
-		0x0, 2, 0,	/* FirstDateTime, Period (weeks), SlidingFlag */
-		0x0a,		/* PatternTypeSpecific: Monday | Wednesday */
-		0x2022, 10,	/* EndType: after N occurrences; OccurrenceCount */
-		0, 0, 0,	/* FirstDOW, DeletedInstanceCount, ModifiedInstanceCount */
-		0, 0,		/* StartDate, EndDate */
-	};
-	g_autoptr (GByteArray) blob = g_byte_array_new ();
+	GByteArray *blob = g_byte_array_new ();
 	const guint16 head[] = { 0x3004, 0x3004, 0x200b, 0x0001, 0 };	/* versions, weekly, week, Gregorian */
+	g_autoptr (GArray) fields = g_array_new (FALSE, FALSE, sizeof (guint32));
+	const guint32 fixed[] = { 0, 2, 0, 0x0a, end_type, count, 0, deleted };
 
+	g_array_append_vals (fields, fixed, G_N_ELEMENTS (fixed));
+	for (guint32 i = 0; i < deleted; i++) {
+		guint32 d = 0x0CB00000 + i;
+		g_array_append_val (fields, d);
+	}
+	const guint32 tail[] = { 0, 0x0CB00000, end_minutes };	/* ModifiedInstanceCount, StartDate, EndDate */
+	g_array_append_vals (fields, tail, G_N_ELEMENTS (tail));
 	for (gsize i = 0; i < G_N_ELEMENTS (head); i++) {
 		guint8 b[2] = { head[i] & 0xff, head[i] >> 8 };
 		g_byte_array_append (blob, b, 2);
 	}
-	for (gsize i = 0; i < G_N_ELEMENTS (fields); i++) {
-		guint8 b[4] = { fields[i] & 0xff, (fields[i] >> 8) & 0xff, (fields[i] >> 16) & 0xff, fields[i] >> 24 };
+	for (guint i = 0; i < fields->len; i++) {
+		guint32 v = g_array_index (fields, guint32, i);
+		guint8 b[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24 };
 		g_byte_array_append (blob, b, 4);
 	}
-	g_autofree char *rrule = pststore_map_rrule_blob (blob->data, blob->len, PSTSTORE_TIME_UNSET);
+	return blob;
+}
+
+static void
+test_rrule_blob (void)
+{
+	g_autoptr (GByteArray) count = weekly_blob (0x2022, 10, 0, 0x5AE980DF);
+	g_autofree char *rrule = pststore_map_rrule_blob (count->data, count->len,
+							  pststore_map_recurrence_end (count->data, count->len));
 	g_assert_cmpstr (rrule, ==, "FREQ=WEEKLY;INTERVAL=2;COUNT=10;BYDAY=MO,WE");
 	/* Too short to be a pattern. */
-	g_assert_null (pststore_map_rrule_blob (blob->data, 3, PSTSTORE_TIME_UNSET));
+	g_assert_null (pststore_map_rrule_blob (count->data, 3, PSTSTORE_TIME_UNSET));
+
+	/* Ended by a date: 2024-01-01 00:00 UTC in minutes since 1601, past
+	 * two deleted instances. */
+	guint32 minutes = (guint32) ((G_GINT64_CONSTANT (1704067200) + G_GINT64_CONSTANT (11644473600)) / 60);
+	g_autoptr (GByteArray) dated = weekly_blob (0x2021, 10, 2, minutes);
+	g_assert_cmpint (pststore_map_recurrence_end (dated->data, dated->len), ==, 1704067200);
+	g_autofree char *until = pststore_map_rrule_blob (dated->data, dated->len,
+							  pststore_map_recurrence_end (dated->data, dated->len));
+	g_assert_cmpstr (until, ==, "FREQ=WEEKLY;INTERVAL=2;UNTIL=20240101T000000Z;BYDAY=MO,WE");
+	/* Every truncation of it has no end date, and reads nothing past its end. */
+	for (gsize n = 0; n < dated->len; n++) {
+		g_autofree guint8 *cut = g_memdup2 (dated->data, n);
+		g_assert_cmpint (pststore_map_recurrence_end (cut, n), ==, PSTSTORE_TIME_UNSET);
+	}
+	/* A deleted-instance count larger than the blob. */
+	g_autoptr (GByteArray) lying = weekly_blob (0x2021, 10, 0, minutes);
+	lying->data[22 + 4 + 12] = 0xff;
+	g_assert_cmpint (pststore_map_recurrence_end (lying->data, lying->len), ==, PSTSTORE_TIME_UNSET);
+	/* Ends after a count or never: no end date. */
+	g_assert_cmpint (pststore_map_recurrence_end (count->data, count->len), ==, PSTSTORE_TIME_UNSET);
+	g_autoptr (GByteArray) never = weekly_blob (0x2023, 0, 0, 0x5AE980DF);
+	g_assert_cmpint (pststore_map_recurrence_end (never->data, never->len), ==, PSTSTORE_TIME_UNSET);
 }
 
 static void
