@@ -147,6 +147,34 @@ airdockd_tls_generate (const char * const *hostnames, const char *cert_path,
 	return TRUE;
 }
 
+/* Renew this long before the end of validity (devices start warning). */
+#define RENEW_BEFORE_SECONDS (30 * 86400)
+
+/* TRUE when the generated certificate at path still fits: parses, is not
+ * about to expire, and covers every configured host name. */
+static gboolean
+generated_cert_usable (const char *path, const char * const *hostnames)
+{
+	g_autofree char *pem = NULL;
+	gsize len = 0;
+	g_auto (gnutls_x509_crt_t) crt = NULL;
+	gnutls_datum_t d;
+
+	if (!g_file_get_contents (path, &pem, &len, NULL) || len > G_MAXUINT)
+		return FALSE;
+	d.data = (unsigned char *) pem;
+	d.size = (unsigned int) len;
+	if (gnutls_x509_crt_init (&crt) < 0 ||
+	    gnutls_x509_crt_import (crt, &d, GNUTLS_X509_FMT_PEM) < 0)
+		return FALSE;
+	if (gnutls_x509_crt_get_expiration_time (crt) - time (NULL) < RENEW_BEFORE_SECONDS)
+		return FALSE;
+	for (guint i = 0; hostnames != NULL && hostnames[i] != NULL; i++)
+		if (!gnutls_x509_crt_check_hostname (crt, hostnames[i]))
+			return FALSE;
+	return TRUE;
+}
+
 GTlsCertificate *
 airdockd_tls_load (const char *data_dir, const char *cert_file, const char *key_file,
                    const char * const *hostnames, GBytes **out_der, GError **error)
@@ -159,8 +187,11 @@ airdockd_tls_load (const char *data_dir, const char *cert_file, const char *key_
 	if (cert_file == NULL || key_file == NULL) {
 		gen_cert = g_build_filename (data_dir, "tls-cert.pem", NULL);
 		gen_key = g_build_filename (data_dir, "tls-key.pem", NULL);
-		if ((!g_file_test (gen_cert, G_FILE_TEST_EXISTS) ||
-		     !g_file_test (gen_key, G_FILE_TEST_EXISTS)) &&
+		/* A new certificate when none exists, when it is about to expire
+		 * or when [server] hostnames gained a name it does not cover;
+		 * devices then have to trust the new /server.cer. */
+		if ((!g_file_test (gen_key, G_FILE_TEST_EXISTS) ||
+		     !generated_cert_usable (gen_cert, hostnames)) &&
 		    !airdockd_tls_generate (hostnames, gen_cert, gen_key, error))
 			return NULL;
 		cert_file = gen_cert;

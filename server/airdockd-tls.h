@@ -2,7 +2,9 @@
  *
  * Either the configured PEM files ([server] tls_cert / tls_key) or, when
  * unset, a self-signed certificate generated at first start into data_dir
- * (tls-cert.pem, tls-key.pem with mode 0600) and reused afterwards.
+ * (tls-cert.pem, tls-key.pem with mode 0600) and reused afterwards, until
+ * it comes within 30 days of expiry or stops covering [server] hostnames:
+ * then a new one is generated.
  * Errors: AIRDOCKD_TLS_ERROR (and G_FILE_ERROR / G_TLS_ERROR from loading).
  */
 #pragma once

@@ -593,6 +593,21 @@ test_tls_generate (void)
 	g_assert_true (g_bytes_equal (der1, der2));
 	g_assert_cmpint (g_stat (key, &st), ==, 0);
 	g_assert_cmpint (st.st_mode & 0077, ==, 0);
+	/* A new host name the certificate does not cover: a new certificate,
+	 * which is then reused. */
+	{
+		const char *more[] = { "mail.example.org", "192.0.2.7", "other.example.org", NULL };
+		g_autoptr (GBytes) der3 = NULL;
+		g_autoptr (GBytes) der4 = NULL;
+		g_autoptr (GTlsCertificate) c3 = airdockd_tls_load (dir, NULL, NULL, more, &der3, &error);
+		g_autoptr (GTlsCertificate) c4 = NULL;
+
+		g_assert_no_error (error);
+		g_assert_false (g_bytes_equal (der1, der3));
+		c4 = airdockd_tls_load (dir, NULL, NULL, more, &der4, &error);
+		g_assert_no_error (error);
+		g_assert_true (g_bytes_equal (der3, der4));
+	}
 	g_unlink (key);
 	g_unlink (crt);
 	g_rmdir (dir);
