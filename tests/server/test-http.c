@@ -138,6 +138,45 @@ test_certificate (Fixture *f, gconstpointer data)
 	}
 }
 
+/* [server] tls_cert / tls_key: the configured certificate is served and
+ * nothing is generated. */
+static void
+test_certificate_configured (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *dir = g_dir_make_tmp ("airdock-pem-XXXXXX", &error);
+	g_autofree char *crt = g_build_filename (dir, "my-cert.pem", NULL);
+	g_autofree char *key = g_build_filename (dir, "my-key.pem", NULL);
+	const char *names[] = { "configured.example.org", NULL };
+	g_autofree char *config = NULL;
+	g_autoptr (GTlsCertificate) mine = NULL;
+	GByteArray *mine_der = NULL;
+
+	g_assert_no_error (error);
+	g_assert_true (airdockd_tls_generate (names, crt, key, &error));
+	g_assert_no_error (error);
+	mine = g_tls_certificate_new_from_file (crt, &error);
+	g_assert_no_error (error);
+	g_object_get (mine, "certificate", &mine_der, NULL);
+	config = g_strdup_printf ("[server]\ntls_cert = %s\ntls_key = %s\n", crt, key);
+	{
+		g_autoptr (AirdockHarness) h = airdock_harness_start (config);
+		g_autoptr (AirdockEasClient) c = airdock_eas_client_new (h, FALSE, "x", NULL, "D", "T", 141);
+		g_autoptr (AirdockEasResponse) r = airdock_eas_client_request (c, "GET", "/server.cer", &error);
+		g_autofree char *generated = g_build_filename (h->data_dir, "tls-cert.pem", NULL);
+
+		g_assert_no_error (error);
+		g_assert_cmpuint (r->http_status, ==, 200);
+		g_assert_cmpmem (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body),
+		                 mine_der->data, mine_der->len);
+		g_assert_false (g_file_test (generated, G_FILE_TEST_EXISTS));
+	}
+	g_byte_array_unref (mine_der);
+	g_unlink (crt);
+	g_unlink (key);
+	g_rmdir (dir);
+}
+
 static void
 test_not_found (Fixture *f, gconstpointer data)
 {
@@ -621,6 +660,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/http/config/table", test_config);
 	g_test_add_func ("/http/config/check-config", test_check_config);
 	g_test_add_func ("/http/tls/generate", test_tls_generate);
+	g_test_add_func ("/http/certificate/configured", test_certificate_configured);
 	g_test_add_func ("/http/auth/parse-limit", test_auth_parse_limit);
 	g_test_add_func ("/http/auth/parse-forms", test_auth_parse_forms);
 	g_test_add ("/http/options", Fixture, NULL, fixture_setup, test_options, fixture_teardown);
