@@ -572,12 +572,11 @@ decode_find_db (HotsyncDlpRequest *req, const HotsyncDlpMessage *msg, GError **e
 	return TRUE;
 }
 
+/* ReadSysInfo, ReadDBList, OpenDB, ReadAppBlock: a few fixed fields. */
 static gboolean
-decode_typed_arg (HotsyncDlpRequest *req, HotsyncReader *r, GError **error)
+decode_small_request (HotsyncDlpRequest *req, HotsyncReader *r, GError **error)
 {
 	switch (req->cmd) {
-	case HOTSYNC_DLP_CMD_WRITE_USER_INFO:
-		return decode_write_user_info (req, r, error);
 	case HOTSYNC_DLP_CMD_READ_SYS_INFO:
 		if (!hotsync_reader_u16 (r, &req->host_major) || !hotsync_reader_u16 (r, &req->host_minor) ||
 		    hotsync_reader_left (r) != 0)
@@ -594,24 +593,44 @@ decode_typed_arg (HotsyncDlpRequest *req, HotsyncReader *r, GError **error)
 			return bad_arg (error, req->cmd, "bad database name");
 		return TRUE;
 	case HOTSYNC_DLP_CMD_READ_APP_BLOCK:
+	default:
 		if (!hotsync_reader_u8 (r, &req->handle) || !hotsync_reader_skip (r, 1) ||
 		    !hotsync_reader_u16 (r, &req->offset) || !hotsync_reader_u16 (r, &req->max_len) ||
 		    hotsync_reader_left (r) != 0)
 			return bad_arg (error, req->cmd, "expected 6 bytes");
 		return TRUE;
-	case HOTSYNC_DLP_CMD_WRITE_RECORD: {
-		gsize n;
-
-		if (!hotsync_reader_u8 (r, &req->handle) || !hotsync_reader_u8 (r, &req->flags) ||
-		    !hotsync_reader_u32 (r, &req->rec_id) || !hotsync_reader_u8 (r, &req->attr) ||
-		    !hotsync_reader_u8 (r, &req->category))
-			return bad_arg (error, req->cmd, "cut short");
-		n = hotsync_reader_left (r);
-		if (n > HOTSYNC_RECORD_MAX_SIZE)
-			return bad_arg (error, req->cmd, "record above the size limit");
-		req->data = g_bytes_new (r->data + r->off, n);
-		return TRUE;
 	}
+}
+
+static gboolean
+decode_write_record (HotsyncDlpRequest *req, HotsyncReader *r, GError **error)
+{
+	gsize n;
+
+	if (!hotsync_reader_u8 (r, &req->handle) || !hotsync_reader_u8 (r, &req->flags) ||
+	    !hotsync_reader_u32 (r, &req->rec_id) || !hotsync_reader_u8 (r, &req->attr) ||
+	    !hotsync_reader_u8 (r, &req->category))
+		return bad_arg (error, req->cmd, "cut short");
+	n = hotsync_reader_left (r);
+	if (n > HOTSYNC_RECORD_MAX_SIZE)
+		return bad_arg (error, req->cmd, "record above the size limit");
+	req->data = g_bytes_new (r->data + r->off, n);
+	return TRUE;
+}
+
+static gboolean
+decode_typed_arg (HotsyncDlpRequest *req, HotsyncReader *r, GError **error)
+{
+	switch (req->cmd) {
+	case HOTSYNC_DLP_CMD_WRITE_USER_INFO:
+		return decode_write_user_info (req, r, error);
+	case HOTSYNC_DLP_CMD_READ_SYS_INFO:
+	case HOTSYNC_DLP_CMD_READ_DB_LIST:
+	case HOTSYNC_DLP_CMD_OPEN_DB:
+	case HOTSYNC_DLP_CMD_READ_APP_BLOCK:
+		return decode_small_request (req, r, error);
+	case HOTSYNC_DLP_CMD_WRITE_RECORD:
+		return decode_write_record (req, r, error);
 	case HOTSYNC_DLP_CMD_DELETE_RECORD:
 		if (!hotsync_reader_u8 (r, &req->handle) || !hotsync_reader_u8 (r, &req->flags) ||
 		    !hotsync_reader_u32 (r, &req->rec_id) || hotsync_reader_left (r) != 0)
@@ -726,6 +745,66 @@ hotsync_dlp_request_decode (const guint8           *data,
 	return g_steal_pointer (&req);
 }
 
+static void
+encode_write_user_info (const HotsyncDlpRequest *req, GByteArray *a)
+{
+	/* A longer name is cut to what the handheld holds. */
+	gsize n = req->user.user_name != NULL ? MIN (strlen (req->user.user_name), (gsize) USER_NAME_MAX - 1) : 0;
+
+	hotsync_append_u32 (a, req->user.user_id);
+	hotsync_append_u32 (a, req->user.viewer_id);
+	hotsync_append_u32 (a, req->user.last_sync_pc);
+	append_date (a, &req->user.last_sync_date);
+	hotsync_append_u8 (a, req->user.mod_flags);
+	hotsync_append_u8 (a, req->user.user_name != NULL ? (guint8) (n + 1) : 0);
+	if (req->user.user_name != NULL) {
+		g_byte_array_append (a, (const guint8 *) req->user.user_name, (guint) n);
+		hotsync_append_u8 (a, 0);
+	}
+}
+
+/* ReadAppBlock and ReadRecord: handle, 0, [id or index,] offset, length. */
+static void
+encode_read (const HotsyncDlpRequest *req, GByteArray *a, guint8 *out_id)
+{
+	hotsync_append_u8 (a, req->handle);
+	hotsync_append_u8 (a, 0);
+	if (req->cmd == HOTSYNC_DLP_CMD_READ_RECORD && req->by_index) {
+		*out_id = 0x21;
+		hotsync_append_u16 (a, req->index);
+	} else if (req->cmd == HOTSYNC_DLP_CMD_READ_RECORD) {
+		hotsync_append_u32 (a, req->rec_id);
+	}
+	hotsync_append_u16 (a, req->offset);
+	hotsync_append_u16 (a, req->max_len);
+}
+
+static void
+encode_write_record (const HotsyncDlpRequest *req, GByteArray *a)
+{
+	hotsync_append_u8 (a, req->handle);
+	hotsync_append_u8 (a, req->flags);
+	hotsync_append_u32 (a, req->rec_id);
+	hotsync_append_u8 (a, req->attr);
+	hotsync_append_u8 (a, req->category);
+	if (req->data != NULL)
+		g_byte_array_append (a, g_bytes_get_data (req->data, NULL), (guint) g_bytes_get_size (req->data));
+}
+
+static void
+encode_find_db (const HotsyncDlpRequest *req, GByteArray *a, guint8 *out_id)
+{
+	hotsync_append_u8 (a, req->flags);
+	if (req->by_handle) {
+		*out_id = 0x21;
+		hotsync_append_u8 (a, req->handle);
+	} else {
+		hotsync_append_u8 (a, req->card);
+		append_cstring (a, req->name);
+	}
+}
+
+/* The single argument of a typed request; *out_id its id. */
 static GByteArray *
 encode_typed_arg (const HotsyncDlpRequest *req, guint8 *out_id)
 {
@@ -733,22 +812,9 @@ encode_typed_arg (const HotsyncDlpRequest *req, guint8 *out_id)
 
 	*out_id = 0x20;
 	switch (req->cmd) {
-	case HOTSYNC_DLP_CMD_WRITE_USER_INFO: {
-		/* A longer name is cut to what the handheld holds. */
-		gsize n = req->user.user_name != NULL ? MIN (strlen (req->user.user_name), (gsize) USER_NAME_MAX - 1) : 0;
-
-		hotsync_append_u32 (a, req->user.user_id);
-		hotsync_append_u32 (a, req->user.viewer_id);
-		hotsync_append_u32 (a, req->user.last_sync_pc);
-		append_date (a, &req->user.last_sync_date);
-		hotsync_append_u8 (a, req->user.mod_flags);
-		hotsync_append_u8 (a, req->user.user_name != NULL ? (guint8) (n + 1) : 0);
-		if (req->user.user_name != NULL) {
-			g_byte_array_append (a, (const guint8 *) req->user.user_name, (guint) n);
-			hotsync_append_u8 (a, 0);
-		}
+	case HOTSYNC_DLP_CMD_WRITE_USER_INFO:
+		encode_write_user_info (req, a);
 		break;
-	}
 	case HOTSYNC_DLP_CMD_READ_SYS_INFO:
 		hotsync_append_u16 (a, req->host_major);
 		hotsync_append_u16 (a, req->host_minor);
@@ -764,31 +830,11 @@ encode_typed_arg (const HotsyncDlpRequest *req, guint8 *out_id)
 		append_cstring (a, req->name);
 		break;
 	case HOTSYNC_DLP_CMD_READ_APP_BLOCK:
-		hotsync_append_u8 (a, req->handle);
-		hotsync_append_u8 (a, 0);
-		hotsync_append_u16 (a, req->offset);
-		hotsync_append_u16 (a, req->max_len);
-		break;
 	case HOTSYNC_DLP_CMD_READ_RECORD:
-		hotsync_append_u8 (a, req->handle);
-		hotsync_append_u8 (a, 0);
-		if (req->by_index) {
-			*out_id = 0x21;
-			hotsync_append_u16 (a, req->index);
-		} else {
-			hotsync_append_u32 (a, req->rec_id);
-		}
-		hotsync_append_u16 (a, req->offset);
-		hotsync_append_u16 (a, req->max_len);
+		encode_read (req, a, out_id);
 		break;
 	case HOTSYNC_DLP_CMD_WRITE_RECORD:
-		hotsync_append_u8 (a, req->handle);
-		hotsync_append_u8 (a, req->flags);
-		hotsync_append_u32 (a, req->rec_id);
-		hotsync_append_u8 (a, req->attr);
-		hotsync_append_u8 (a, req->category);
-		if (req->data != NULL)
-			g_byte_array_append (a, g_bytes_get_data (req->data, NULL), (guint) g_bytes_get_size (req->data));
+		encode_write_record (req, a);
 		break;
 	case HOTSYNC_DLP_CMD_DELETE_RECORD:
 		hotsync_append_u8 (a, req->handle);
@@ -802,14 +848,7 @@ encode_typed_arg (const HotsyncDlpRequest *req, guint8 *out_id)
 		hotsync_append_u16 (a, req->status);
 		break;
 	case HOTSYNC_DLP_CMD_FIND_DB:
-		hotsync_append_u8 (a, req->flags);
-		if (req->by_handle) {
-			*out_id = 0x21;
-			hotsync_append_u8 (a, req->handle);
-		} else {
-			hotsync_append_u8 (a, req->card);
-			append_cstring (a, req->name);
-		}
+		encode_find_db (req, a, out_id);
 		break;
 	default:   /* the handle-only commands */
 		hotsync_append_u8 (a, req->handle);
@@ -1202,39 +1241,90 @@ encode_record (GByteArray *a, const HotsyncDlpResponse *resp)
 }
 
 static void
+encode_sys_info (HotsyncDlpMessage *msg, const HotsyncDlpSysInfo *sys)
+{
+	g_autoptr (GByteArray) a = g_byte_array_new ();
+	gsize n = sys->product_id != NULL ? MIN (g_bytes_get_size (sys->product_id), (gsize) G_MAXUINT8) : 0;
+
+	hotsync_append_u32 (a, sys->rom_version);
+	hotsync_append_u32 (a, sys->locale);
+	hotsync_append_u8 (a, 0);
+	hotsync_append_u8 (a, (guint8) n);
+	if (n > 0)
+		g_byte_array_append (a, g_bytes_get_data (sys->product_id, NULL), (guint) n);
+	hotsync_dlp_message_add_arg (msg, 0x20, a->data, a->len);
+	if (!sys->has_dlp_version)
+		return;
+	g_byte_array_set_size (a, 0);
+	hotsync_append_u16 (a, sys->dlp_major);
+	hotsync_append_u16 (a, sys->dlp_minor);
+	hotsync_append_u16 (a, sys->compat_major);
+	hotsync_append_u16 (a, sys->compat_minor);
+	hotsync_append_u32 (a, sys->max_rec_size);
+	hotsync_dlp_message_add_arg (msg, 0x21, a->data, a->len);
+}
+
+static void
+encode_db_list (GByteArray *a, const HotsyncDlpResponse *resp)
+{
+	guint n = MIN (resp->dbs->len, (guint) G_MAXUINT8);
+
+	hotsync_append_u16 (a, resp->last_index);
+	hotsync_append_u8 (a, resp->list_flags);
+	hotsync_append_u8 (a, (guint8) n);
+	for (guint i = 0; i < n; i++)
+		append_db_info (a, g_ptr_array_index (resp->dbs, i));
+}
+
+static void
+encode_find_db_resp (HotsyncDlpMessage *msg, const HotsyncDlpResponse *resp)
+{
+	g_autoptr (GByteArray) a = g_byte_array_new ();
+
+	if (resp->dbs->len > 0) {
+		hotsync_append_u8 (a, resp->card);
+		hotsync_append_u8 (a, 0);
+		hotsync_append_u32 (a, resp->local_id);
+		hotsync_append_u32 (a, resp->open_ref);
+		append_db_info (a, g_ptr_array_index (resp->dbs, 0));
+		hotsync_dlp_message_add_arg (msg, 0x20, a->data, a->len);
+	}
+	if (resp->has_sizes) {
+		g_byte_array_set_size (a, 0);
+		for (int i = 0; i < 6; i++)
+			hotsync_append_u32 (a, resp->sizes[i]);
+		hotsync_dlp_message_add_arg (msg, 0x21, a->data, a->len);
+	}
+}
+
+static void
 encode_response_args (HotsyncDlpMessage *msg, const HotsyncDlpResponse *resp)
 {
-	GByteArray *a = g_byte_array_new ();
+	g_autoptr (GByteArray) a = g_byte_array_new ();
 
 	switch (resp->cmd) {
+	case HOTSYNC_DLP_CMD_READ_SYS_INFO:
+		encode_sys_info (msg, &resp->sys);
+		return;
+	case HOTSYNC_DLP_CMD_FIND_DB:
+		encode_find_db_resp (msg, resp);
+		return;
 	case HOTSYNC_DLP_CMD_READ_USER_INFO:
 		encode_user_info (a, &resp->user);
 		break;
-	case HOTSYNC_DLP_CMD_READ_SYS_INFO: {
-		gsize n = resp->sys.product_id != NULL ? g_bytes_get_size (resp->sys.product_id) : 0;
-
-		hotsync_append_u32 (a, resp->sys.rom_version);
-		hotsync_append_u32 (a, resp->sys.locale);
-		hotsync_append_u8 (a, 0);
-		hotsync_append_u8 (a, (guint8) MIN (n, (gsize) G_MAXUINT8));
-		if (n > 0)
-			g_byte_array_append (a, g_bytes_get_data (resp->sys.product_id, NULL), (guint) MIN (n, (gsize) G_MAXUINT8));
-		break;
-	}
 	case HOTSYNC_DLP_CMD_READ_DB_LIST:
-		hotsync_append_u16 (a, resp->last_index);
-		hotsync_append_u8 (a, resp->list_flags);
-		hotsync_append_u8 (a, (guint8) MIN (resp->dbs->len, (guint) G_MAXUINT8));
-		for (guint i = 0; i < resp->dbs->len && i < G_MAXUINT8; i++)
-			append_db_info (a, g_ptr_array_index (resp->dbs, i));
+		encode_db_list (a, resp);
 		break;
 	case HOTSYNC_DLP_CMD_OPEN_DB:
 		hotsync_append_u8 (a, resp->handle);
 		break;
-	case HOTSYNC_DLP_CMD_READ_APP_BLOCK:
-		hotsync_append_u16 (a, (guint16) MIN (resp->data != NULL ? g_bytes_get_size (resp->data) : 0, (gsize) G_MAXUINT16));
+	case HOTSYNC_DLP_CMD_READ_APP_BLOCK: {
+		gsize n = resp->data != NULL ? g_bytes_get_size (resp->data) : 0;
+
+		hotsync_append_u16 (a, (guint16) MIN (n, (gsize) G_MAXUINT16));
 		append_bytes (a, resp->data);
 		break;
+	}
 	case HOTSYNC_DLP_CMD_READ_NEXT_MODIFIED_REC:
 	case HOTSYNC_DLP_CMD_READ_RECORD:
 		encode_record (a, resp);
@@ -1245,37 +1335,10 @@ encode_response_args (HotsyncDlpMessage *msg, const HotsyncDlpResponse *resp)
 	case HOTSYNC_DLP_CMD_READ_OPEN_DB_INFO:
 		hotsync_append_u16 (a, resp->num_records);
 		break;
-	case HOTSYNC_DLP_CMD_FIND_DB:
-		if (resp->dbs->len > 0) {
-			hotsync_append_u8 (a, resp->card);
-			hotsync_append_u8 (a, 0);
-			hotsync_append_u32 (a, resp->local_id);
-			hotsync_append_u32 (a, resp->open_ref);
-			append_db_info (a, g_ptr_array_index (resp->dbs, 0));
-			hotsync_dlp_message_add_arg (msg, 0x20, a->data, a->len);
-			g_byte_array_set_size (a, 0);
-		}
-		if (resp->has_sizes) {
-			for (int i = 0; i < 6; i++)
-				hotsync_append_u32 (a, resp->sizes[i]);
-			hotsync_dlp_message_add_arg (msg, 0x21, a->data, a->len);
-		}
-		g_byte_array_unref (a);
-		return;
 	default:   /* no arguments */
-		g_byte_array_unref (a);
 		return;
 	}
-	add_arg_take (msg, 0x20, a);
-	if (resp->cmd == HOTSYNC_DLP_CMD_READ_SYS_INFO && resp->sys.has_dlp_version) {
-		a = g_byte_array_new ();
-		hotsync_append_u16 (a, resp->sys.dlp_major);
-		hotsync_append_u16 (a, resp->sys.dlp_minor);
-		hotsync_append_u16 (a, resp->sys.compat_major);
-		hotsync_append_u16 (a, resp->sys.compat_minor);
-		hotsync_append_u32 (a, resp->sys.max_rec_size);
-		add_arg_take (msg, 0x21, a);
-	}
+	hotsync_dlp_message_add_arg (msg, 0x20, a->data, a->len);
 }
 
 GBytes *

@@ -199,6 +199,58 @@ user_request (HotsyncSession *s)
 	return req;
 }
 
+/* A request whose only argument is the database handle. */
+static HotsyncDlpRequest *
+handle_request (HotsyncSession *s, guint8 cmd)
+{
+	HotsyncDlpRequest *req = hotsync_dlp_request_new (cmd);
+
+	req->handle = s->handle;
+	return req;
+}
+
+/* Requests about the open database. */
+static HotsyncDlpRequest *
+database_request (HotsyncSession *s)
+{
+	HotsyncDlpRequest *req;
+
+	switch (s->state) {
+	case ST_OPEN_DB:
+		req = hotsync_dlp_request_new (HOTSYNC_DLP_CMD_OPEN_DB);
+		req->flags = HOTSYNC_DLP_OPEN_READ | HOTSYNC_DLP_OPEN_WRITE | HOTSYNC_DLP_OPEN_SECRET;
+		req->name = g_strdup (g_ptr_array_index (s->dbs, s->db));
+		return req;
+	case ST_APP_BLOCK:
+		req = hotsync_dlp_request_new (HOTSYNC_DLP_CMD_READ_APP_BLOCK);
+		req->max_len = 0xffff;
+		break;
+	case ST_READ:
+		if (s->fast)
+			return handle_request (s, HOTSYNC_DLP_CMD_READ_NEXT_MODIFIED_REC);
+		req = hotsync_dlp_request_new (HOTSYNC_DLP_CMD_READ_RECORD);
+		req->by_index = TRUE;
+		req->index = (guint16) s->next_index;
+		req->max_len = 0xffff;
+		break;
+	case ST_WRITE_APP_BLOCK:
+		return write_app_block (s);
+	case ST_APPLY:
+		return apply_request (s);
+	case ST_DB_INFO:
+		return handle_request (s, HOTSYNC_DLP_CMD_READ_OPEN_DB_INFO);
+	case ST_CLEAN_UP:
+		return handle_request (s, HOTSYNC_DLP_CMD_CLEAN_UP_DATABASE);
+	case ST_RESET_FLAGS:
+		return handle_request (s, HOTSYNC_DLP_CMD_RESET_SYNC_FLAGS);
+	case ST_CLOSE_DB:
+	default:
+		return handle_request (s, HOTSYNC_DLP_CMD_CLOSE_DB);
+	}
+	req->handle = s->handle;
+	return req;
+}
+
 /* The request of a sending state; NULL for the others. */
 static HotsyncDlpRequest *
 request_for_state (HotsyncSession *s)
@@ -215,46 +267,6 @@ request_for_state (HotsyncSession *s)
 		return hotsync_dlp_request_new (HOTSYNC_DLP_CMD_READ_USER_INFO);
 	case ST_OPEN_CONDUIT:
 		return hotsync_dlp_request_new (HOTSYNC_DLP_CMD_OPEN_CONDUIT);
-	case ST_OPEN_DB:
-		req = hotsync_dlp_request_new (HOTSYNC_DLP_CMD_OPEN_DB);
-		req->flags = HOTSYNC_DLP_OPEN_READ | HOTSYNC_DLP_OPEN_WRITE | HOTSYNC_DLP_OPEN_SECRET;
-		req->name = g_strdup (g_ptr_array_index (s->dbs, s->db));
-		return req;
-	case ST_DB_INFO:
-	case ST_CLEAN_UP:
-	case ST_RESET_FLAGS:
-	case ST_CLOSE_DB: {
-		static const guint8 cmds[] = {
-			[ST_DB_INFO] = HOTSYNC_DLP_CMD_READ_OPEN_DB_INFO,
-			[ST_CLEAN_UP] = HOTSYNC_DLP_CMD_CLEAN_UP_DATABASE,
-			[ST_RESET_FLAGS] = HOTSYNC_DLP_CMD_RESET_SYNC_FLAGS,
-			[ST_CLOSE_DB] = HOTSYNC_DLP_CMD_CLOSE_DB,
-		};
-
-		req = hotsync_dlp_request_new (cmds[s->state]);
-		req->handle = s->handle;
-		return req;
-	}
-	case ST_APP_BLOCK:
-		req = hotsync_dlp_request_new (HOTSYNC_DLP_CMD_READ_APP_BLOCK);
-		req->handle = s->handle;
-		req->max_len = 0xffff;
-		return req;
-	case ST_READ:
-		if (s->fast) {
-			req = hotsync_dlp_request_new (HOTSYNC_DLP_CMD_READ_NEXT_MODIFIED_REC);
-		} else {
-			req = hotsync_dlp_request_new (HOTSYNC_DLP_CMD_READ_RECORD);
-			req->by_index = TRUE;
-			req->index = (guint16) s->next_index;
-			req->max_len = 0xffff;
-		}
-		req->handle = s->handle;
-		return req;
-	case ST_WRITE_APP_BLOCK:
-		return write_app_block (s);
-	case ST_APPLY:
-		return apply_request (s);
 	case ST_WRITE_USER:
 		return user_request (s);
 	case ST_LOG:
@@ -268,8 +280,9 @@ request_for_state (HotsyncSession *s)
 	case ST_WAIT_PLAN:
 	case ST_WAIT_CHANGES:
 	case ST_DONE:
-	default:
 		return NULL;
+	default:
+		return database_request (s);
 	}
 }
 
@@ -420,6 +433,21 @@ after_open_steps (HotsyncSession *s, HotsyncDlpResponse *resp)
 	}
 }
 
+/* Cancelled or failed: close the database if one is open (a handle from
+ * this very answer counts), then EndOfSync.  The outcome of the CloseDB
+ * changes nothing. */
+static void
+handle_ending (HotsyncSession *s, const HotsyncDlpResponse *resp)
+{
+	if (s->state == ST_OPEN_DB && resp->error == HOTSYNC_DLP_STATUS_NONE) {
+		s->handle = resp->handle;
+		s->db_open = TRUE;
+	}
+	if (s->state == ST_CLOSE_DB)
+		s->db_open = FALSE;
+	enter (s, s->db_open ? ST_CLOSE_DB : ST_END);
+}
+
 static void
 handle_response (HotsyncSession *s, HotsyncDlpResponse *taken)
 {
@@ -433,16 +461,7 @@ handle_response (HotsyncSession *s, HotsyncDlpResponse *taken)
 		return;
 	}
 	if (s->ending) {
-		/* Cancelled or failed: close the database if one is open (a
-		 * handle from this very answer counts), then EndOfSync.  The
-		 * outcome of the CloseDB changes nothing. */
-		if (s->state == ST_OPEN_DB && resp->error == HOTSYNC_DLP_STATUS_NONE) {
-			s->handle = resp->handle;
-			s->db_open = TRUE;
-		}
-		if (s->state == ST_CLOSE_DB)
-			s->db_open = FALSE;
-		enter (s, s->db_open ? ST_CLOSE_DB : ST_END);
+		handle_ending (s, resp);
 		return;
 	}
 	if (resp->error != HOTSYNC_DLP_STATUS_NONE && !tolerated) {
