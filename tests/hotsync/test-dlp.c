@@ -317,6 +317,61 @@ test_user_name_limit (void)
 	}
 }
 
+/* Database names: 31 characters and the NUL (N) pass, 32 (N+1) do not. */
+static void
+test_db_name_limit (void)
+{
+	for (gsize len = 31; len <= 32; len++) {
+		g_autoptr (HotsyncDlpRequest) r = hotsync_dlp_request_new (HOTSYNC_DLP_CMD_OPEN_DB);
+		g_autoptr (HotsyncDlpRequest) back = NULL;
+		g_autoptr (GBytes) enc = NULL;
+		g_autoptr (GError) error = NULL;
+
+		r->name = g_strnfill (len, 'd');
+		enc = hotsync_dlp_request_encode (r);
+		back = hotsync_dlp_request_decode (g_bytes_get_data (enc, NULL), g_bytes_get_size (enc), NULL, &error);
+		if (len == 31) {
+			g_assert_no_error (error);
+			g_assert_cmpstr (back->name, ==, r->name);
+		} else {
+			g_assert_null (back);
+			g_assert_error (error, HOTSYNC_DLP_ERROR, HOTSYNC_DLP_ERROR_BAD_ARGUMENT);
+		}
+	}
+}
+
+/* Record data: HOTSYNC_RECORD_MAX_SIZE bytes (N) pass in WriteRecord and in
+ * a ReadRecord answer, one more (N+1) does not. */
+static void
+test_record_size_limit (void)
+{
+	for (gsize len = HOTSYNC_RECORD_MAX_SIZE; len <= HOTSYNC_RECORD_MAX_SIZE + 1; len++) {
+		g_autoptr (HotsyncDlpRequest) r = hotsync_dlp_request_new (HOTSYNC_DLP_CMD_WRITE_RECORD);
+		g_autoptr (HotsyncDlpResponse) a = hotsync_dlp_response_new (HOTSYNC_DLP_CMD_READ_RECORD, 0);
+		g_autoptr (HotsyncDlpRequest) r2 = NULL;
+		g_autoptr (HotsyncDlpResponse) a2 = NULL;
+		g_autoptr (GBytes) enc = NULL;
+		g_autoptr (GBytes) enc_a = NULL;
+		g_autoptr (GError) error = NULL;
+		gboolean ok = len == HOTSYNC_RECORD_MAX_SIZE;
+
+		r->data = g_bytes_new_take (g_malloc0 (len), len);
+		a->data = g_bytes_ref (r->data);
+		enc = hotsync_dlp_request_encode (r);
+		r2 = hotsync_dlp_request_decode (g_bytes_get_data (enc, NULL), g_bytes_get_size (enc), NULL, &error);
+		g_assert_cmpint (r2 != NULL, ==, ok);
+		if (!ok)
+			g_assert_error (error, HOTSYNC_DLP_ERROR, HOTSYNC_DLP_ERROR_BAD_ARGUMENT);
+		g_clear_error (&error);
+		enc_a = hotsync_dlp_response_encode (a);
+		a2 = hotsync_dlp_response_decode (g_bytes_get_data (enc_a, NULL), g_bytes_get_size (enc_a),
+		                                  HOTSYNC_DLP_CMD_READ_RECORD, NULL, &error);
+		g_assert_cmpint (a2 != NULL, ==, ok);
+		if (!ok)
+			g_assert_error (error, HOTSYNC_DLP_ERROR, HOTSYNC_DLP_ERROR_BAD_ARGUMENT);
+	}
+}
+
 static void
 test_bad_requests (void)
 {
@@ -536,6 +591,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/hotsync/dlp/requests", test_requests);
 	g_test_add_func ("/hotsync/dlp/requests-typed-fields", test_requests_typed_fields);
 	g_test_add_func ("/hotsync/dlp/user-name-limit", test_user_name_limit);
+	g_test_add_func ("/hotsync/dlp/db-name-limit", test_db_name_limit);
+	g_test_add_func ("/hotsync/dlp/record-size-limit", test_record_size_limit);
 	g_test_add_func ("/hotsync/dlp/bad-requests", test_bad_requests);
 	g_test_add_func ("/hotsync/dlp/untyped-requests", test_untyped_requests);
 	g_test_add_func ("/hotsync/dlp/responses", test_responses);
