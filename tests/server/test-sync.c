@@ -728,6 +728,60 @@ test_draft_add (Fixture *f, gconstpointer data)
 	g_assert_null (eas_node_child (resp, EAS_AIRSYNC_SERVER_ID));
 }
 
+/* Mail delivered the way a local MTA hands it over (airdockctl deliver),
+ * with an attachment and High importance. */
+static void
+test_airdockctl_delivery (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *ctl = airdock_harness_build_path ("server/airdockctl");
+	g_autofree char *path = g_build_filename (f->h->dir, "in.eml", NULL);
+	const char *msg =
+		"From: Carol <carol@example.org>\r\nTo: Alice <alice@example.org>, Dan <dan@example.org>\r\n"
+		"Subject: Re: Quarterly report\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\n"
+		"Message-ID: <report.1@example.org>\r\nImportance: High\r\nMIME-Version: 1.0\r\n"
+		"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+		"Content-Type: text/plain; charset=utf-8\r\n\r\nSee the attached report.\r\n--b\r\n"
+		"Content-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"q3.pdf\"\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfsj6IKMSAwIG9iago8PC9UeXBlL0NhdGFsb2c+PgplbmRvYmoK\r\n--b--\r\n";
+	g_autofree char *k1 = initial_sync (f, f->inbox, -1);
+
+	g_assert_true (g_file_set_contents (path, msg, -1, &error));
+	g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+	g_subprocess_launcher_set_stdin_file_path (l, path);
+	g_autoptr (GSubprocess) p = g_subprocess_launcher_spawn (l, &error, ctl, "-c", f->h->config_path,
+	                                                         "deliver", USER, NULL);
+	g_assert_no_error (error);
+	g_assert_true (g_subprocess_wait_check (p, NULL, &error));
+	g_assert_no_error (error);
+
+	SyncArgs a = { .key = k1, .collection = f->inbox };
+	g_autoptr (AirdockEasResponse) r = post_sync (f->c, &a);
+	EasNode *app = eas_node_path (collection_of (r), EAS_AIRSYNC_COMMANDS, EAS_AIRSYNC_ADD,
+	                              EAS_AIRSYNC_APPLICATION_DATA, 0);
+	g_assert_nonnull (app);
+	g_assert_cmpstr (eas_node_child_text (app, EAS_EMAIL_SUBJECT), ==, "Re: Quarterly report");
+	g_assert_cmpstr (eas_node_child_text (app, EAS_EMAIL_THREAD_TOPIC), ==, "Quarterly report");
+	g_assert_cmpstr (eas_node_child_text (app, EAS_EMAIL_DISPLAY_TO), ==, "Alice; Dan");
+	g_assert_cmpstr (eas_node_child_text (app, EAS_EMAIL_IMPORTANCE), ==, "2");
+	g_assert_cmpstr (eas_node_child_text (app, EAS_EMAIL_READ), ==, "0");
+	g_assert_cmpstr (eas_node_child_text (app, EAS_EMAIL_DATE_RECEIVED), ==, "2026-11-24T10:00:00.000Z");
+	EasNode *att = eas_node_path (app, EAS_AIRSYNCBASE_ATTACHMENTS, EAS_AIRSYNCBASE_ATTACHMENT, 0);
+	g_assert_nonnull (att);
+	g_assert_cmpstr (eas_node_child_text (att, EAS_AIRSYNCBASE_DISPLAY_NAME), ==, "q3.pdf");
+	g_assert_cmpstr (eas_node_child_text (att, EAS_AIRSYNCBASE_ESTIMATED_DATA_SIZE), ==, "48");
+	const char *ref = eas_node_child_text (att, EAS_AIRSYNCBASE_FILE_REFERENCE);
+	g_assert_nonnull (ref);
+	const char *sid = eas_node_path (collection_of (r), EAS_AIRSYNC_COMMANDS, EAS_AIRSYNC_ADD,
+	                                 EAS_AIRSYNC_SERVER_ID, 0)->text;
+	g_assert_true (g_str_has_prefix (ref, sid));
+	EasNode *conv = eas_node_child (app, EAS_EMAIL2_CONVERSATION_ID);
+	g_assert_nonnull (conv);
+	g_assert_cmpuint (g_bytes_get_size (conv->opaque), ==, 16);
+	EasNode *body = eas_node_child (app, EAS_AIRSYNCBASE_BODY);
+	g_assert_cmpstr (eas_node_child_text (body, EAS_AIRSYNCBASE_DATA), ==, "See the attached report.");
+}
+
 /* Two collections in one request: each answered on its own, and a repeat
  * of one key with another collection's current key still works. */
 static void
@@ -779,6 +833,7 @@ main (int argc, char **argv)
 	ADD ("two-collections", test_two_collections);
 	ADD ("empty-and-partial", test_empty_and_partial);
 	ADD ("draft-add", test_draft_add);
+	ADD ("airdockctl-delivery", test_airdockctl_delivery);
 #undef ADD
 	return g_test_run ();
 }
