@@ -25,6 +25,9 @@
 #include "server/airdockd-commands.h"
 #include "server/airdockd-email.h"
 
+/* Bytes of mail one Sync response may carry (see trim_to_budget()). */
+#define SYNC_RESPONSE_BUDGET (8u * 1024 * 1024)
+
 typedef struct {
 	AirdockdRequest *req;
 	EasSyncCollection *col;
@@ -435,6 +438,43 @@ write_soft_deletes (CollectionCtx *ctx, GError **error)
 	return TRUE;
 }
 
+/* What one change may add to the response, from the index alone: the
+ * body as far as the options let it through, plus the headers. */
+static guint64
+estimated_bytes (CollectionCtx *ctx, const AirdockdItem *ch)
+{
+	guint64 size = (guint64) MAX (ch->size, 0);
+	gsize limit = eas_email_body_read_limit (&ctx->opts.email);
+
+	if (ch->deleted || ch->change != AIRDOCKD_CHANGE_ADD)
+		return 256;
+	for (guint i = 0; i < ctx->opts.email.n_body_prefs; i++) {
+		const EasBodyPreference *p = &ctx->opts.email.body_prefs[i];
+
+		if (p->type == EAS_BODY_TYPE_MIME)
+			limit = p->has_truncation_size ? MAX (limit, (gsize) p->truncation_size) : 0;
+	}
+	return 1024 + (limit > 0 ? MIN (size, (guint64) limit) : size);
+}
+
+/* A window of 512 whole messages could be gigabytes, and the response is
+ * held in memory and stored for a repeat: stop at SYNC_RESPONSE_BUDGET bytes
+ * (but always send one item, or a large one would never get through). */
+static void
+trim_to_budget (CollectionCtx *ctx, GPtrArray *changes, gboolean *out_more)
+{
+	guint64 total = 0;
+
+	for (guint i = 0; i < changes->len; i++) {
+		total += estimated_bytes (ctx, g_ptr_array_index (changes, i));
+		if (total > SYNC_RESPONSE_BUDGET && i > 0) {
+			g_ptr_array_set_size (changes, i);
+			*out_more = TRUE;
+			return;
+		}
+	}
+}
+
 /* Writes up to a window of server changes; *out_more and *out_modseq say
  * whether more remain and the counter the device has now seen. */
 static GPtrArray *
@@ -451,6 +491,7 @@ collect_changes (CollectionCtx *ctx, gint64 *out_modseq, gboolean *out_more, GEr
 	                                       since, ctx->window, out_more, error);
 	if (changes == NULL)
 		return NULL;
+	trim_to_budget (ctx, changes, out_more);
 	if (changes->len > 0) {
 		const AirdockdItem *last = g_ptr_array_index (changes, changes->len - 1);
 

@@ -782,6 +782,32 @@ test_airdockctl_delivery (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (eas_node_child_text (body, EAS_AIRSYNCBASE_DATA), ==, "See the attached report.");
 }
 
+/* A window of big messages stops at the response budget (8 MiB): two
+ * 3 MiB messages fit, the third waits for the next request. */
+static void
+test_response_budget (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GString) big = g_string_new (NULL);
+	g_autofree char *k1 = initial_sync (f, f->inbox, -1);
+
+	while (big->len < 3 * 1024 * 1024)
+		g_string_append (big, "0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n");
+	for (int i = 0; i < 3; i++)
+		g_free (deliver_to (f, f->uid, f->inbox, "big", g_get_real_time () / G_USEC_PER_SEC,
+		                    "text/plain; charset=utf-8", big->str));
+	SyncArgs a = { .key = k1, .collection = f->inbox, .options = TRUE, .body_type = 1 };
+	g_autoptr (AirdockEasResponse) r = post_sync (f->c, &a);
+	EasNode *col = collection_of (r);
+	g_assert_cmpuint (count_commands (col, EAS_AIRSYNC_ADD), ==, 2);
+	g_assert_nonnull (eas_node_child (col, EAS_AIRSYNC_MORE_AVAILABLE));
+	g_assert_cmpuint (g_bytes_get_size (r->body), >, 6u * 1024 * 1024);
+	SyncArgs b = { .key = eas_node_child_text (col, EAS_AIRSYNC_SYNC_KEY), .collection = f->inbox };
+	g_autoptr (AirdockEasResponse) r2 = post_sync (f->c, &b);
+	col = collection_of (r2);
+	g_assert_cmpuint (count_commands (col, EAS_AIRSYNC_ADD), ==, 1);
+	g_assert_null (eas_node_child (col, EAS_AIRSYNC_MORE_AVAILABLE));
+}
+
 /* Two collections in one request: each answered on its own, and a repeat
  * of one key with another collection's current key still works. */
 static void
@@ -834,6 +860,7 @@ main (int argc, char **argv)
 	ADD ("empty-and-partial", test_empty_and_partial);
 	ADD ("draft-add", test_draft_add);
 	ADD ("airdockctl-delivery", test_airdockctl_delivery);
+	ADD ("response-budget", test_response_budget);
 #undef ADD
 	return g_test_run ();
 }
