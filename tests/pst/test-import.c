@@ -449,6 +449,181 @@ test_pff_extras (Fixture *fx, gconstpointer data)
 	g_assert_error (error, PSTSTORE_PFF_ERROR, PSTSTORE_PFF_ERROR_ITEM);
 }
 
+/* [MS-PST] 5.3: CRC-32 of block data (reflected 0xEDB88320, initial 0). */
+static guint32
+crc32_pst (const guint8 *p, gsize n)
+{
+	guint32 crc = 0;
+
+	for (gsize i = 0; i < n; i++) {
+		crc ^= p[i];
+		for (int b = 0; b < 8; b++)
+			crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+	}
+	return crc;
+}
+
+static guint
+replace_all (guint8 *buf, gsize n, const guint8 *from, const guint8 *to, gsize len)
+{
+	guint count = 0;
+
+	for (gsize i = 0; i + len <= n; i++) {
+		if (memcmp (buf + i, from, len) == 0) {
+			memcpy (buf + i, to, len);
+			count++;
+		}
+	}
+	return count;
+}
+
+/* No public PST has a task.  This turns the sticky notes' colour property
+ * into a task status inside a real file: in the name-to-id map the named
+ * property {PSETID_Note, 0x8B00} becomes {PSETID_Task, 0x8101}
+ * ([MS-OXPROPS] PidLidTaskStatus) — in its GUID stream and in every NAMEID
+ * record (entry stream and hash buckets).  Blocks are "permute"-encoded
+ * ([MS-PST] 5.1): the byte substitution is learnt from the file itself by
+ * comparing its raw blocks with what libpst decodes; each patched block's
+ * trailer CRC ([MS-PST] 5.3) is recomputed.  NULL when skipped. */
+static char *
+make_task_status_file (Fixture *fx, const char *path)
+{
+	g_autofree guint8 *file = NULL;
+	gsize flen = 0;
+	pst_file pf;
+	gint enc[256], dec[256];
+	guint guids = 0, records = 0;
+	/* {0006200E-0000-0000-C000-000000000046} → {00062003-…} */
+	static const guint8 note_guid[] = { 0x0e, 0x20, 0x06, 0x00, 0, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0x46 };
+	static const guint8 task_guid[] = { 0x03, 0x20, 0x06, 0x00, 0, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0x46 };
+	/* NAMEID: dwPropertyID 0x8B00 → 0x8101; wGuid, wPropIdx kept. */
+	guint8 note_rec[8] = { 0x00, 0x8b, 0x00, 0x00 }, task_rec[8] = { 0x01, 0x81, 0x00, 0x00 };
+
+	g_assert_true (g_file_get_contents (path, (char **) &file, &flen, NULL));
+	memset (&pf, 0, sizeof pf);
+	g_assert_cmpint (pst_open (&pf, path, NULL), ==, 0);
+	g_assert_cmpint (pst_load_index (&pf), ==, 0);
+	g_assert_cmpint (pf.encryption, ==, 1);	/* permute */
+	g_assert_cmpint (pf.do_read64, ==, 1);	/* Unicode: 16-byte block trailers */
+	for (int i = 0; i < 256; i++)
+		enc[i] = dec[i] = -1;
+	/* Learn the substitution from every external (encoded) block. */
+	for (size_t k = 0; k < pf.i_count; k++) {
+		pst_index_ll *b = &pf.i_table[k];
+		char *plain = NULL;
+		size_t n;
+
+		if ((b->i_id & 0x02) != 0 || b->offset + b->size > flen)
+			continue;
+		n = pst_ff_getIDblock_dec (&pf, b->i_id, &plain);
+		for (size_t j = 0; j < n && j < b->size; j++) {
+			dec[file[b->offset + j]] = (guint8) plain[j];
+			enc[(guint8) plain[j]] = file[b->offset + j];
+		}
+		free (plain);
+	}
+	for (gsize i = 0; i < 4; i++) {
+		if (enc[task_guid[i]] < 0 || enc[task_rec[i]] < 0) {
+			pst_close (&pf);
+			g_test_skip ("the file does not show every needed byte value's encoding");
+			return NULL;
+		}
+	}
+	for (size_t k = 0; k < pf.i_count; k++) {
+		pst_index_ll *b = &pf.i_table[k];
+		gsize off = b->offset, size = b->size, trailer;
+		g_autofree guint8 *plain = NULL;
+		guint hits;
+
+		if ((b->i_id & 0x02) != 0 || off + size > flen || size == 0)
+			continue;
+		plain = g_malloc (size);
+		for (gsize j = 0; j < size; j++)
+			plain[j] = (guint8) dec[file[off + j]];
+		/* The note colour's record: find its wGuid/wPropIdx first. */
+		for (gsize i = 0; i + 8 <= size && note_rec[4] == 0; i += 2) {
+			if (memcmp (plain + i, note_rec, 4) == 0 && plain[i + 4] >= 6 && (plain[i + 4] & 1) == 0) {
+				memcpy (note_rec + 4, plain + i + 4, 4);
+				memcpy (task_rec + 4, plain + i + 4, 4);
+			}
+		}
+		hits = replace_all (plain, size, note_guid, task_guid, sizeof note_guid);
+		guids += hits;
+		if (note_rec[4] != 0) {
+			guint r = replace_all (plain, size, note_rec, task_rec, sizeof note_rec);
+			records += r;
+			hits += r;
+		}
+		if (hits == 0)
+			continue;
+		/* The trailer follows the data, 64-byte aligned: cb, wSig, dwCRC, bid. */
+		trailer = off + ((size + 16 + 63) & ~(gsize) 63) - 16;
+		g_assert_cmpuint (trailer + 16, <=, flen);
+		g_assert_cmpuint (file[trailer] | file[trailer + 1] << 8, ==, size);
+		guint32 crc = file[trailer + 4] | file[trailer + 5] << 8 | file[trailer + 6] << 16 |
+			      (guint32) file[trailer + 7] << 24;
+		g_assert_cmpuint (crc, ==, crc32_pst (file + off, size));
+		for (gsize j = 0; j < size; j++) {
+			g_assert_cmpint (enc[plain[j]], >=, 0);
+			file[off + j] = (guint8) enc[plain[j]];
+		}
+		crc = crc32_pst (file + off, size);
+		for (int i = 0; i < 4; i++)
+			file[trailer + 4 + i] = (guint8) (crc >> (8 * i));
+	}
+	pst_close (&pf);
+	g_test_message ("patched %u GUIDs and %u NAMEID records", guids, records);
+	g_assert_cmpuint (guids, >=, 1);
+	g_assert_cmpuint (records, >=, 1);
+	return write_temp (fx, "task-status.pst", (const char *) file, flen);
+}
+
+/* Task properties survive: libpff reads PidLidTaskStatus from a real file
+ * (made above), and the import carries it into the store. */
+static void
+test_task_status_from_file (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = fixture_path ("aspose-email-java/MapiNoteToPST_out.pst");
+	g_autoptr (GError) error = NULL;
+	Oracle oracle;
+
+	if (path == NULL)
+		return;
+	g_autofree char *patched = make_task_status_file (fx, path);
+	if (patched == NULL)
+		return;
+	oracle_load (&oracle, path);
+	g_autoptr (PststorePffFile) pff = pststore_pff_open (patched, &error);
+	g_assert_no_error (error);
+	GHashTableIter iter;
+	gpointer key, value;
+	guint checked = 0;
+	g_hash_table_iter_init (&iter, oracle.colours);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		g_autoptr (PststoreItem) task = pststore_item_new ("IPM.Task");
+		g_autoptr (PststoreItem) note = pststore_item_new ("IPM.StickyNote");
+		g_assert_true (pststore_pff_read_extras (pff, GPOINTER_TO_UINT (key), task, NULL, &error));
+		/* The note's colour value, now read as the task's status. */
+		g_assert_cmpint (task->task_status, ==, GPOINTER_TO_INT (value) - 1);
+		/* … and no longer as a colour. */
+		g_assert_true (pststore_pff_read_extras (pff, GPOINTER_TO_UINT (key), note, NULL, &error));
+		g_assert_cmpint (note->note_colour, ==, PSTSTORE_NOTE_COLOUR_UNSET);
+		checked++;
+	}
+	g_assert_cmpuint (checked, ==, 3);
+	/* libpst still reads the patched file: the import works, the notes
+	 * now without colour. */
+	PststoreImportSummary summary = { 0 };
+	g_assert_true (import (fx, patched, NULL, &summary, &error));
+	g_assert_cmpuint (summary.counts[PSTSTORE_KIND_NOTE], ==, 3);
+	g_autoptr (GHashTable) items = items_by_nid (fx->store);
+	g_hash_table_iter_init (&iter, items);
+	while (g_hash_table_iter_next (&iter, &key, &value))
+		g_assert_cmpint (((PststoreItem *) value)->note_colour, ==, PSTSTORE_NOTE_COLOUR_UNSET);
+	pststore_import_summary_clear (&summary);
+	oracle_clear (&oracle);
+}
+
 static void
 test_idempotent (Fixture *fx, gconstpointer data)
 {
@@ -789,6 +964,7 @@ main (int argc, char **argv)
 	}
 	ADD ("/import/note-colours", test_note_colours, NULL);
 	ADD ("/import/pff-extras", test_pff_extras, NULL);
+	ADD ("/import/task-status-from-file", test_task_status_from_file, NULL);
 	ADD ("/import/idempotent", test_idempotent, NULL);
 	ADD ("/import/recurring-appointment", test_recurring_appointment, NULL);
 	ADD ("/import/target-folder", test_target_folder, NULL);
