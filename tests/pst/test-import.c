@@ -486,13 +486,22 @@ replace_all (guint8 *buf, gsize n, const guint8 *from, const guint8 *to, gsize l
  * comparing its raw blocks with what libpst decodes; each patched block's
  * trailer CRC ([MS-PST] 5.3) is recomputed.  NULL when skipped. */
 static char *
-make_task_status_file (Fixture *fx, const char *path)
+make_task_status_file (Fixture *fx, const char *path, gboolean retype)
 {
 	g_autofree guint8 *file = NULL;
 	gsize flen = 0;
 	pst_file pf;
 	gint enc[256], dec[256];
-	guint guids = 0, records = 0;
+	guint guids = 0, records = 0, classes = 0;
+	/* PidTagMessageClass in UTF-16LE: "IPM.StickyNote" → "IPM.Task.Stick",
+	 * the same length, so no structure changes. */
+	guint8 note_class[28], task_class[28];
+
+	for (gsize i = 0; i < 14; i++) {
+		note_class[2 * i] = (guint8) "IPM.StickyNote"[i];
+		task_class[2 * i] = (guint8) "IPM.Task.Stick"[i];
+		note_class[2 * i + 1] = task_class[2 * i + 1] = 0;
+	}
 	/* {0006200E-0000-0000-C000-000000000046} → {00062003-…} */
 	static const guint8 note_guid[] = { 0x0e, 0x20, 0x06, 0x00, 0, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0x46 };
 	static const guint8 task_guid[] = { 0x03, 0x20, 0x06, 0x00, 0, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0x46 };
@@ -522,8 +531,8 @@ make_task_status_file (Fixture *fx, const char *path)
 		}
 		free (plain);
 	}
-	for (gsize i = 0; i < 4; i++) {
-		if (enc[task_guid[i]] < 0 || enc[task_rec[i]] < 0) {
+	for (gsize i = 0; i < sizeof task_class; i++) {
+		if (enc[task_class[i]] < 0 || (i < 4 && (enc[task_guid[i]] < 0 || enc[task_rec[i]] < 0))) {
 			pst_close (&pf);
 			g_test_skip ("the file does not show every needed byte value's encoding");
 			return NULL;
@@ -549,6 +558,11 @@ make_task_status_file (Fixture *fx, const char *path)
 		}
 		hits = replace_all (plain, size, note_guid, task_guid, sizeof note_guid);
 		guids += hits;
+		if (retype) {
+			guint r = replace_all (plain, size, note_class, task_class, sizeof note_class);
+			classes += r;
+			hits += r;
+		}
 		if (note_rec[4] != 0) {
 			guint r = replace_all (plain, size, note_rec, task_rec, sizeof note_rec);
 			records += r;
@@ -572,9 +586,11 @@ make_task_status_file (Fixture *fx, const char *path)
 			file[trailer + 4 + i] = (guint8) (crc >> (8 * i));
 	}
 	pst_close (&pf);
-	g_test_message ("patched %u GUIDs and %u NAMEID records", guids, records);
+	g_test_message ("patched %u GUIDs, %u NAMEID records, %u classes", guids, records, classes);
 	g_assert_cmpuint (guids, >=, 1);
 	g_assert_cmpuint (records, >=, 1);
+	if (retype)
+		g_assert_cmpuint (classes, >=, 3);
 	return write_temp (fx, "task-status.pst", (const char *) file, flen);
 }
 
@@ -589,7 +605,7 @@ test_task_status_from_file (Fixture *fx, gconstpointer data)
 
 	if (path == NULL)
 		return;
-	g_autofree char *patched = make_task_status_file (fx, path);
+	g_autofree char *patched = make_task_status_file (fx, path, FALSE);
 	if (patched == NULL)
 		return;
 	oracle_load (&oracle, path);
@@ -622,6 +638,44 @@ test_task_status_from_file (Fixture *fx, gconstpointer data)
 		g_assert_cmpint (((PststoreItem *) value)->note_colour, ==, PSTSTORE_NOTE_COLOUR_UNSET);
 	pststore_import_summary_clear (&summary);
 	oracle_clear (&oracle);
+}
+
+/* End to end: the three notes, re-typed as tasks in the file, are
+ * imported as tasks whose status is what the file holds. */
+static void
+test_task_import_from_file (Fixture *fx, gconstpointer data)
+{
+	g_autofree char *path = fixture_path ("aspose-email-java/MapiNoteToPST_out.pst");
+	g_autoptr (GError) error = NULL;
+	PststoreImportSummary summary = { 0 };
+	GHashTableIter iter;
+	gpointer key, value;
+	Oracle oracle;
+
+	if (path == NULL)
+		return;
+	g_autofree char *patched = make_task_status_file (fx, path, TRUE);
+	if (patched == NULL)
+		return;
+	g_assert_true (import (fx, patched, NULL, &summary, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (summary.counts[PSTSTORE_KIND_TASK], ==, 3);
+	g_assert_cmpuint (summary.counts[PSTSTORE_KIND_NOTE], ==, 0);
+	oracle_load (&oracle, path);
+	g_autoptr (GHashTable) items = items_by_nid (fx->store);
+	g_hash_table_iter_init (&iter, oracle.colours);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		PststoreItem *it = g_hash_table_lookup (items, key);
+		g_assert_nonnull (it);
+		g_assert_cmpstr (it->message_class, ==, "IPM.Task.Stick");
+		g_assert_cmpint (it->kind, ==, PSTSTORE_KIND_TASK);
+		g_assert_cmpint (it->task_status, ==, GPOINTER_TO_INT (value) - 1);
+		/* Subject and body came through libpst unchanged. */
+		g_assert_cmpstr (it->subject, ==, g_hash_table_lookup (oracle.subjects, key));
+		g_assert_cmpstr (it->body, ==, g_hash_table_lookup (oracle.bodies, key));
+	}
+	oracle_clear (&oracle);
+	pststore_import_summary_clear (&summary);
 }
 
 static void
@@ -965,6 +1019,7 @@ main (int argc, char **argv)
 	ADD ("/import/note-colours", test_note_colours, NULL);
 	ADD ("/import/pff-extras", test_pff_extras, NULL);
 	ADD ("/import/task-status-from-file", test_task_status_from_file, NULL);
+	ADD ("/import/task-import-from-file", test_task_import_from_file, NULL);
 	ADD ("/import/idempotent", test_idempotent, NULL);
 	ADD ("/import/recurring-appointment", test_recurring_appointment, NULL);
 	ADD ("/import/target-folder", test_target_folder, NULL);
