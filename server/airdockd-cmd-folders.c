@@ -167,6 +167,39 @@ folder_sync_status (AirdockdRequest *req, EasFolderStatus status)
 	airdockd_request_set_wbxml (req, eas_folder_sync_response_encode (resp));
 }
 
+/* Hands out the next key with resp and keeps it as the previous response
+ * (or, when nothing changed, answers the current key again). */
+static void
+folder_sync_reply (AirdockdRequest *req, EasSyncKeyMatch match, const AirdockdSyncState *state,
+                   EasFolderSyncResponse *resp, gint64 modseq)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) body = NULL;
+	gboolean initial = match == EAS_SYNC_KEY_MATCH_INITIAL;
+
+	/* Nothing new: the same key again, no new state. */
+	if (!initial && resp->adds->len == 0 && resp->updates->len == 0 && resp->deletes->len == 0) {
+		resp->sync_key = g_strdup (state->sync_key);
+		airdockd_request_set_wbxml (req, eas_folder_sync_response_encode (resp));
+		return;
+	}
+	resp->sync_key = next_key (initial ? NULL : state->sync_key);
+	body = eas_folder_sync_response_encode (resp);
+	AirdockdSyncState next = {
+		.sync_key = resp->sync_key,
+		.prev_key = initial ? NULL : state->sync_key,
+		.prev_response = initial ? NULL : body,
+		.last_modseq = modseq,
+	};
+	if (!airdockd_store_sync_state_put (req->store, req->user_id, req->device_id,
+	                                    AIRDOCKD_SYNC_HIERARCHY, &next, &error)) {
+		log_folders (req, G_LOG_LEVEL_WARNING, "storing state", error);
+		folder_sync_status (req, EAS_FOLDER_STATUS_SERVER_ERROR);
+		return;
+	}
+	airdockd_request_set_wbxml (req, g_steal_pointer (&body));
+}
+
 void
 airdockd_cmd_folder_sync (AirdockdRequest *req)
 {
@@ -210,28 +243,7 @@ airdockd_cmd_folder_sync (AirdockdRequest *req)
 		folder_sync_status (req, EAS_FOLDER_STATUS_SERVER_ERROR);
 		return;
 	}
-	/* Nothing new: the same key again, no new state. */
-	if (match == EAS_SYNC_KEY_MATCH_CURRENT && resp->adds->len == 0 &&
-	    resp->updates->len == 0 && resp->deletes->len == 0) {
-		resp->sync_key = g_strdup (state->sync_key);
-		airdockd_request_set_wbxml (req, eas_folder_sync_response_encode (resp));
-		return;
-	}
-	resp->sync_key = next_key (match == EAS_SYNC_KEY_MATCH_INITIAL ? NULL : state->sync_key);
-	g_autoptr (GBytes) body = eas_folder_sync_response_encode (resp);
-	AirdockdSyncState next = {
-		.sync_key = resp->sync_key,
-		.prev_key = match == EAS_SYNC_KEY_MATCH_INITIAL ? NULL : state->sync_key,
-		.prev_response = match == EAS_SYNC_KEY_MATCH_INITIAL ? NULL : body,
-		.last_modseq = modseq,
-	};
-	if (!airdockd_store_sync_state_put (req->store, req->user_id, req->device_id,
-	                                    AIRDOCKD_SYNC_HIERARCHY, &next, &error)) {
-		log_folders (req, G_LOG_LEVEL_WARNING, "storing state", error);
-		folder_sync_status (req, EAS_FOLDER_STATUS_SERVER_ERROR);
-		return;
-	}
-	airdockd_request_set_wbxml (req, g_steal_pointer (&body));
+	folder_sync_reply (req, match, state, resp, modseq);
 }
 
 /* ---- FolderCreate / FolderUpdate / FolderDelete --------------------------- */

@@ -533,6 +533,25 @@ write_responses (CollectionCtx *ctx)
 	eas_sync_write_section_end (ctx->w);
 }
 
+/* <Commands>: SoftDeletes, then the changes the client did not make itself. */
+static gboolean
+write_commands (CollectionCtx *ctx, GPtrArray *changes, GError **error)
+{
+	if (!write_soft_deletes (ctx, error))
+		return FALSE;
+	for (guint i = 0; i < changes->len; i++) {
+		const AirdockdItem *ch = g_ptr_array_index (changes, i);
+
+		if (g_hash_table_contains (ctx->touched, ch->server_id))
+			continue;
+		if (!write_change (ctx, ch, error))
+			return FALSE;
+	}
+	if (ctx->commands_open)
+		eas_sync_write_section_end (ctx->w);
+	return TRUE;
+}
+
 /* ---- one collection ------------------------------------------------------ */
 
 static char *
@@ -589,18 +608,8 @@ sync_locked (CollectionCtx *ctx, gboolean initial, GError **error)
 	                                 ctx->col->collection_id, EAS_SYNC_STATUS_OK);
 	if (more)
 		eas_sync_write_more_available (ctx->w);
-	if (!initial && ctx->col->get_changes && !write_soft_deletes (ctx, error))
+	if (!initial && ctx->col->get_changes && !write_commands (ctx, changes, error))
 		return NULL;
-	for (guint i = 0; changes != NULL && i < changes->len; i++) {
-		const AirdockdItem *ch = g_ptr_array_index (changes, i);
-
-		if (g_hash_table_contains (ctx->touched, ch->server_id))
-			continue;
-		if (!write_change (ctx, ch, error))
-			return NULL;
-	}
-	if (ctx->commands_open)
-		eas_sync_write_section_end (ctx->w);
 	write_responses (ctx);
 	eas_sync_write_collection_end (ctx->w);
 	fragment = eas_wbxml_writer_finish (ctx->w, error);
