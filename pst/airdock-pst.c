@@ -6,6 +6,7 @@
 #include <gio/gunixoutputstream.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "pst/pststore-export.h"
@@ -101,6 +102,12 @@ cmd_import (PststoreStore *store, char **args, const Options *o)
 		fputc ('\n', stderr);
 	if (!ok) {
 		g_printerr ("airdock-pst: %s: %s\n", args[0], error->message);
+		/* Scripts reading --json get a summary either way: nothing
+		 * imported, one error. */
+		memset (&summary, 0, sizeof summary);
+		summary.errors = 1;
+		if (o->json)
+			print_summary (&summary, o);
 		return EXIT_FAILURE;
 	}
 	for (guint i = 0; !o->quiet && i < summary.messages->len; i++)

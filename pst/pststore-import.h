@@ -15,6 +15,11 @@
  * updates what it imported before.  PST folders with the name of an
  * existing store folder (Inbox, Tasks, …) merge into it.
  *
+ * Processes: pststore_import_file() forks.  The child uses only malloc and
+ * GLib's string helpers, which is safe after fork() in a single-threaded
+ * process; a multi-threaded program (the tray, a GUI) should rather run
+ * `airdock-pst import --json` as a subprocess.
+ *
  * Errors: PSTSTORE_IMPORT_ERROR domain (and PSTSTORE_ERROR from the store).
  */
 #pragma once

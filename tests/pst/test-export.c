@@ -246,9 +246,10 @@ test_cli (Fixture *fx, gconstpointer data)
 	g_assert_cmpint (run (bad_cmd, &out, &err), ==, 64);
 	g_clear_pointer (&out, g_free);
 	g_clear_pointer (&err, g_free);
-	const char *missing[] = { "--store", store, "import", "/nonexistent.pst", NULL };
+	const char *missing[] = { "--store", store, "import", "/nonexistent.pst", "--json", NULL };
 	g_assert_cmpint (run (missing, &out, &err), ==, 1);
 	g_assert_nonnull (strstr (err, "nonexistent.pst"));
+	g_assert_cmpstr (out, ==, "{\"mail\":0,\"contact\":0,\"appointment\":0,\"task\":0,\"note\":0,\"other\":0,\"errors\":1}\n");
 	g_free (out);
 	g_free (err);
 }
