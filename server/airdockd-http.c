@@ -191,19 +191,6 @@ handle_certificate (SoupServer *soup, SoupServerMessage *msg, const char *path,
 	                                  SOUP_MEMORY_COPY, der, len);
 }
 
-static void
-handle_options (AirdockdServer *server, SoupServerMessage *msg)
-{
-	SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
-
-	/* [MS-ASHTTP] 2.2.4: versions and only the commands that have handlers. */
-	soup_message_headers_replace (h, "MS-ASProtocolVersions", AIRDOCKD_PROTOCOL_VERSIONS);
-	soup_message_headers_replace (h, "MS-ASProtocolCommands", server->commands);
-	soup_message_headers_replace (h, "Allow", "OPTIONS,POST");
-	soup_message_headers_replace (h, "Public", "OPTIONS,POST");
-	respond_status (msg, SOUP_STATUS_OK);
-}
-
 /* ---- POST: one step per function ---------------------------------------- */
 
 /* Fills version and policy key from the base64 blob or the headers.
@@ -308,6 +295,28 @@ authenticate (AirdockdServer *server, SoupServerMessage *msg, AirdockdRequest *r
 	}
 	respond_unauthorized (msg);
 	return FALSE;
+}
+
+/* OPTIONS is authenticated like POST: Android and iOS validate a new
+ * account with it, so a wrong password must fail here already. */
+static void
+handle_options (AirdockdServer *server, SoupServerMessage *msg)
+{
+	SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
+	AirdockdRequest req = { 0 };
+	g_auto (AirdockdAuthUser) user = { 0, NULL, NULL };
+
+	req.remote_address = soup_server_message_get_remote_host (msg);
+	if (req.remote_address == NULL)
+		req.remote_address = "unknown";
+	if (!authenticate (server, msg, &req, &user))
+		return;
+	/* [MS-ASHTTP] 2.2.4: versions and only the commands that have handlers. */
+	soup_message_headers_replace (h, "MS-ASProtocolVersions", AIRDOCKD_PROTOCOL_VERSIONS);
+	soup_message_headers_replace (h, "MS-ASProtocolCommands", server->commands);
+	soup_message_headers_replace (h, "Allow", "OPTIONS,POST");
+	soup_message_headers_replace (h, "Public", "OPTIONS,POST");
+	respond_status (msg, SOUP_STATUS_OK);
 }
 
 /* Parses the request line and finds the handler.  FALSE: response set. */

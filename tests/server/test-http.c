@@ -80,6 +80,19 @@ test_options (Fixture *f, gconstpointer data)
 {
 	check_options (f, FALSE);
 	check_options (f, TRUE);
+	/* Clients validate a new account with OPTIONS: it needs the password. */
+	for (int https = 0; https <= 1; https++) {
+		g_autoptr (AirdockEasClient) none = client (f, https, USER, NULL, 141);
+		g_autoptr (AirdockEasClient) wrong = client (f, https, USER, "wrong", 141);
+		g_autoptr (GError) error = NULL;
+		g_autoptr (AirdockEasResponse) r1 = airdock_eas_client_request (none, "OPTIONS", "/Microsoft-Server-ActiveSync", &error);
+		g_autoptr (AirdockEasResponse) r2 = airdock_eas_client_request (wrong, "OPTIONS", "/Microsoft-Server-ActiveSync", &error);
+
+		g_assert_no_error (error);
+		g_assert_cmpuint (r1->http_status, ==, 401);
+		g_assert_cmpuint (r2->http_status, ==, 401);
+		g_assert_null (soup_message_headers_get_one (r2->headers, "MS-ASProtocolCommands"));
+	}
 }
 
 /* ---- /server.cer ------------------------------------------------------------- */
