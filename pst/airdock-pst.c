@@ -263,6 +263,8 @@ main (int argc, char **argv)
 	o.output = output;
 	o.password = password;
 	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++) {
+		int status;
+
 		if (g_strcmp0 (rest[0], commands[i].name) != 0)
 			continue;
 		store = pststore_open (o.store, &error);
@@ -270,7 +272,10 @@ main (int argc, char **argv)
 			g_printerr ("airdock-pst: %s\n", error->message);
 			return EXIT_FAILURE;
 		}
-		return commands[i].run (store, rest + 1, &o);
+		status = commands[i].run (store, rest + 1, &o);
+		if (password != NULL)
+			explicit_bzero (password, strlen (password));
+		return status;
 	}
 	g_printerr ("airdock-pst: unknown command “%s” (see --help)\n", rest[0]);
 	return EXIT_USAGE;
