@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "eas/eas-provision.h"
+#include "server/airdockd-request.h"
 #include "tests/server/eas-client.h"
 
 #define USER "carol"
@@ -313,6 +314,56 @@ test_remote_wipe (Fixture *f, gconstpointer data)
 	}
 }
 
+/* The road a phone takes when it adds the account: OPTIONS, a FolderSync
+ * refused until it provisions, Provision, then its folders. */
+static void
+test_add_account (Fixture *f, gconstpointer data)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (versions); i++) {
+		EasVersion v = versions[i];
+		g_autofree char *dev = g_strdup_printf ("PHONE%u", v);
+		g_autoptr (AirdockEasClient) c = client_for (f, v, dev);
+		g_autoptr (GError) error = NULL;
+		g_autoptr (AirdockEasResponse) options = NULL;
+		g_autoptr (AirdockEasResponse) before = NULL;
+		g_autoptr (AirdockEasResponse) after = NULL;
+		g_autoptr (EasNode) root = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_SYNC);
+		const EasNode *changes;
+		guint inboxes = 0;
+
+		options = airdock_eas_client_request (c, "OPTIONS", "/Microsoft-Server-ActiveSync", &error);
+		g_assert_no_error (error);
+		g_assert_cmpuint (options->http_status, ==, 200);
+		if (airdockd_command_lookup (EAS_CMD_FOLDER_SYNC) == NULL) {
+			g_test_skip ("no FolderSync handler registered");
+			return;
+		}
+		eas_node_append_text (root, EAS_FOLDERHIERARCHY_SYNC_KEY, "0");
+		before = airdock_eas_client_post_tree (c, EAS_CMD_FOLDER_SYNC, root, &error);
+		g_assert_no_error (error);
+		if (v >= 140) {
+			g_assert_cmpuint (before->http_status, ==, 200);
+			g_assert_cmpstr (eas_node_child_text (before->tree, EAS_FOLDERHIERARCHY_STATUS), ==, "142");
+		} else {
+			g_assert_cmpuint (before->http_status, ==, 449);
+		}
+		g_assert_true (airdock_eas_client_provision (c, NULL, &error));
+		g_assert_no_error (error);
+		after = airdock_eas_client_post_tree (c, EAS_CMD_FOLDER_SYNC, root, &error);
+		g_assert_no_error (error);
+		g_assert_cmpuint (after->http_status, ==, 200);
+		g_assert_nonnull (after->tree);
+		g_assert_cmpstr (eas_node_child_text (after->tree, EAS_FOLDERHIERARCHY_STATUS), ==, "1");
+		changes = eas_node_child (after->tree, EAS_FOLDERHIERARCHY_CHANGES);
+		g_assert_nonnull (changes);
+		for (const EasNode *add = eas_node_child (changes, EAS_FOLDERHIERARCHY_ADD);
+		     add != NULL; add = eas_node_next_same (add))
+			if (g_strcmp0 (eas_node_child_text (add, EAS_FOLDERHIERARCHY_TYPE), "2") == 0)
+				inboxes++;
+		g_assert_cmpuint (inboxes, ==, 1);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -324,6 +375,7 @@ main (int argc, char **argv)
 	g_test_add ("/provision/wrong-keys", Fixture, NULL, fixture_setup, test_wrong_keys, fixture_teardown);
 	g_test_add ("/provision/ack-wrong-temporary-key", Fixture, NULL, fixture_setup, test_ack_wrong_temporary_key, fixture_teardown);
 	g_test_add ("/provision/policy-change", Fixture, NULL, fixture_setup, test_policy_change, fixture_teardown);
+	g_test_add ("/provision/add-account", Fixture, NULL, fixture_setup, test_add_account, fixture_teardown);
 	g_test_add ("/provision/remote-wipe", Fixture, NULL, fixture_setup, test_remote_wipe, fixture_teardown);
 
 	return g_test_run ();
