@@ -271,7 +271,11 @@ map_vcard (pst_item *item, const char *uid)
 				       &c->business_state, &c->business_postal_code, &c->business_country };
 		pst_string *home[] = { &c->home_po_box, NULL, &c->home_street, &c->home_city, &c->home_state,
 				       &c->home_postal_code, &c->home_country };
+		/* RFC 2426 3.1.2: N is required in 3.0, even when empty. */
+		gsize before = v->len;
 		vcard_struct (v, "N", item, n, G_N_ELEMENTS (n));
+		if (v->len == before)
+			g_string_append (v, "N:;;;;\r\n");
 		vcard_struct (v, "ORG", item, org, G_N_ELEMENTS (org));
 		vcard_struct (v, "ADR;TYPE=WORK", item, work, G_N_ELEMENTS (work));
 		vcard_struct (v, "ADR;TYPE=HOME", item, home, G_N_ELEMENTS (home));

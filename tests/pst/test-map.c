@@ -263,6 +263,16 @@ test_contact (void)
 	g_assert_nonnull (strstr (it->data, "UID:pst:ab:24\r\n"));
 	g_assert_true (g_str_has_suffix (it->data, "END:VCARD\r\n"));
 	g_assert_null (strstr (it->data, "ADR;TYPE=HOME"));
+
+	/* Only a display name: N is still there, empty. */
+	pst_item bare = { 0 };
+	pst_item_contact bc = { 0 };
+	bare.type = PST_TYPE_CONTACT;
+	bare.ascii_type = (char *) "IPM.Contact";
+	bare.contact = &bc;
+	set_str (&bare.file_as, "Just A Name");
+	g_autoptr (PststoreItem) b = pststore_map_item (&bare, "u2");
+	g_assert_nonnull (strstr (b->data, "FN:Just A Name\r\nN:;;;;\r\n"));
 }
 
 static void
