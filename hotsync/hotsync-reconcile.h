@@ -119,7 +119,9 @@ gboolean hotsync_reconcile_is_fast (guint32 handheld_last_sync_pc, guint32 deskt
  * block.  A desktop name missing on the handheld takes a free slot and a new
  * desktop id (128–255); *out_merged is the block to write back when
  * *out_changed.  out_desktop_index[i] is the handheld index of desktop name i
- * (HOTSYNC_CATEGORY_UNFILED when no slot was free).  Names compare exactly. */
+ * (HOTSYNC_CATEGORY_UNFILED when no slot was free).  Names compare exactly,
+ * after cutting desktop names to the 15 characters a handheld holds.
+ * *out_merged is the caller's: hotsync_categories_clear(). */
 void hotsync_reconcile_categories (const HotsyncCategories *handheld,
                                    const char * const      *desktop_names,
                                    gsize                    n_desktop,
