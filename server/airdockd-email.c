@@ -174,7 +174,9 @@ load_text_bodies (EasEmailItem *email, const AirdockdItem *item, EasEmailNeeds n
 		g_clear_error (&local);
 		email->body_html_size = total;
 	}
-	if (!(needs & EAS_EMAIL_NEED_PLAIN))
+	/* With HTML at hand the encoder never sends plain text (it prefers the
+	 * richer type, and the preview comes from the index). */
+	if (!(needs & EAS_EMAIL_NEED_PLAIN) || (email->body_html != NULL && email->preview != NULL))
 		return TRUE;
 	if (item->plain_type != NULL) {
 		email->body_plain = airdockd_mime_get_text (item->message_path, limit, &truncated, &total, &local);
