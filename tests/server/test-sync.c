@@ -808,6 +808,47 @@ test_response_budget (Fixture *f, gconstpointer data)
 	g_assert_null (eas_node_child (col, EAS_AIRSYNC_MORE_AVAILABLE));
 }
 
+/* EAS 2.5: Class in the request and the answer, Email:Body cut by the
+ * Truncation code, no AirSyncBase. */
+static void
+test_v25 (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasClient) c25 = airdock_eas_client_new (f->h, FALSE, USER, PASSWORD, "OLDDEV25", "PocketPC", 25);
+	g_autoptr (GString) text = g_string_new (NULL);
+
+	g_assert_true (airdock_eas_client_provision (c25, NULL, &error));
+	while (text->len < 2000)
+		g_string_append (text, "twenty-five chars of tex");
+	g_free (deliver_to (f, f->uid, f->inbox, "old device", g_get_real_time () / G_USEC_PER_SEC,
+	                    "text/plain; charset=utf-8", text->str));
+	g_autofree char *key = NULL;
+	for (int round = 0; round < 2; round++) {
+		g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
+		EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
+
+		eas_node_append_text (col, EAS_AIRSYNC_CLASS, "Email");
+		eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, key ? key : "0");
+		eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, f->inbox);
+		eas_node_append_text (eas_node_append (col, EAS_AIRSYNC_OPTIONS), EAS_AIRSYNC_TRUNCATION, "1");
+		g_autoptr (AirdockEasResponse) r = airdock_eas_client_post_tree (c25, EAS_CMD_SYNC, root, &error);
+		g_assert_no_error (error);
+		EasNode *rc = collection_of (r);
+		g_assert_cmpstr (eas_node_child_text (rc, EAS_AIRSYNC_CLASS), ==, "Email");
+		g_assert_cmpuint (status_of (rc), ==, 1);
+		g_free (key);
+		key = g_strdup (eas_node_child_text (rc, EAS_AIRSYNC_SYNC_KEY));
+		if (round == 0)
+			continue;
+		EasNode *app = eas_node_path (rc, EAS_AIRSYNC_COMMANDS, EAS_AIRSYNC_ADD, EAS_AIRSYNC_APPLICATION_DATA, 0);
+		g_assert_nonnull (app);
+		g_assert_cmpuint (strlen (eas_node_child_text (app, EAS_EMAIL_BODY)), ==, 512);
+		g_assert_cmpstr (eas_node_child_text (app, EAS_EMAIL_BODY_TRUNCATED), ==, "1");
+		g_assert_null (eas_node_child (app, EAS_AIRSYNCBASE_BODY));
+		g_assert_null (eas_node_child (app, EAS_EMAIL_FLAG));
+	}
+}
+
 /* Two collections in one request: each answered on its own, and a repeat
  * of one key with another collection's current key still works. */
 static void
@@ -861,6 +902,7 @@ main (int argc, char **argv)
 	ADD ("draft-add", test_draft_add);
 	ADD ("airdockctl-delivery", test_airdockctl_delivery);
 	ADD ("response-budget", test_response_budget);
+	ADD ("v25", test_v25);
 #undef ADD
 	return g_test_run ();
 }
