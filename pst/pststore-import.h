@@ -98,5 +98,6 @@ gboolean pststore_importer_commit (PststoreImporter *imp, GError **error);
 void pststore_importer_free (PststoreImporter *imp);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PststoreImporter, pststore_importer_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PststoreImportSummary, pststore_import_summary_clear)
 
 G_END_DECLS
