@@ -309,7 +309,7 @@ eas_wbxml_to_xml (const guint8 *data, gsize len, const EasWbxmlLimits *limits,
 	XmlPrinter p = { 0 };
 	EasWbxmlEvent ev;
 
-	p.out = g_string_sized_new (len * 3 + 64);
+	p.out = g_string_sized_new (len + len / 2 + 64);
 	p.flags = flags;
 	p.stack_flags = g_new (guint8, flags->len + 1);
 	g_string_append (p.out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");

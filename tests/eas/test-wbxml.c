@@ -221,6 +221,8 @@ test_codepages_every_tag_roundtrip (void)
 
 /* ---- Decoder ----------------------------------------------------------- */
 
+static GBytes *nested_document (guint depth);
+
 static void
 test_decode_events (void)
 {
@@ -421,6 +423,75 @@ test_decode_fixtures_any_split (void)
 		g_assert_no_error (error);
 		g_assert_cmpstr (pieces, ==, whole);
 	}
+}
+
+/* Feeding again before draining keeps the unread bytes, in order. */
+static void
+test_decode_feed_before_drain (void)
+{
+	g_autoptr (GBytes) doc = build_sample_document (2);
+	gsize len;
+	const guint8 *p = g_bytes_get_data (doc, &len);
+	g_autoptr (GError) error = NULL;
+	g_autofree char *whole = trace_decode (p, len, 0, NULL, &error);
+	g_assert_no_error (error);
+
+	g_autoptr (EasWbxmlDecoder) dec = eas_wbxml_decoder_new (NULL);
+	g_autoptr (GString) trace = g_string_new (NULL);
+	gsize third = len / 3;
+	EasWbxmlEvent ev;
+	EasWbxmlStatus st;
+
+	/* Three feeds, the first two only partly read (one event each). */
+	eas_wbxml_decoder_feed (dec, p, third);
+	eas_wbxml_decoder_feed (dec, p + third, third);
+	g_assert_cmpint (eas_wbxml_decoder_next (dec, &ev, &error), ==, EAS_WBXML_GOT_EVENT);
+	g_string_append_printf (trace, "%u/", ev.tag);
+	eas_wbxml_decoder_feed (dec, p + 2 * third, len - 2 * third);
+	while ((st = eas_wbxml_decoder_next (dec, &ev, &error)) == EAS_WBXML_GOT_EVENT) {
+		if (ev.type == EAS_WBXML_EVENT_START)
+			g_string_append_printf (trace, "%u/", ev.tag);
+	}
+	g_assert_no_error (error);
+	g_assert_cmpint (st, ==, EAS_WBXML_DONE);
+	g_assert_true (eas_wbxml_decoder_finish (dec, NULL));
+
+	/* Same START sequence as the tree of the document. */
+	g_autoptr (EasNode) root = eas_wbxml_parse (p, len, NULL, NULL);
+	g_autoptr (GString) want = g_string_new (NULL);
+	for (EasNode *n = root; n != NULL;) {
+		g_string_append_printf (want, "%u/", n->tag);
+		if (n->first_child != NULL) {
+			n = n->first_child;
+			continue;
+		}
+		while (n != NULL && n->next == NULL)
+			n = n->parent;
+		if (n != NULL)
+			n = n->next;
+	}
+	g_assert_cmpstr (trace->str, ==, want->str);
+}
+
+/* The XML view applies the limits it is given. */
+static void
+test_xml_limits (void)
+{
+	g_autoptr (GBytes) doc = nested_document (10);
+	gsize len;
+	const guint8 *p = g_bytes_get_data (doc, &len);
+	EasWbxmlLimits limits;
+	g_autoptr (GError) error = NULL;
+
+	eas_wbxml_limits_init_default (&limits);
+	limits.depth = 10;
+	g_autofree char *ok = eas_wbxml_to_xml (p, len, &limits, &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (ok);
+	limits.depth = 9;
+	g_autofree char *bad = eas_wbxml_to_xml (p, len, &limits, &error);
+	g_assert_null (bad);
+	g_assert_error (error, EAS_WBXML_ERROR, EAS_WBXML_ERROR_LIMIT);
 }
 
 /* OPAQUE arrives in chunks as its bytes arrive: memory stays flat. */
@@ -780,7 +851,9 @@ main (int argc, char **argv)
 	g_test_add_func ("/wbxml/decode/truncated-everywhere", test_decode_truncated_everywhere);
 	g_test_add_func ("/wbxml/decode/any-split", test_decode_any_split);
 	g_test_add_func ("/wbxml/decode/fixtures-any-split", test_decode_fixtures_any_split);
+	g_test_add_func ("/wbxml/decode/feed-before-drain", test_decode_feed_before_drain);
 	g_test_add_func ("/wbxml/decode/opaque-chunks", test_decode_opaque_chunks);
+	g_test_add_func ("/wbxml/limits/xml", test_xml_limits);
 	g_test_add_func ("/wbxml/decode/empty-opaque", test_decode_empty_opaque);
 	g_test_add_func ("/wbxml/limits/defaults", test_limit_defaults);
 	g_test_add_func ("/wbxml/limits/depth", test_limit_depth);
