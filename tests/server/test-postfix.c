@@ -193,12 +193,14 @@ postfix_start (PostfixInstance *p, guint16 smtp_port, guint16 lmtp_port, char **
 
 	const char *check[] = { POSTFIX, "-c", p->etc, "check", NULL };
 	const char *start[] = { POSTFIX, "-c", p->etc, "start", NULL };
+	g_autofree char *check_output = NULL;
 	g_autofree char *output = NULL;
-	if (!run (check, &output) || !run (start, &output)) {
+	if (!run (check, &check_output) || !run (start, &output)) {
 		g_autofree char *log_path = g_build_filename (p->top, "maillog", NULL);
 		g_autofree char *log = NULL;
 		g_file_get_contents (log_path, &log, NULL, NULL);
-		*out_why = g_strdup_printf ("postfix would not start: %s %s", output, log != NULL ? log : "");
+		*out_why = g_strdup_printf ("postfix would not start: %s%s %s", check_output,
+		                            output != NULL ? output : "", log != NULL ? log : "");
 		return FALSE;
 	}
 	p->started = TRUE;
