@@ -316,6 +316,8 @@ static const char schema_sql[] =
 	"CREATE INDEX IF NOT EXISTS items_folder ON items (folder_id);"
 	"CREATE TABLE IF NOT EXISTS tombstones (item_id INTEGER PRIMARY KEY, folder_id INTEGER NOT NULL,"
 	" source_id TEXT, change_seq INTEGER NOT NULL, origin TEXT);"
+	"CREATE TABLE IF NOT EXISTS folder_tombstones (folder_id INTEGER PRIMARY KEY,"
+	" parent_id INTEGER NOT NULL, change_seq INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS partners (id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" name TEXT NOT NULL UNIQUE, anchor INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE IF NOT EXISTS partner_map (partner_id INTEGER NOT NULL"
@@ -770,6 +772,7 @@ folder_remove (PststoreStore *store, gint64 id, const char *origin, guint depth,
 	g_autoptr (GArray) children = NULL;
 	g_autoptr (GArray) items = NULL;
 	sqlite3_stmt *st;
+	gint64 seq;
 
 	if (depth > PSTSTORE_MAX_DEPTH) {
 		g_set_error (error, PSTSTORE_ERROR, PSTSTORE_ERROR_INVALID, "folder tree deeper than %d",
@@ -790,6 +793,16 @@ folder_remove (PststoreStore *store, gint64 id, const char *origin, guint depth,
 		if (!item_remove (store, g_array_index (items, gint64, i), origin, error))
 			return FALSE;
 	}
+	if (!bump_counter (store, &seq, error))
+		return FALSE;
+	st = stmt_get (store, "INSERT OR REPLACE INTO folder_tombstones (folder_id, parent_id, change_seq)"
+			      " SELECT id, parent_id, ? FROM folders WHERE id = ?", error);
+	if (st == NULL)
+		return FALSE;
+	sqlite3_bind_int64 (st, 1, seq);
+	sqlite3_bind_int64 (st, 2, id);
+	if (!stmt_done (store, st, error))
+		return FALSE;
 	st = stmt_get (store, "DELETE FROM folders WHERE id = ?", error);
 	if (st == NULL)
 		return FALSE;
@@ -1323,12 +1336,52 @@ pststore_purge_tombstones (PststoreStore *store, gsize *out_purged, GError **err
 	/* MIN over no partner is NULL: then every tombstone goes. */
 	sqlite3_stmt *st = stmt_get (store, "DELETE FROM tombstones WHERE change_seq <="
 					    " COALESCE ((SELECT MIN (anchor) FROM partners), change_seq)", error);
+	gsize n;
 
 	if (st == NULL || !stmt_done (store, st, error))
 		return FALSE;
+	n = (gsize) sqlite3_changes (store->db);
+	st = stmt_get (store, "DELETE FROM folder_tombstones WHERE change_seq <="
+			      " COALESCE ((SELECT MIN (anchor) FROM partners), change_seq)", error);
+	if (st == NULL || !stmt_done (store, st, error))
+		return FALSE;
+	n += (gsize) sqlite3_changes (store->db);
 	if (out_purged)
-		*out_purged = (gsize) sqlite3_changes (store->db);
+		*out_purged = n;
 	return TRUE;
+}
+
+GPtrArray *
+pststore_folder_changes_since (PststoreStore *store, const char *partner, GError **error)
+{
+	sqlite3_stmt *st = stmt_get (store,
+		"SELECT id, parent_id, seq, del FROM ("
+		" SELECT id, parent_id, change_seq AS seq, 0 AS del FROM folders"
+		" UNION ALL SELECT folder_id, parent_id, change_seq, 1 FROM folder_tombstones) c"
+		" WHERE c.seq > ? ORDER BY c.seq", error);
+	g_autoptr (GPtrArray) out = NULL;
+	gint64 anchor;
+	int rc;
+
+	if (st == NULL || !pststore_partner_get_anchor (store, partner, &anchor, error))
+		return NULL;
+	out = g_ptr_array_new_with_free_func (g_free);
+	sqlite3_bind_int64 (st, 1, anchor);
+	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+		PststoreFolderChange *c = g_new0 (PststoreFolderChange, 1);
+
+		c->folder_id = sqlite3_column_int64 (st, 0);
+		c->parent_id = sqlite3_column_int64 (st, 1);
+		c->change_seq = sqlite3_column_int64 (st, 2);
+		c->deleted = sqlite3_column_int (st, 3) != 0;
+		g_ptr_array_add (out, c);
+	}
+	sqlite3_reset (st);
+	if (rc != SQLITE_DONE) {
+		db_fail (store, error, "listing folder changes");
+		return NULL;
+	}
+	return g_steal_pointer (&out);
 }
 
 gboolean

@@ -239,10 +239,22 @@ void pststore_change_free (PststoreChange *change);
  * times appears once.  Element type PststoreChange. */
 GPtrArray *pststore_changes_since (PststoreStore *store, const char *partner, gint64 folder_id,
 				   GError **error);
-/* Drops tombstones every partner has seen (all of them when there is no
- * partner).  @out_purged may be NULL. */
+typedef struct {
+	gint64 folder_id;
+	gint64 parent_id;
+	gint64 change_seq;
+	gboolean deleted;		/* a folder tombstone */
+} PststoreFolderChange;
+
+/* Folders created, renamed or deleted after @partner's anchor, in change
+ * order (a folder is created before its subfolders, and its subfolders are
+ * deleted before it).  g_free() the elements. */
+GPtrArray *pststore_folder_changes_since (PststoreStore *store, const char *partner, GError **error);
+
+/* Drops item and folder tombstones every partner has seen (all of them
+ * when there is no partner).  @out_purged (may be NULL) counts both. */
 gboolean pststore_purge_tombstones (PststoreStore *store, gsize *out_purged, GError **error);
-/* Number of tombstones kept. */
+/* Number of item tombstones kept. */
 gboolean pststore_count_tombstones (PststoreStore *store, gsize *out_count, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PststoreStore, pststore_close)

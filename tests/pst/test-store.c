@@ -492,6 +492,34 @@ test_folder_rename_delete (Fixture *fx, gconstpointer data)
 	g_assert_true (changes_contain (changes, b, TRUE));
 	g_autoptr (PststoreItem) kept = pststore_item_get (fx->store, c, &error);
 	g_assert_no_error (error);
+	/* The partner also learns which folders went, subfolders first. */
+	g_autoptr (GPtrArray) fchanges = pststore_folder_changes_since (fx->store, "palm:1", &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (fchanges->len, ==, 2);
+	PststoreFolderChange *f0 = fchanges->pdata[0], *f1 = fchanges->pdata[1];
+	g_assert_cmpint (f0->folder_id, ==, deep);
+	g_assert_true (f0->deleted);
+	g_assert_cmpint (f1->folder_id, ==, work);
+	g_assert_true (f1->deleted);
+	g_assert_cmpint (f1->parent_id, ==, tasks);
+	/* A partner that never synced sees the folders that exist now. */
+	g_assert_true (pststore_partner_ensure (fx->store, "eas:new", &error));
+	g_autoptr (GPtrArray) all = pststore_folder_changes_since (fx->store, "eas:new", &error);
+	gsize live = 0;
+	for (guint i = 0; i < all->len; i++)
+		live += ((PststoreFolderChange *) all->pdata[i])->deleted ? 0 : 1;
+	g_autoptr (GPtrArray) folders = pststore_folder_list (fx->store, &error);
+	g_assert_cmpuint (live, ==, folders->len);
+	/* Once every partner saw them, the folder tombstones go too. */
+	gint64 now;
+	gsize purged = 0;
+	g_assert_true (pststore_get_counter (fx->store, &now, &error));
+	g_assert_true (pststore_partner_set_anchor (fx->store, "palm:1", now, &error));
+	g_assert_true (pststore_partner_set_anchor (fx->store, "eas:new", now, &error));
+	g_assert_true (pststore_purge_tombstones (fx->store, &purged, &error));
+	g_assert_cmpuint (purged, ==, 4);	/* two items, two folders */
+	g_autoptr (GPtrArray) none = pststore_folder_changes_since (fx->store, "palm:1", &error);
+	g_assert_cmpuint (none->len, ==, 0);
 	g_assert_false (pststore_folder_delete (fx->store, work, NULL, &error));
 	g_assert_error (error, PSTSTORE_ERROR, PSTSTORE_ERROR_NOT_FOUND);
 }
