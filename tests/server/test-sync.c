@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <glib/gstdio.h>
 
 #include "eas/eas-sync.h"
@@ -849,6 +853,109 @@ test_v25 (Fixture *f, gconstpointer data)
 	}
 }
 
+typedef struct {
+	AirdockEasClient *client;
+	EasNode *root;
+	AirdockEasResponse *response;
+} PostJob;
+
+static gpointer
+post_job (gpointer data)
+{
+	PostJob *job = data;
+
+	/* The server may die under the request: a transport error is fine. */
+	job->response = airdock_eas_client_post_tree (job->client, EAS_CMD_SYNC, job->root, NULL);
+	return NULL;
+}
+
+static guint
+count_read (Fixture *f, GPtrArray *ids)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < ids->len; i++) {
+		g_autoptr (GError) error = NULL;
+		g_autoptr (AirdockdItem) it = airdockd_store_item_get (f->store, f->uid, ids->pdata[i], &error);
+
+		g_assert_no_error (error);
+		n += it->read;
+	}
+	return n;
+}
+
+static AirdockEasClient *
+reconnect (Fixture *f)
+{
+	guint32 key = airdock_eas_client_get_policy_key (f->c);
+	AirdockEasClient *c = airdock_eas_client_new (f->h, FALSE, USER, PASSWORD, "SYNCDEV1", "TestPhone", 141);
+
+	airdock_eas_client_set_policy_key (c, key);
+	return c;
+}
+
+/* kill -9 while the server applies a change set: afterwards either every
+ * change and the new key are there, or none and the old key still works. */
+static void
+test_kill_during_changes (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GRand) rand = g_rand_new_with_seed (4242);
+	const guint n = 60;
+
+	for (guint i = 0; i < n; i++)
+		g_ptr_array_add (ids, deliver (f, "kill me"));
+	g_autofree char *k0 = initial_sync (f, f->inbox, -1);
+	SyncArgs a = { .key = k0, .collection = f->inbox, .window = 512 };
+	g_autoptr (AirdockEasResponse) all = post_sync (f->c, &a);
+	g_autofree char *key = g_strdup (eas_node_child_text (collection_of (all), EAS_AIRSYNC_SYNC_KEY));
+
+	for (guint round = 0; round < 6; round++) {
+		gboolean want = round % 2 == 0;
+		EasNode *cmds = eas_node_new (EAS_AIRSYNC_COMMANDS);
+		int status = 0;
+
+		for (guint i = 0; i < n; i++) {
+			EasNode *ch = eas_node_append (cmds, EAS_AIRSYNC_CHANGE);
+			eas_node_append_text (ch, EAS_AIRSYNC_SERVER_ID, ids->pdata[i]);
+			eas_node_append_text (eas_node_append (ch, EAS_AIRSYNC_APPLICATION_DATA), EAS_EMAIL_READ,
+			                      want ? "1" : "0");
+		}
+		SyncArgs c = { .key = key, .collection = f->inbox, .commands = cmds };
+		PostJob job = { .client = reconnect (f), .root = sync_request (&c) };
+		GThread *t = g_thread_new ("post", post_job, &job);
+
+		g_usleep ((gulong) g_rand_int_range (rand, 0, 60000));
+		kill (f->h->pid, SIGKILL);
+		while (waitpid (f->h->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		f->h->pid = 0;
+		g_thread_join (t);
+		airdock_harness_restart (f->h, NULL);
+		airdock_eas_client_free (f->c);
+		f->c = reconnect (f);
+
+		guint nread = count_read (f, ids);
+		g_assert_true (nread == 0 || nread == n);
+		gboolean applied = nread == (want ? n : 0);
+
+		g_test_message ("round %u: killed %s the change set committed", round, applied ? "after" : "before");
+		/* The same request again: answered from the stored response when it
+		 * committed, applied now when it did not — the result is the same. */
+		g_autoptr (AirdockEasResponse) again = airdock_eas_client_post_tree (f->c, EAS_CMD_SYNC, job.root, NULL);
+		g_assert_nonnull (again);
+		g_assert_cmpuint (status_of (collection_of (again)), ==, 1);
+		g_assert_cmpuint (count_read (f, ids), ==, want ? n : 0);
+		if (applied && job.response != NULL && job.response->http_status == 200)
+			g_assert_true (g_bytes_equal (again->body, job.response->body));
+		g_free (key);
+		key = g_strdup (eas_node_child_text (collection_of (again), EAS_AIRSYNC_SYNC_KEY));
+		g_clear_pointer (&job.response, airdock_eas_response_free);
+		eas_node_free (job.root);
+		airdock_eas_client_free (job.client);
+	}
+}
+
 /* Two collections in one request: each answered on its own, and a repeat
  * of one key with another collection's current key still works. */
 static void
@@ -903,6 +1010,7 @@ main (int argc, char **argv)
 	ADD ("airdockctl-delivery", test_airdockctl_delivery);
 	ADD ("response-budget", test_response_budget);
 	ADD ("v25", test_v25);
+	ADD ("kill-during-changes", test_kill_during_changes);
 #undef ADD
 	return g_test_run ();
 }
