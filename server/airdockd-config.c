@@ -47,6 +47,11 @@ static gboolean verify_absolute_or_relative_path (const char *value, GError **er
  *   out for long.
  * - connection_timeout 120 s: longer than any response we compute, short
  *   enough that idle or stalled sockets do not accumulate.
+ * - allow_plain_eas true: many devices (Windows Mobile, old Android) are set
+ *   up without TLS; an administrator who can give every device the
+ *   certificate turns it off so passwords never cross the network in clear.
+ *   /server.cer stays on HTTP either way (a device fetches it before it
+ *   trusts us).
  * - policy bounds are the spec's ([MS-ASPROV] 2.2.2.x). */
 static const KeyDef key_table[] = {
 	{ "server", "data_dir", KEY_STRING, F (data_dir), "/var/lib/airdock", 0, 0, verify_absolute_or_relative_path },
@@ -58,6 +63,7 @@ static const KeyDef key_table[] = {
 	{ "server", "tls_key", KEY_STRING, F (tls_key), NULL, 0, 0, verify_absolute_or_relative_path },
 	{ "server", "connection_timeout", KEY_INT, F (connection_timeout), "120", 5, 3600, NULL },
 	{ "server", "listen_backlog", KEY_INT, F (listen_backlog), "4096", 16, 65535, NULL },
+	{ "server", "allow_plain_eas", KEY_BOOL, F (allow_plain_eas), "true", 0, 0, NULL },
 	{ "lmtp", "listen", KEY_STRING, F (lmtp_listen), "127.0.0.1:2424", 0, 0, verify_host_port },
 	{ "smtp", "relay", KEY_STRING, F (smtp_relay), "127.0.0.1:25", 0, 0, verify_host_port },
 	{ "limits", "max_request_bytes", KEY_INT, F (max_request_bytes), "33554432", 4096, 1024 * MiB, NULL },

@@ -49,6 +49,7 @@ typedef struct {
 	char *tls_key;
 	gint64 connection_timeout;	/* seconds of socket inactivity before close */
 	gint64 listen_backlog;
+	gboolean allow_plain_eas;	/* EAS (Basic auth) over plain HTTP too */
 
 	/* [lmtp] / [smtp] */
 	char *lmtp_listen;		/* host:port */

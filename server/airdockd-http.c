@@ -437,6 +437,12 @@ handle_eas (SoupServer *soup, SoupServerMessage *msg, const char *path,
 		respond_status (msg, SOUP_STATUS_NOT_FOUND);
 		return;
 	}
+	if (!server->config->allow_plain_eas &&
+	    g_strcmp0 (g_uri_get_scheme (soup_server_message_get_uri (msg)), "https") != 0) {
+		/* [server] allow_plain_eas = false: no Basic auth in clear text. */
+		respond_status (msg, SOUP_STATUS_FORBIDDEN);
+		return;
+	}
 	if (method == SOUP_METHOD_OPTIONS) {
 		handle_options (server, msg);
 	} else if (method == SOUP_METHOD_POST) {

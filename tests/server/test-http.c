@@ -385,6 +385,24 @@ test_too_large (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (raw_post_headers (f, 4096, TRUE), ==, 200);
 }
 
+/* [server] allow_plain_eas = false: EAS only over HTTPS, the certificate
+ * still over HTTP. */
+static void
+test_plain_eas_off (Fixture *f, gconstpointer data)
+{
+	for (int https = 0; https <= 1; https++) {
+		g_autoptr (AirdockEasClient) c = client (f, https, USER, PASSWORD, 141);
+		g_autoptr (GError) error = NULL;
+		g_autoptr (AirdockEasResponse) o = airdock_eas_client_request (c, "OPTIONS", "/Microsoft-Server-ActiveSync", &error);
+		g_autoptr (AirdockEasResponse) cer = airdock_eas_client_request (c, "GET", "/server.cer", &error);
+
+		g_assert_no_error (error);
+		g_assert_cmpuint (o->http_status, ==, https ? 200 : 403);
+		g_assert_cmpuint (post_settings_status (c), ==, https ? 200 : 403);
+		g_assert_cmpuint (cer->http_status, ==, 200);
+	}
+}
+
 #define TIMEOUT_CONFIG "[server]\nconnection_timeout = 5\n"
 
 /* A client that connects and sends nothing (no request, no TLS hello) is
@@ -683,6 +701,7 @@ main (int argc, char **argv)
 	g_test_add ("/http/auth/lockout-user", Fixture, LOCKOUT_CONFIG, fixture_setup, test_auth_lockout, fixture_teardown);
 	g_test_add ("/http/auth/lockout-address", Fixture, LOCKOUT_CONFIG, fixture_setup, test_auth_lockout_address, fixture_teardown);
 	g_test_add ("/http/limits/too-large", Fixture, SIZE_CONFIG, fixture_setup, test_too_large, fixture_teardown);
+	g_test_add ("/http/plain-eas-off", Fixture, "[server]\nallow_plain_eas = false\n", fixture_setup, test_plain_eas_off, fixture_teardown);
 	g_test_add ("/http/limits/idle-timeout", Fixture, TIMEOUT_CONFIG, fixture_setup, test_idle_timeout, fixture_teardown);
 	g_test_add ("/http/request/bad-line", Fixture, NULL, fixture_setup, test_bad_request_line, fixture_teardown);
 	g_test_add ("/http/request/base64", Fixture, NULL, fixture_setup, test_base64_query, fixture_teardown);
