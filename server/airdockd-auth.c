@@ -229,8 +229,11 @@ check_credentials (AirdockdAuth *auth, const char *user, const char *password,
 	g_autofree char *key = cache_key (auth, user, password);
 	CacheEntry *hit = g_hash_table_lookup (auth->cache, key);
 	g_auto (AirdockdAuthUser) verified = { 0, NULL, NULL };
+	/* Login names and addresses match case-insensitively in the store:
+	 * count "Alice" and "alice" together. */
+	g_autofree char *user_key = g_utf8_casefold (user, -1);
 
-	if (is_locked (auth, auth->user_fail, user, now) ||
+	if (is_locked (auth, auth->user_fail, user_key, now) ||
 	    is_locked (auth, auth->addr_fail, remote, now))
 		return AIRDOCKD_AUTH_LOCKED;
 	if (hit != NULL && hit->expires > now) {
@@ -238,12 +241,12 @@ check_credentials (AirdockdAuth *auth, const char *user, const char *password,
 		return AIRDOCKD_AUTH_OK;
 	}
 	if (!auth->verify (auth->verify_data, user, password, &verified, NULL)) {
-		count_failure (auth, auth->user_fail, user, auth->max_failures, now);
+		count_failure (auth, auth->user_fail, user_key, auth->max_failures, now);
 		count_failure (auth, auth->addr_fail, remote,
 		               auth->max_failures * AIRDOCKD_AUTH_ADDRESS_FACTOR, now);
 		return AIRDOCKD_AUTH_DENIED;
 	}
-	g_hash_table_remove (auth->user_fail, user);
+	g_hash_table_remove (auth->user_fail, user_key);
 	if (auth->cache_us > 0) {
 		CacheEntry *e = g_new0 (CacheEntry, 1);
 		prune (auth, auth->cache, TRUE, now);
