@@ -92,11 +92,13 @@ print_name (XmlPrinter *p, EasTag tag)
 	g_string_append (p->out, eas_tag_name (tag));
 }
 
+/* Indentation stops growing at 32 levels: output stays linear in the
+ * input even for documents nested thousands deep. */
 static void
 print_indent (XmlPrinter *p, guint depth)
 {
 	g_string_append_c (p->out, '\n');
-	for (guint i = 0; i < depth; i++)
+	for (guint i = 0; i < MIN (depth, 32u); i++)
 		g_string_append (p->out, "  ");
 }
 

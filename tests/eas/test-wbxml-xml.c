@@ -226,6 +226,32 @@ test_bad_xml (gconstpointer data)
 		g_error ("%s: \"%s\" lacks \"%s\"", bad->name, error->message, bad->needle);
 }
 
+/* 10,000 levels (limits raised): printed and read back without recursion
+ * and without quadratic indentation. */
+static void
+test_deep (void)
+{
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	EasWbxmlLimits limits;
+
+	for (guint i = 0; i < 10000; i++)
+		eas_wbxml_writer_start (w, i % 2 ? EAS_AIRSYNC_ADD : EAS_EMAIL_CATEGORIES);
+	eas_wbxml_writer_text (w, "deep", -1);
+	for (guint i = 0; i < 10000; i++)
+		eas_wbxml_writer_end (w);
+	g_autoptr (GBytes) doc = eas_wbxml_writer_finish (w, NULL);
+	gsize len;
+	const guint8 *p = g_bytes_get_data (doc, &len);
+	eas_wbxml_limits_init_default (&limits);
+	limits.depth = 10000;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *xml = eas_wbxml_to_xml (p, len, &limits, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (strlen (xml), <, 100 * len);
+	g_autoptr (GBytes) again = from_xml (xml);
+	g_assert_true (g_bytes_equal (again, doc));
+}
+
 static void
 test_decode_error (void)
 {
@@ -247,6 +273,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/wbxml/xml/roundtrip-mixed", test_roundtrip_mixed);
 	g_test_add_func ("/wbxml/xml/fixtures", test_fixtures);
 	g_test_add_func ("/wbxml/xml/libwbxml-xml", test_libwbxml_xml);
+	g_test_add_func ("/wbxml/xml/deep", test_deep);
 	g_test_add_func ("/wbxml/xml/decode-error", test_decode_error);
 	for (gsize i = 0; i < G_N_ELEMENTS (bad_xml); i++) {
 		g_autofree char *path = g_strdup_printf ("/wbxml/xml/bad/%s", bad_xml[i].name);
