@@ -84,9 +84,52 @@ status_fragment (AirdockdRequest *req, const EasSyncCollection *col, EasSyncStat
 	return eas_wbxml_writer_finish (w, NULL);
 }
 
+/* The code page a fragment of ours ends in: walks its tokens (we write only
+ * SWITCH_PAGE, END, STR_I, OPAQUE and tags).  -1 if the bytes are not such
+ * a document (then the caller switches back to page 0 regardless). */
+static int
+final_page (const guint8 *data, gsize len)
+{
+	gsize off = 4;
+	int page = 0;
+
+	while (off < len) {
+		guint8 t = data[off++];
+
+		if (t == 0x00) {
+			if (off >= len)
+				return -1;
+			page = data[off++];
+		} else if (t == 0x03) {
+			const guint8 *nul = memchr (data + off, 0, len - off);
+
+			if (nul == NULL)
+				return -1;
+			off = (gsize) (nul - data) + 1;
+		} else if (t == 0xC3) {
+			guint64 n = 0;
+			guint8 b;
+
+			do {
+				if (off >= len || n > (G_MAXUINT32 >> 7))
+					return -1;
+				b = data[off++];
+				n = (n << 7) | (b & 0x7F);
+			} while (b & 0x80);
+			g_assert (off <= len);
+			if (n > len - off)
+				return -1;
+			off += (gsize) n;
+		} else if (t != 0x01 && ((t & 0x3F) < 0x05 || (t & 0x80) != 0)) {
+			return -1;
+		}
+	}
+	return page;
+}
+
 /* <Sync><Collections> fragments </Collections></Sync>.  Each fragment is a
- * whole document (header 03 01 6A 00, code page 0); a SWITCH_PAGE 0 before
- * each later one resets the page the previous one may have left. */
+ * whole document (header 03 01 6A 00, starting in code page 0); where the
+ * previous one ended in another page, a SWITCH_PAGE 0 goes between. */
 static GBytes *
 splice (GPtrArray *fragments)
 {
@@ -94,6 +137,7 @@ splice (GPtrArray *fragments)
 	static const guint8 page0[] = { 0x00, 0x00 };
 	static const guint8 tail[] = { 0x01, 0x01 };
 	GByteArray *out = g_byte_array_new ();
+	int page = 0;
 
 	g_byte_array_append (out, head, sizeof head);
 	for (guint i = 0; i < fragments->len; i++) {
@@ -101,9 +145,10 @@ splice (GPtrArray *fragments)
 		const guint8 *data = g_bytes_get_data (g_ptr_array_index (fragments, i), &len);
 
 		g_assert (len >= 4);
-		if (i > 0)
+		if (page != 0)
 			g_byte_array_append (out, page0, sizeof page0);
 		g_byte_array_append (out, data + 4, (guint) (len - 4));
+		page = final_page (data, len);
 	}
 	g_byte_array_append (out, tail, sizeof tail);
 	return g_byte_array_free_to_bytes (out);

@@ -967,12 +967,14 @@ test_two_collections (Fixture *f, gconstpointer data)
 	g_autofree char *ks = initial_sync (f, sent->server_id, -1);
 	g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
 	EasNode *cols = eas_node_append (root, EAS_AIRSYNC_COLLECTIONS);
-	const char *pairs[2][2] = { { ki, f->inbox }, { ks, sent->server_id } };
+	/* First a collection that only gets a status (its fragment ends in
+	 * code page 0), then two with mail (ending in other pages). */
+	const char *pairs[3][2] = { { "1", "no-such-folder" }, { ki, f->inbox }, { ks, sent->server_id } };
 
 	g_free (deliver (f, "in inbox"));
 	g_free (deliver_to (f, f->uid, sent->server_id, "sent one", g_get_real_time () / G_USEC_PER_SEC,
 	                    "text/plain", "x"));
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		EasNode *col = eas_node_append (cols, EAS_AIRSYNC_COLLECTION);
 		eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, pairs[i][0]);
 		eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, pairs[i][1]);
@@ -980,13 +982,19 @@ test_two_collections (Fixture *f, gconstpointer data)
 	g_autoptr (AirdockEasResponse) r = airdock_eas_client_post_tree (f->c, EAS_CMD_SYNC, root, &error);
 	g_assert_no_error (error);
 	g_assert_nonnull (r->tree);
-	EasNode *c1 = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
+	EasNode *c0 = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
+	g_assert_cmpuint (status_of (c0), ==, 8);
+	EasNode *c1 = eas_node_next_same (c0);
 	EasNode *c2 = eas_node_next_same (c1);
 	g_assert_nonnull (c2);
 	g_assert_cmpstr (eas_node_child_text (c1, EAS_AIRSYNC_COLLECTION_ID), ==, f->inbox);
 	g_assert_cmpstr (eas_node_child_text (c2, EAS_AIRSYNC_COLLECTION_ID), ==, sent->server_id);
 	g_assert_cmpuint (count_commands (c1, EAS_AIRSYNC_ADD), ==, 1);
 	g_assert_cmpuint (count_commands (c2, EAS_AIRSYNC_ADD), ==, 1);
+	/* The spliced answer is canonical WBXML: the same bytes as the tree
+	 * encoded in one go (SWITCH_PAGE only where the page changes). */
+	g_autoptr (GBytes) canonical = eas_node_encode (r->tree);
+	g_assert_true (g_bytes_equal (canonical, r->body));
 	/* The same request again: the same answer, byte for byte. */
 	g_autoptr (AirdockEasResponse) again = airdock_eas_client_post_tree (f->c, EAS_CMD_SYNC, root, &error);
 	g_assert_true (g_bytes_equal (again->body, r->body));
