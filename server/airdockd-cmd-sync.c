@@ -716,6 +716,23 @@ sync_transaction (CollectionCtx *ctx, gboolean initial)
 	return g_steal_pointer (&fragment);
 }
 
+/* No such folder for this user.  One the device synced before is gone
+ * from the hierarchy: Status 12 sends it to FolderSync, where it learns of
+ * the Delete.  Any other id (never ours, or another user's) is Status 8. */
+static GBytes *
+missing_folder (AirdockdRequest *req, const EasSyncCollection *col, const GError *error)
+{
+	g_autoptr (AirdockdSyncState) state = NULL;
+
+	if (!g_error_matches (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND)) {
+		log_sync (req, G_LOG_LEVEL_WARNING, "reading folder", error);
+		return status_fragment (req, col, EAS_SYNC_STATUS_SERVER_ERROR);
+	}
+	state = airdockd_store_sync_state_get (req->store, req->user_id, req->device_id, col->collection_id, NULL);
+	return status_fragment (req, col, state != NULL ? EAS_SYNC_STATUS_HIERARCHY_CHANGED
+	                                                : EAS_SYNC_STATUS_NOT_FOUND);
+}
+
 static GBytes *
 sync_collection (AirdockdRequest *req, EasSyncCollection *col, guint request_window)
 {
@@ -729,13 +746,8 @@ sync_collection (AirdockdRequest *req, EasSyncCollection *col, guint request_win
 	EasSyncKeyMatch match;
 
 	folder = airdockd_store_folder_get (req->store, req->user_id, col->collection_id, &error);
-	if (folder == NULL) {
-		gboolean missing = g_error_matches (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND);
-
-		if (!missing)
-			log_sync (req, G_LOG_LEVEL_WARNING, "reading folder", error);
-		return status_fragment (req, col, missing ? EAS_SYNC_STATUS_NOT_FOUND : EAS_SYNC_STATUS_SERVER_ERROR);
-	}
+	if (folder == NULL)
+		return missing_folder (req, col, error);
 	state = airdockd_store_sync_state_get (req->store, req->user_id, req->device_id, col->collection_id, &error);
 	if (state == NULL && !g_error_matches (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND)) {
 		log_sync (req, G_LOG_LEVEL_WARNING, "reading state", error);

@@ -293,6 +293,16 @@ test_unknown_key_and_other_user (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (status_of (collection_of (rb)), ==, 8);
 	g_assert_null (eas_node_child (collection_of (rb), EAS_AIRSYNC_COMMANDS));
 	g_assert_null (strstr ((const char *) g_bytes_get_data (rb->body, NULL), "private"));
+
+	/* A folder this device synced, deleted since: Status 12 (FolderSync). */
+	g_autoptr (AirdockdFolder) mf = airdockd_store_folder_create (f->store, f->uid, AIRDOCKD_FOLDER_ROOT,
+	                                                              "Short-lived", AIRDOCKD_FOLDER_USER_MAIL, &error);
+	g_assert_no_error (error);
+	g_autofree char *km = initial_sync (f, mf->server_id, -1);
+	g_assert_true (airdockd_store_folder_delete (f->store, f->uid, mf->server_id, &error));
+	SyncArgs m = { .key = km, .collection = mf->server_id };
+	g_autoptr (AirdockEasResponse) rm = post_sync (f->c, &m);
+	g_assert_cmpuint (status_of (collection_of (rm)), ==, 12);
 }
 
 static EasNode *
