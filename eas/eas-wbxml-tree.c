@@ -191,9 +191,21 @@ eas_node_child_uint (const EasNode *node, EasTag tag, guint64 min, guint64 max,
 typedef struct {
 	EasNode *root;
 	EasNode *cur;
-	GString *text;		/* text of cur so far, or NULL */
+	char *text;		/* text of cur not yet handed over, or NULL */
+	gsize text_len;
 	GByteArray *opaque;	/* opaque of cur so far, or NULL */
 } TreeBuilder;
+
+/* Appends to a NUL-terminated heap string of length *len. */
+static char *
+append_text (char *s, gsize *len, const char *add, gsize add_len)
+{
+	s = g_realloc (s, *len + add_len + 1);
+	memcpy (s + *len, add, add_len);
+	*len += add_len;
+	s[*len] = '\0';
+	return s;
+}
 
 /* Hands the text/opaque gathered for cur over to the node. */
 static void
@@ -201,10 +213,14 @@ builder_flush (TreeBuilder *b)
 {
 	if (b->text != NULL) {
 		if (b->cur->text != NULL) {
-			g_string_prepend (b->text, b->cur->text);
-			g_free (b->cur->text);
+			/* Mixed content: texts around children are joined. */
+			gsize len = strlen (b->cur->text);
+			b->cur->text = append_text (b->cur->text, &len, b->text, b->text_len);
+			g_clear_pointer (&b->text, g_free);
+		} else {
+			b->cur->text = g_steal_pointer (&b->text);
 		}
-		b->cur->text = g_string_free (g_steal_pointer (&b->text), FALSE);
+		b->text_len = 0;
 	}
 	if (b->opaque != NULL) {
 		g_clear_pointer (&b->cur->opaque, g_bytes_unref);
@@ -229,9 +245,8 @@ builder_event (TreeBuilder *b, const EasWbxmlEvent *ev)
 		b->cur = b->cur->parent;
 		break;
 	case EAS_WBXML_EVENT_TEXT:
-		if (b->text == NULL)
-			b->text = g_string_sized_new (ev->len + 1);
-		g_string_append_len (b->text, (const char *) ev->data, (gssize) ev->len);
+		/* One STR_I per element is the rule: one allocation. */
+		b->text = append_text (b->text, &b->text_len, (const char *) ev->data, ev->len);
 		break;
 	case EAS_WBXML_EVENT_OPAQUE:
 	default:
@@ -252,15 +267,14 @@ eas_wbxml_parse (const guint8 *data, gsize len, const EasWbxmlLimits *limits,
 	g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
 	g_autoptr (EasWbxmlDecoder) dec = eas_wbxml_decoder_new (limits);
-	TreeBuilder b = { NULL, NULL, NULL, NULL };
+	TreeBuilder b = { NULL, NULL, NULL, 0, NULL };
 	EasWbxmlEvent ev;
 	EasWbxmlStatus status;
 
 	eas_wbxml_decoder_feed (dec, data, len);
 	while ((status = eas_wbxml_decoder_next (dec, &ev, error)) == EAS_WBXML_GOT_EVENT)
 		builder_event (&b, &ev);
-	if (b.text != NULL)
-		g_string_free (b.text, TRUE);
+	g_free (b.text);
 	if (b.opaque != NULL)
 		g_byte_array_unref (b.opaque);
 	if (status == EAS_WBXML_FAILED ||
