@@ -21,8 +21,8 @@ typedef enum {
 	EAS_WBXML_ERROR_MALFORMED,	/* bad header, token, mb_u_int32, stray END … */
 	EAS_WBXML_ERROR_UNKNOWN_TAG,	/* page/token pair not in the tables */
 	EAS_WBXML_ERROR_LIMIT,		/* a configured limit was exceeded */
-	EAS_WBXML_ERROR_ENCODING,	/* text is not valid UTF-8 */
-	EAS_WBXML_ERROR_USAGE,		/* writer misuse detected at finish (unbalanced) */
+	EAS_WBXML_ERROR_ENCODING,	/* text not UTF-8, charset not UTF-8, bad entity */
+	EAS_WBXML_ERROR_USAGE,		/* writer unbalanced at finish; decoder used after FAILED */
 } EasWbxmlErrorCode;
 
 /* Limits on untrusted documents; defaults (and their reasons) are in
