@@ -67,13 +67,17 @@ estimate_one (AirdockdRequest *req, const EasEstimateCollection *c, guint64 *out
 		return EAS_ESTIMATE_STATUS_INVALID_COLLECTION;
 	state = airdockd_store_sync_state_get (req->store, req->user_id, req->device_id, c->collection_id, &error);
 	/* [MS-ASCMD] 2.2.3.177.7: 3 = the collection was never synced (or key
-	 * 0), 4 = the key is not the current one. */
-	if (c->sync_key == NULL || strcmp (c->sync_key, "0") == 0 || state == NULL)
-		return state == NULL && c->sync_key != NULL && strcmp (c->sync_key, "0") != 0
-			? EAS_ESTIMATE_STATUS_INVALID_SYNC_KEY : EAS_ESTIMATE_STATUS_NOT_PRIMED;
-	match = eas_sync_key_classify (c->sync_key, strlen (c->sync_key), state->sync_key, NULL);
-	if (match != EAS_SYNC_KEY_MATCH_CURRENT)
-		return EAS_ESTIMATE_STATUS_INVALID_SYNC_KEY;
+	 * 0), 4 = the key is not the current one.  2.5 sends no key: the
+	 * device's state counts. */
+	if (c->sync_key != NULL && strcmp (c->sync_key, "0") == 0)
+		return EAS_ESTIMATE_STATUS_NOT_PRIMED;
+	if (state == NULL)
+		return c->sync_key != NULL ? EAS_ESTIMATE_STATUS_INVALID_SYNC_KEY : EAS_ESTIMATE_STATUS_NOT_PRIMED;
+	if (c->sync_key != NULL) {
+		match = eas_sync_key_classify (c->sync_key, strlen (c->sync_key), state->sync_key, NULL);
+		if (match != EAS_SYNC_KEY_MATCH_CURRENT)
+			return EAS_ESTIMATE_STATUS_INVALID_SYNC_KEY;
+	}
 	if (!count (req, c, state, out, &error)) {
 		log_estimate (req, G_LOG_LEVEL_WARNING, "counting", error);
 		return EAS_ESTIMATE_STATUS_INVALID_COLLECTION;

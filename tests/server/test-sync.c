@@ -852,8 +852,21 @@ test_v25 (Fixture *f, gconstpointer data)
 		g_assert_cmpuint (status_of (rc), ==, 1);
 		g_free (key);
 		key = g_strdup (eas_node_child_text (rc, EAS_AIRSYNC_SYNC_KEY));
-		if (round == 0)
+		if (round == 0) {
+			/* 2.5 GetItemEstimate: Class, CollectionId, FilterType, no key. */
+			g_autoptr (EasNode) est = eas_node_new (EAS_GETITEMESTIMATE_GET_ITEM_ESTIMATE);
+			EasNode *ec = eas_node_append (eas_node_append (est, EAS_GETITEMESTIMATE_COLLECTIONS),
+			                               EAS_GETITEMESTIMATE_COLLECTION);
+			eas_node_append_text (ec, EAS_GETITEMESTIMATE_CLASS, "Email");
+			eas_node_append_text (ec, EAS_GETITEMESTIMATE_COLLECTION_ID, f->inbox);
+			eas_node_append_text (ec, EAS_AIRSYNC_FILTER_TYPE, "0");
+			g_autoptr (AirdockEasResponse) er = airdock_eas_client_post_tree (c25, EAS_CMD_GET_ITEM_ESTIMATE, est, &error);
+			g_assert_no_error (error);
+			EasNode *resp = eas_node_child (er->tree, EAS_GETITEMESTIMATE_RESPONSE);
+			g_assert_cmpstr (eas_node_child_text (resp, EAS_GETITEMESTIMATE_STATUS), ==, "1");
+			g_assert_cmpstr (eas_node_path (resp, EAS_GETITEMESTIMATE_COLLECTION, EAS_GETITEMESTIMATE_ESTIMATE, 0)->text, ==, "1");
 			continue;
+		}
 		EasNode *app = eas_node_path (rc, EAS_AIRSYNC_COMMANDS, EAS_AIRSYNC_ADD, EAS_AIRSYNC_APPLICATION_DATA, 0);
 		g_assert_nonnull (app);
 		g_assert_cmpuint (strlen (eas_node_child_text (app, EAS_EMAIL_BODY)), ==, 512);
