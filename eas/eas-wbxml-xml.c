@@ -470,7 +470,7 @@ parse_attributes (GMarkupParseContext *ctx, const char **names, const char **val
 		} else if (strcmp (names[i], "text") == 0 && strcmp (values[i], "base64") == 0) {
 			frame->mode = MODE_TEXT_B64;
 		} else {
-			reader_error (ctx, error, "unexpected attribute %s", names[i]);
+			reader_error (ctx, error, "unexpected attribute %.64s", names[i]);
 			return FALSE;
 		}
 	}
@@ -612,7 +612,8 @@ on_start (GMarkupParseContext *ctx, const char *name, const char **attr_names,
 	                 ? lookup_unqualified (r, local, &frame->tag)
 	                 : page >= 0 && lookup_tag ((guint) page, local, &frame->tag);
 	if (!found) {
-		reader_error (ctx, error, "unknown element %s (namespace %s)", name, uri ? uri : "none");
+		reader_error (ctx, error, "unknown element %.64s (namespace %.64s)", name,
+		              uri ? uri : "none");
 		frame_free (frame);
 		return;
 	}
