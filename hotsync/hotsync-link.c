@@ -1,4 +1,4 @@
-/* The desktop's end of a HotSync connection: see hotsync-link.h. */
+/* Either end of a HotSync connection below DLP: see hotsync-link.h. */
 #include "config.h"
 
 #include "hotsync/hotsync-cmp.h"
@@ -18,6 +18,10 @@ typedef enum {
 	/* Serial */
 	STATE_SERIAL_WAKE,
 	STATE_SERIAL_INIT_SENT,
+	/* The handheld's end: which desktop packet comes next. */
+	STATE_HH_NET_ACCEPT1,
+	STATE_HH_NET_ACCEPT2,
+	STATE_HH_SERIAL_INIT,
 	STATE_READY,
 } State;
 
@@ -26,16 +30,21 @@ struct _HotsyncLink {
 	guint32 max_baud;
 	State state;
 	GQueue output;
+	gboolean handheld;           /* the handheld's end */
 	guint8 last_xid;             /* NetSync: the desktop's ids */
-	gboolean waiting;            /* a DLP request is outstanding */
+	gboolean waiting;            /* a DLP request is unanswered */
 	guint8 request_xid;
-	GBytes *response;
+	GBytes *response;            /* desktop: the answer, not yet popped */
+	GBytes *request;             /* handheld: the request, not yet popped */
+	GBytes *pending;             /* handheld, serial: answer waiting for PADP */
 	guint32 baud_change;
 	guint dropped;
 	HotsyncNetsyncDecoder *net;
 	HotsyncSlpDecoder *slp;
 	HotsyncPadp *padp;
 };
+
+static void net_send (HotsyncLink *link, guint8 xid, const guint8 *data, gsize len);
 
 HotsyncLink *
 hotsync_link_new (HotsyncLinkKind kind, guint32 max_baud)
@@ -56,6 +65,34 @@ hotsync_link_new (HotsyncLinkKind kind, guint32 max_baud)
 	return link;
 }
 
+HotsyncLink *
+hotsync_link_new_handheld (HotsyncLinkKind kind, guint32 max_baud, gint64 now_us)
+{
+	HotsyncLink *link = hotsync_link_new (kind, max_baud);
+
+	link->handheld = TRUE;
+	if (kind == HOTSYNC_LINK_NETSYNC) {
+		link->state = STATE_HH_NET_ACCEPT1;
+		/* The desktop's decoder must not take a bare 0x90 as a hello. */
+		hotsync_netsync_decoder_free (link->net);
+		link->net = hotsync_netsync_decoder_new (HOTSYNC_NETSYNC_MAX_PAYLOAD_DEFAULT, FALSE);
+		net_send (link, 0xff, hotsync_netsync_hello (), HOTSYNC_NETSYNC_HELLO_LEN);
+	} else {
+		HotsyncCmp wake = { HOTSYNC_CMP_TYPE_WAKE, HOTSYNC_CMP_FLAG_LONG_PADP, 1, 3, 0, max_baud };
+		guint8 buf[HOTSYNC_CMP_LEN];
+		GBytes *out;
+
+		link->state = STATE_HH_SERIAL_INIT;
+		hotsync_padp_set_long_form (link->padp, TRUE);
+		hotsync_cmp_encode (&wake, buf);
+		/* The handheld's first packet carries id 0xFF. */
+		hotsync_padp_send (link->padp, 0xff, buf, sizeof buf, now_us, NULL);
+		while ((out = hotsync_padp_pop_output (link->padp)) != NULL)
+			g_queue_push_tail (&link->output, out);
+	}
+	return link;
+}
+
 void
 hotsync_link_free (HotsyncLink *link)
 {
@@ -63,6 +100,8 @@ hotsync_link_free (HotsyncLink *link)
 		return;
 	g_queue_clear_full (&link->output, (GDestroyNotify) g_bytes_unref);
 	g_clear_pointer (&link->response, g_bytes_unref);
+	g_clear_pointer (&link->request, g_bytes_unref);
+	g_clear_pointer (&link->pending, g_bytes_unref);
 	hotsync_netsync_decoder_free (link->net);
 	hotsync_slp_decoder_free (link->slp);
 	hotsync_padp_free (link->padp);
@@ -82,9 +121,26 @@ net_send (HotsyncLink *link, guint8 xid, const guint8 *data, gsize len)
 	g_queue_push_tail (&link->output, hotsync_netsync_encode (HOTSYNC_NETSYNC_TYPE_DATA, xid, data, len));
 }
 
+/* Handheld: a request from the desktop. */
+static gboolean
+take_request (HotsyncLink *link, guint8 xid, GBytes *data, GError **error)
+{
+	if (link->waiting || link->request != NULL) {
+		g_set_error (error, HOTSYNC_LINK_ERROR, HOTSYNC_LINK_ERROR_STATE,
+		             "DLP request with id 0x%02x before the previous one was answered", xid);
+		return FALSE;
+	}
+	link->waiting = TRUE;
+	link->request_xid = xid;
+	link->request = g_bytes_ref (data);
+	return TRUE;
+}
+
 static gboolean
 take_response (HotsyncLink *link, guint8 xid, GBytes *data, GError **error)
 {
+	if (link->handheld)
+		return take_request (link, xid, data, error);
 	if (!link->waiting || xid != link->request_xid) {
 		g_set_error (error, HOTSYNC_LINK_ERROR, HOTSYNC_LINK_ERROR_STATE,
 		             "DLP answer with id 0x%02x while %s", xid,
@@ -93,6 +149,31 @@ take_response (HotsyncLink *link, guint8 xid, GBytes *data, GError **error)
 	}
 	link->waiting = FALSE;
 	link->response = g_bytes_ref (data);
+	return TRUE;
+}
+
+/* The handheld's side of the NetSync opening: the desktop's two packets,
+ * each answered with the same id. */
+static gboolean
+net_packet_handheld (HotsyncLink *link, const HotsyncNetsyncFrame *f, GError **error)
+{
+	gboolean first = link->state == STATE_HH_NET_ACCEPT1;
+	gsize want = first ? HOTSYNC_NETSYNC_ACCEPT1_LEN : HOTSYNC_NETSYNC_ACCEPT2_LEN;
+	gsize len = g_bytes_get_size (f->payload);
+
+	if (len != want) {
+		g_set_error (error, HOTSYNC_LINK_ERROR, HOTSYNC_LINK_ERROR_HANDSHAKE,
+		             "NetSync opening: desktop packet of %" G_GSIZE_FORMAT " bytes, expected %" G_GSIZE_FORMAT,
+		             len, want);
+		return FALSE;
+	}
+	if (first) {
+		net_send (link, f->xid, hotsync_netsync_reply1 (), HOTSYNC_NETSYNC_REPLY1_LEN);
+		link->state = STATE_HH_NET_ACCEPT2;
+	} else {
+		net_send (link, f->xid, hotsync_netsync_reply2 (), HOTSYNC_NETSYNC_REPLY2_LEN);
+		link->state = STATE_READY;
+	}
 	return TRUE;
 }
 
@@ -108,6 +189,8 @@ net_packet (HotsyncLink *link, const HotsyncNetsyncFrame *f, GError **error)
 		return TRUE;
 	if (link->state == STATE_READY)
 		return take_response (link, f->xid, f->payload, error);
+	if (link->handheld)
+		return net_packet_handheld (link, f, error);
 	if (len != sizes[link->state - STATE_NET_HELLO]) {
 		g_set_error (error, HOTSYNC_LINK_ERROR, HOTSYNC_LINK_ERROR_HANDSHAKE,
 		             "NetSync opening: packet %d of %" G_GSIZE_FORMAT " bytes, expected %" G_GSIZE_FORMAT,
@@ -174,6 +257,42 @@ serial_wake (HotsyncLink *link, guint8 xid, GBytes *msg, gint64 now_us, GError *
 	return TRUE;
 }
 
+/* Handheld: the desktop's answer to our WAKE. */
+static gboolean
+serial_init (HotsyncLink *link, GBytes *msg, GError **error)
+{
+	HotsyncCmp init;
+
+	if (!hotsync_cmp_parse (g_bytes_get_data (msg, NULL), g_bytes_get_size (msg), &init, error))
+		return FALSE;
+	if (init.type != HOTSYNC_CMP_TYPE_INIT) {
+		g_set_error (error, HOTSYNC_LINK_ERROR, HOTSYNC_LINK_ERROR_HANDSHAKE,
+		             "serial opening: the desktop answered with CMP type %u", init.type);
+		return FALSE;
+	}
+	link->baud_change = init.baud != 0 ? init.baud : HOTSYNC_CMP_INITIAL_BAUD;
+	link->state = STATE_READY;
+	return TRUE;
+}
+
+/* Handheld, serial: send the held answer once PADP is free. */
+static gboolean
+flush_pending (HotsyncLink *link, gint64 now_us, GError **error)
+{
+	GBytes *out;
+
+	if (link->pending != NULL && !hotsync_padp_is_sending (link->padp)) {
+		g_autoptr (GBytes) answer = g_steal_pointer (&link->pending);
+
+		if (!hotsync_padp_send (link->padp, link->request_xid, g_bytes_get_data (answer, NULL),
+		                        g_bytes_get_size (answer), now_us, error))
+			return FALSE;
+	}
+	while ((out = hotsync_padp_pop_output (link->padp)) != NULL)
+		g_queue_push_tail (&link->output, out);
+	return TRUE;
+}
+
 static gboolean
 serial_frame (HotsyncLink *link, const HotsyncSlpFrame *frame, gint64 now_us, GError **error)
 {
@@ -190,7 +309,10 @@ serial_frame (HotsyncLink *link, const HotsyncSlpFrame *frame, gint64 now_us, GE
 	while ((msg = hotsync_padp_pop_message (link->padp, &xid)) != NULL) {
 		g_autoptr (GBytes) m = msg;
 
-		if (link->state == STATE_SERIAL_WAKE) {
+		if (link->state == STATE_HH_SERIAL_INIT) {
+			if (!serial_init (link, m, error))
+				return FALSE;
+		} else if (link->state == STATE_SERIAL_WAKE) {
 			gboolean ok = serial_wake (link, xid, m, now_us, error);
 
 			/* An ABORT goes out even when the WAKE is refused. */
@@ -207,7 +329,7 @@ serial_frame (HotsyncLink *link, const HotsyncSlpFrame *frame, gint64 now_us, GE
 			return FALSE;
 		}
 	}
-	return TRUE;
+	return link->handheld ? flush_pending (link, now_us, error) : TRUE;
 }
 
 static gboolean
@@ -275,6 +397,7 @@ hotsync_link_send_request (HotsyncLink *link, GBytes *request, gint64 now_us, GE
 	const guint8 *data;
 
 	g_return_val_if_fail (link != NULL && request != NULL, FALSE);
+	g_return_val_if_fail (!link->handheld, FALSE);
 	if (link->state != STATE_READY) {
 		g_set_error (error, HOTSYNC_LINK_ERROR, HOTSYNC_LINK_ERROR_STATE,
 		             "DLP request before the opening handshake finished");
@@ -323,9 +446,37 @@ hotsync_link_handle_timeout (HotsyncLink *link, gint64 now_us, GError **error)
 		return TRUE;
 	if (!hotsync_padp_handle_timeout (link->padp, now_us, error))
 		return FALSE;
+	if (link->handheld)
+		return flush_pending (link, now_us, error);
 	while ((out = hotsync_padp_pop_output (link->padp)) != NULL)
 		g_queue_push_tail (&link->output, out);
 	return TRUE;
+}
+
+GBytes *
+hotsync_link_pop_request (HotsyncLink *link)
+{
+	return g_steal_pointer (&link->request);
+}
+
+gboolean
+hotsync_link_send_response (HotsyncLink *link, GBytes *response, gint64 now_us, GError **error)
+{
+	g_return_val_if_fail (link != NULL && response != NULL, FALSE);
+	g_return_val_if_fail (link->handheld, FALSE);
+
+	if (!link->waiting) {
+		g_set_error (error, HOTSYNC_LINK_ERROR, HOTSYNC_LINK_ERROR_STATE,
+		             "DLP answer while no request is unanswered");
+		return FALSE;
+	}
+	link->waiting = FALSE;
+	if (link->kind == HOTSYNC_LINK_NETSYNC) {
+		net_send (link, link->request_xid, g_bytes_get_data (response, NULL), g_bytes_get_size (response));
+		return TRUE;
+	}
+	link->pending = g_bytes_ref (response);
+	return flush_pending (link, now_us, error);
 }
 
 guint

@@ -40,6 +40,23 @@ typedef struct _HotsyncLink HotsyncLink;
 /* max_baud: the fastest serial rate the desktop's port supports (ignored
  * for NetSync).  Limits are the defaults of hotsync-limits.h. */
 HotsyncLink *hotsync_link_new (HotsyncLinkKind kind, guint32 max_baud);
+
+/* The handheld's end, for simulators: it opens the connection itself (the
+ * first output is the NetSync hello, or a CMP WAKE offering max_baud with
+ * long PADP headers), answers the desktop's requests one at a time
+ * (hotsync_link_pop_request() / hotsync_link_send_response()), and sends
+ * its PADP fragments in the long form, as Palm OS devices do.  On serial,
+ * hotsync_link_take_baud_change() gives the rate of the desktop's INIT. */
+HotsyncLink *hotsync_link_new_handheld (HotsyncLinkKind kind, guint32 max_baud, gint64 now_us);
+
+/* Handheld: the next DLP request, or NULL.  Transfer full.  A desktop that
+ * sends another request before the answer fails the feed with
+ * HOTSYNC_LINK_ERROR_STATE. */
+GBytes *hotsync_link_pop_request (HotsyncLink *link);
+
+/* Handheld: answers the request last popped.  On serial the answer waits
+ * while PADP still delivers the previous one. */
+gboolean hotsync_link_send_response (HotsyncLink *link, GBytes *response, gint64 now_us, GError **error);
 void hotsync_link_free (HotsyncLink *link);
 
 /* Processes all len bytes.  now_us: the caller's monotonic clock. */

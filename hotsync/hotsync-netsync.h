@@ -44,6 +44,11 @@ typedef enum {
  * HOTSYNC_NETSYNC_ACCEPT2_LEN bytes), static data. */
 const guint8 *hotsync_netsync_accept1 (void);
 const guint8 *hotsync_netsync_accept2 (void);
+/* A handheld's three handshake payloads (HELLO, REPLY1, REPLY2 lengths), as
+ * a Palm OS 5 device sends them; for simulators.  Static data. */
+const guint8 *hotsync_netsync_hello (void);
+const guint8 *hotsync_netsync_reply1 (void);
+const guint8 *hotsync_netsync_reply2 (void);
 
 /* One datagram.  payload is owned by the frame: hotsync_netsync_frame_clear(). */
 typedef struct {

@@ -1,6 +1,7 @@
 /* End to end in memory: HotsyncSession over HotsyncLink (the future
- * conduit's loop) against a fake handheld behind its own NetSync or
- * SLP/PADP/CMP, with the wire cut into random chunks and, on serial, frames
+ * conduit's loop) against a fake handheld behind a handheld-role
+ * HotsyncLink (the future simulator's loop), over NetSync or SLP/PADP/CMP,
+ * with the wire cut into random chunks and, on serial, frames
  * lost — so that retransmissions, duplicate acks and timeouts all happen.
  * The clock is simulated: when nothing is in flight it jumps to the next
  * deadline. */
@@ -8,11 +9,7 @@
 
 #include <string.h>
 
-#include "hotsync/hotsync-cmp.h"
-#include "hotsync/hotsync-limits.h"
 #include "hotsync/hotsync-link.h"
-#include "hotsync/hotsync-netsync.h"
-#include "hotsync/hotsync-padp.h"
 #include "hotsync/hotsync-session.h"
 #include "tests/hotsync/fake-handheld.h"
 
@@ -23,19 +20,16 @@ typedef struct {
 	GRand *rand;
 	double loss;
 	gint64 now;
-	/* Handheld side */
+	/* Handheld side: its own HotsyncLink and the fake DLP model. */
 	FakeHandheld *hh;
-	HotsyncPadp *padp;
-	HotsyncSlpDecoder *slp;
-	HotsyncNetsyncDecoder *net;
-	guint net_stage;
-	GBytes *pending;          /* an answer waiting for PADP to be free */
-	guint8 pending_xid;
+	HotsyncLink *hh_link;
+	guint32 hh_baud;
 	/* Desktop side */
 	HotsyncLink *link;
 	HotsyncSession *session;
 	gboolean done;
 	guint written;
+	guint32 desk_baud;
 	/* The wire */
 	GByteArray *to_desktop;
 	GByteArray *to_handheld;
@@ -55,96 +49,33 @@ put_wire (World *w, GByteArray *wire, GBytes *frame)
 }
 
 static void
-hh_flush (World *w)
+drain (World *w, HotsyncLink *link, GByteArray *wire)
 {
 	GBytes *out;
+
+	while ((out = hotsync_link_pop_output (link)) != NULL)
+		put_wire (w, wire, out);
+}
+
+static void
+hh_feed (World *w, const guint8 *data, gsize len)
+{
 	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) request = NULL;
+	guint32 baud;
 
-	if (w->padp == NULL)
-		return;
-	if (w->pending != NULL && !hotsync_padp_is_sending (w->padp)) {
-		g_assert_true (hotsync_padp_send (w->padp, w->pending_xid, g_bytes_get_data (w->pending, NULL),
-		                                  g_bytes_get_size (w->pending), w->now, &error));
-		g_clear_pointer (&w->pending, g_bytes_unref);
-	}
-	while ((out = hotsync_padp_pop_output (w->padp)) != NULL)
-		put_wire (w, w->to_desktop, out);
-}
+	g_assert_true (hotsync_link_feed (w->hh_link, data, len, w->now, &error));
+	g_assert_no_error (error);
+	if ((baud = hotsync_link_take_baud_change (w->hh_link)) != 0)
+		w->hh_baud = baud;
+	request = hotsync_link_pop_request (w->hh_link);
+	if (request != NULL) {
+		g_autoptr (GBytes) answer = fake_answer (w->hh, request);
 
-/* The handheld answers one whole message from the desktop. */
-static void
-hh_message (World *w, guint8 xid, GBytes *msg)
-{
-	if (w->kind == HOTSYNC_LINK_NETSYNC && w->net_stage < 2) {
-		/* The desktop's two opening packets get our two replies. */
-		guint8 reply[HOTSYNC_NETSYNC_REPLY1_LEN] = { 0x92, 0x01 };
-
-		if (w->net_stage == 1) {
-			memset (reply, 0, sizeof reply);
-			reply[0] = 0x93;
-		}
-		put_wire (w, w->to_desktop, hotsync_netsync_encode (1, xid, reply,
-		                                                    w->net_stage == 0 ? HOTSYNC_NETSYNC_REPLY1_LEN
-		                                                                      : HOTSYNC_NETSYNC_REPLY2_LEN));
-		w->net_stage++;
-		return;
-	}
-	if (w->kind == HOTSYNC_LINK_SERIAL && g_bytes_get_size (msg) == HOTSYNC_CMP_LEN &&
-	    ((const guint8 *) g_bytes_get_data (msg, NULL))[0] == HOTSYNC_CMP_TYPE_INIT)
-		return;   /* our WAKE was answered: wait for DLP */
-	if (w->kind == HOTSYNC_LINK_NETSYNC) {
-		g_autoptr (GBytes) answer = fake_answer (w->hh, msg);
-
-		put_wire (w, w->to_desktop, hotsync_netsync_encode (1, xid, g_bytes_get_data (answer, NULL),
-		                                                    g_bytes_get_size (answer)));
-		return;
-	}
-	g_assert_null (w->pending);
-	w->pending = fake_answer (w->hh, msg);
-	w->pending_xid = xid;
-	hh_flush (w);
-}
-
-static void
-hh_feed_serial (World *w, const guint8 *data, gsize len)
-{
-	gsize off = 0;
-
-	for (;;) {
-		g_auto (HotsyncSlpEvent) ev = { 0 };
-		g_autoptr (GError) error = NULL;
-		GBytes *msg;
-		guint8 xid;
-
-		off += hotsync_slp_decoder_feed (w->slp, data + off, len - off, &ev);
-		if (ev.type == HOTSYNC_SLP_EVENT_NONE)
-			break;
-		g_assert_cmpint (ev.type, ==, HOTSYNC_SLP_EVENT_FRAME);
-		g_assert_true (hotsync_padp_receive_frame (w->padp, &ev.frame, w->now, &error));
+		g_assert_true (hotsync_link_send_response (w->hh_link, answer, w->now, &error));
 		g_assert_no_error (error);
-		while ((msg = hotsync_padp_pop_message (w->padp, &xid)) != NULL) {
-			hh_message (w, xid, msg);
-			g_bytes_unref (msg);
-		}
-		hh_flush (w);
 	}
-}
-
-static void
-hh_feed_net (World *w, const guint8 *data, gsize len)
-{
-	gsize off = 0;
-
-	while (off < len) {
-		g_auto (HotsyncNetsyncFrame) f = { 0 };
-		g_autoptr (GError) error = NULL;
-		gsize used;
-
-		g_assert_true (hotsync_netsync_decoder_feed (w->net, data + off, len - off, &used, &f, &error));
-		off += used;
-		if (f.payload != NULL)
-			hh_message (w, f.xid, f.payload);
-	}
+	drain (w, w->hh_link, w->to_desktop);
 }
 
 static void
@@ -157,14 +88,12 @@ desktop_events (World *w)
 
 	while (hotsync_session_next (w->session, &ev)) {
 		g_autoptr (GError) error = NULL;
-		GBytes *out;
 
 		switch (ev.type) {
 		case HOTSYNC_SESSION_EVENT_SEND:
 			g_assert_true (hotsync_link_send_request (w->link, ev.request, w->now, &error));
 			g_assert_no_error (error);
-			while ((out = hotsync_link_pop_output (w->link)) != NULL)
-				put_wire (w, w->to_handheld, out);
+			drain (w, w->link, w->to_handheld);
 			break;
 		case HOTSYNC_SESSION_EVENT_PLAN:
 			g_assert_true (hotsync_session_set_plan (w->session, FALSE, dbs, 2, &error));
@@ -190,13 +119,13 @@ desktop_feed (World *w, const guint8 *data, gsize len)
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GBytes) answer = NULL;
-	GBytes *out;
+	guint32 baud;
 
 	g_assert_true (hotsync_link_feed (w->link, data, len, w->now, &error));
 	g_assert_no_error (error);
-	while ((out = hotsync_link_pop_output (w->link)) != NULL)
-		put_wire (w, w->to_handheld, out);
-	hotsync_link_take_baud_change (w->link);
+	drain (w, w->link, w->to_handheld);
+	if ((baud = hotsync_link_take_baud_change (w->link)) != 0)
+		w->desk_baud = baud;
 	answer = hotsync_link_pop_response (w->link);
 	if (answer != NULL) {
 		g_assert_true (hotsync_session_receive (w->session, g_bytes_get_data (answer, NULL),
@@ -222,10 +151,8 @@ deliver (World *w, GByteArray *wire, gboolean to_desktop)
 	g_byte_array_remove_range (wire, 0, (guint) n);
 	if (to_desktop)
 		desktop_feed (w, chunk, n);
-	else if (w->kind == HOTSYNC_LINK_SERIAL)
-		hh_feed_serial (w, chunk, n);
 	else
-		hh_feed_net (w, chunk, n);
+		hh_feed (w, chunk, n);
 	return TRUE;
 }
 
@@ -233,22 +160,16 @@ static void
 advance_clock (World *w)
 {
 	g_autoptr (GError) error = NULL;
-	gint64 next = hotsync_link_get_deadline (w->link);
-	GBytes *out;
+	gint64 next = MIN (hotsync_link_get_deadline (w->link), hotsync_link_get_deadline (w->hh_link));
 
-	if (w->padp != NULL)
-		next = MIN (next, hotsync_padp_get_deadline (w->padp));
 	g_assert_cmpint (next, !=, G_MAXINT64);   /* stuck: nobody waits for anything */
 	w->now = MAX (w->now, next);
 	g_assert_true (hotsync_link_handle_timeout (w->link, w->now, &error));
 	g_assert_no_error (error);
-	while ((out = hotsync_link_pop_output (w->link)) != NULL)
-		put_wire (w, w->to_handheld, out);
-	if (w->padp != NULL) {
-		g_assert_true (hotsync_padp_handle_timeout (w->padp, w->now, &error));
-		g_assert_no_error (error);
-		hh_flush (w);
-	}
+	drain (w, w->link, w->to_handheld);
+	g_assert_true (hotsync_link_handle_timeout (w->hh_link, w->now, &error));
+	g_assert_no_error (error);
+	drain (w, w->hh_link, w->to_desktop);
 }
 
 static void
@@ -272,23 +193,8 @@ run_world (HotsyncLinkKind kind, double loss, guint32 seed)
 	w.session = hotsync_session_new (&config);
 	w.to_desktop = g_byte_array_new ();
 	w.to_handheld = g_byte_array_new ();
-	if (kind == HOTSYNC_LINK_SERIAL) {
-		HotsyncCmp wake = { HOTSYNC_CMP_TYPE_WAKE, HOTSYNC_CMP_FLAG_LONG_PADP, 1, 3, 0, 115200 };
-		guint8 buf[HOTSYNC_CMP_LEN];
-		g_autoptr (GError) error = NULL;
-
-		w.padp = hotsync_padp_new (HOTSYNC_PADP_MAX_MESSAGE_DEFAULT);
-		w.slp = hotsync_slp_decoder_new (HOTSYNC_SLP_MAX_BODY_DEFAULT);
-		hotsync_padp_set_long_form (w.padp, TRUE);
-		hotsync_cmp_encode (&wake, buf);
-		g_assert_true (hotsync_padp_send (w.padp, 0xff, buf, sizeof buf, 0, &error));
-		hh_flush (&w);
-	} else {
-		guint8 hello[HOTSYNC_NETSYNC_HELLO_LEN] = { 0x90, 0x01 };
-
-		w.net = hotsync_netsync_decoder_new (HOTSYNC_NETSYNC_MAX_PAYLOAD_DEFAULT, FALSE);
-		put_wire (&w, w.to_desktop, hotsync_netsync_encode (1, 0xff, hello, sizeof hello));
-	}
+	w.hh_link = hotsync_link_new_handheld (kind, 57600, 0);
+	drain (&w, w.hh_link, w.to_desktop);
 	while (!w.done) {
 		gboolean moved = FALSE;
 
@@ -312,15 +218,17 @@ run_world (HotsyncLinkKind kind, double loss, guint32 seed)
 		g_assert_cmpuint (((FakeRec *) g_ptr_array_index (memo->recs, i))->attr & 0x40, ==, 0);
 	if (kind == HOTSYNC_LINK_SERIAL && loss > 0)
 		g_assert_cmpuint (w.lost, >, 0);
+	/* Both ends switch to the lower of the two maximums. */
+	if (kind == HOTSYNC_LINK_SERIAL) {
+		g_assert_cmpuint (w.hh_baud, ==, 57600);
+		g_assert_cmpuint (w.desk_baud, ==, 57600);
+	}
 	g_test_message ("%s, loss %.2f: %u frames lost, simulated time %.1f s",
 	                kind == HOTSYNC_LINK_SERIAL ? "serial" : "netsync", loss, w.lost, w.now / 1e6);
 
-	g_clear_pointer (&w.pending, g_bytes_unref);
 	g_rand_free (w.rand);
 	fake_free (w.hh);
-	hotsync_padp_free (w.padp);
-	hotsync_slp_decoder_free (w.slp);
-	hotsync_netsync_decoder_free (w.net);
+	hotsync_link_free (w.hh_link);
 	hotsync_link_free (w.link);
 	hotsync_session_free (w.session);
 	g_byte_array_unref (w.to_desktop);

@@ -270,6 +270,104 @@ test_serial_incompatible (void)
 	g_assert_false (hotsync_link_is_ready (link));
 }
 
+/* Moves everything one link wrote into the other. */
+static void
+pump (HotsyncLink *from, HotsyncLink *to)
+{
+	GBytes *out;
+
+	while ((out = hotsync_link_pop_output (from)) != NULL) {
+		g_autoptr (GError) error = NULL;
+
+		g_assert_true (hotsync_link_feed (to, g_bytes_get_data (out, NULL), g_bytes_get_size (out), 0, &error));
+		g_assert_no_error (error);
+		g_bytes_unref (out);
+	}
+}
+
+static void
+test_handheld_role (gconstpointer data)
+{
+	HotsyncLinkKind kind = GPOINTER_TO_INT (data);
+	g_autoptr (HotsyncLink) desk = hotsync_link_new (kind, 115200);
+	g_autoptr (HotsyncLink) hh = hotsync_link_new_handheld (kind, 38400, 0);
+	static const guint8 req[] = { 0x10, 0x00 }, resp[] = { 0x90, 0x00, 0x00, 0x00 };
+	g_autoptr (GBytes) request = g_bytes_new_static (req, sizeof req);
+	g_autoptr (GBytes) response = g_bytes_new_static (resp, sizeof resp);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) got_req = NULL;
+	g_autoptr (GBytes) got_resp = NULL;
+
+	/* The handheld opens; three exchanges finish the handshake. */
+	for (int i = 0; i < 3; i++) {
+		pump (hh, desk);
+		pump (desk, hh);
+	}
+	g_assert_true (hotsync_link_is_ready (desk));
+	g_assert_true (hotsync_link_is_ready (hh));
+	if (kind == HOTSYNC_LINK_SERIAL) {
+		g_assert_cmpuint (hotsync_link_take_baud_change (desk), ==, 38400);
+		g_assert_cmpuint (hotsync_link_take_baud_change (hh), ==, 38400);
+	}
+	g_assert_false (hotsync_link_send_response (hh, response, 0, &error));
+	g_assert_error (error, HOTSYNC_LINK_ERROR, HOTSYNC_LINK_ERROR_STATE);
+	g_clear_error (&error);
+	g_assert_true (hotsync_link_send_request (desk, request, 0, &error));
+	pump (desk, hh);
+	got_req = hotsync_link_pop_request (hh);
+	g_assert_nonnull (got_req);
+	g_assert_true (g_bytes_equal (got_req, request));
+	g_assert_true (hotsync_link_send_response (hh, response, 0, &error));
+	pump (hh, desk);
+	pump (desk, hh);
+	got_resp = hotsync_link_pop_response (desk);
+	g_assert_nonnull (got_resp);
+	g_assert_true (g_bytes_equal (got_resp, response));
+	g_assert_cmpint (hotsync_link_get_deadline (hh), ==, G_MAXINT64);
+	g_assert_cmpint (hotsync_link_get_deadline (desk), ==, G_MAXINT64);
+}
+
+/* A desktop that asks again before the answer breaks the protocol. */
+static void
+test_handheld_two_requests (void)
+{
+	g_autoptr (HotsyncLink) hh = hotsync_link_new_handheld (HOTSYNC_LINK_NETSYNC, 0, 0);
+	guint8 accept1[HOTSYNC_NETSYNC_ACCEPT1_LEN] = { 0x12 }, accept2[HOTSYNC_NETSYNC_ACCEPT2_LEN] = { 0x13 };
+	static const guint8 req[] = { 0x10, 0x00 };
+	g_autoptr (GBytes) a1 = hotsync_netsync_encode (1, 1, accept1, sizeof accept1);
+	g_autoptr (GBytes) a2 = hotsync_netsync_encode (1, 2, accept2, sizeof accept2);
+	g_autoptr (GBytes) r1 = hotsync_netsync_encode (1, 3, req, sizeof req);
+	g_autoptr (GBytes) r2 = hotsync_netsync_encode (1, 4, req, sizeof req);
+	g_autoptr (GBytes) hello = pop_one (hh);
+	g_autoptr (GError) error = NULL;
+
+	g_assert_cmpmem ((const guint8 *) g_bytes_get_data (hello, NULL) + 6, HOTSYNC_NETSYNC_HELLO_LEN,
+	                 hotsync_netsync_hello (), HOTSYNC_NETSYNC_HELLO_LEN);
+	feed_bytes (hh, a1, &error);
+	feed_bytes (hh, a2, &error);
+	g_assert_true (hotsync_link_is_ready (hh));
+	feed_bytes (hh, r1, &error);
+	g_assert_false (hotsync_link_feed (hh, g_bytes_get_data (r2, NULL), g_bytes_get_size (r2), 0, &error));
+	g_assert_error (error, HOTSYNC_LINK_ERROR, HOTSYNC_LINK_ERROR_STATE);
+}
+
+/* The handheld's WAKE is refused: it learns so from the ABORT. */
+static void
+test_handheld_aborted (void)
+{
+	g_autoptr (HotsyncLink) hh = hotsync_link_new_handheld (HOTSYNC_LINK_SERIAL, 115200, 0);
+	guint8 body[4 + HOTSYNC_CMP_LEN] = { 1, 0xc0, 0, HOTSYNC_CMP_LEN };
+	HotsyncCmp abort_msg = { HOTSYNC_CMP_TYPE_ABORT, HOTSYNC_CMP_ABORT_INCOMPATIBLE, 1, 1, 0, 0 };
+	g_autoptr (GBytes) frame = NULL;
+	g_autoptr (GError) error = NULL;
+
+	hotsync_cmp_encode (&abort_msg, body + 4);
+	frame = hotsync_slp_encode (3, 3, 2, 0xff, body, sizeof body);
+	g_assert_false (hotsync_link_feed (hh, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame), 0, &error));
+	g_assert_error (error, HOTSYNC_LINK_ERROR, HOTSYNC_LINK_ERROR_HANDSHAKE);
+	g_assert_false (hotsync_link_is_ready (hh));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -279,5 +377,9 @@ main (int argc, char **argv)
 	g_test_add_func ("/hotsync/link/serial-session", test_serial_session);
 	g_test_add_func ("/hotsync/link/serial-timeout-and-drops", test_serial_timeout_and_drops);
 	g_test_add_func ("/hotsync/link/serial-incompatible", test_serial_incompatible);
+	g_test_add_data_func ("/hotsync/link/handheld-role/netsync", GINT_TO_POINTER (HOTSYNC_LINK_NETSYNC), test_handheld_role);
+	g_test_add_data_func ("/hotsync/link/handheld-role/serial", GINT_TO_POINTER (HOTSYNC_LINK_SERIAL), test_handheld_role);
+	g_test_add_func ("/hotsync/link/handheld-two-requests", test_handheld_two_requests);
+	g_test_add_func ("/hotsync/link/handheld-aborted", test_handheld_aborted);
 	return g_test_run ();
 }

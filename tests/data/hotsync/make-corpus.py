@@ -88,6 +88,7 @@ for name in NET:
             if i >= (3 if kind == 'read' else 2):
                 dlp.setdefault(payload, f'{base}-{kind}-{i:03d}')
     put('link', f'{base}-net', b'\x40' + stream(name, 'read'))
+    put('link', f'{base}-net-to-handheld', b'\x40' + stream(name, 'write'))
 for name in SERIAL:
     base = name.split('.')[0]
     for kind in ('read', 'write'):
@@ -104,6 +105,7 @@ for name in SERIAL:
             else:
                 dlp.setdefault(m, f'{base}-{kind}-{i:03d}')
     put('link', f'{base}-serial', b'\x10' + stream(name, 'read'))
+    put('link', f'{base}-serial-to-handheld', b'\x10' + stream(name, 'write'))
 for data, name in dlp.items():
     put('dlp', name, data)
 
