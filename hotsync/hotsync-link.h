@@ -1,8 +1,10 @@
-/* The desktop's end of one HotSync connection below DLP: NetSync (network,
- * most USB devices) or SLP/PADP/CMP (serial, some USB devices), with the
- * opening handshake, as one state machine with no I/O and no clock.
+/* One end of a HotSync connection below DLP: NetSync (network, most USB
+ * devices) or SLP/PADP/CMP (serial, some USB devices), with the opening
+ * handshake, as one state machine with no I/O and no clock.  The desktop's
+ * end comes from hotsync_link_new(), the handheld's (for simulators) from
+ * hotsync_link_new_handheld().
  *
- * A transport drives it like this:
+ * A transport drives the desktop's end like this:
  *   - every chunk it reads goes to hotsync_link_feed();
  *   - it writes each buffer hotsync_link_pop_output() returns, in order;
  *   - on serial, after hotsync_link_take_baud_change() returns a rate, it
