@@ -19,6 +19,7 @@
 #define LID_REMINDER_SET 0x8503		/* [MS-OXORMDR] PtypBoolean */
 #define LID_REMINDER_TIME 0x8502	/* [MS-OXORMDR] PtypTime */
 #define LID_NOTE_COLOR 0x8B00		/* [MS-OXONOTE] 2.2.1.1 PtypInteger32 */
+#define TAG_IMPORTANCE 0x0017		/* [MS-OXCMSG] 2.2.1.11 PidTagImportance */
 
 /* [MS-OXCMSG] 2.2.1.17 PidNameKeywords: the categories, a named property
  * with a string name in PS_PUBLIC_STRINGS; PtypMultipleString. */
@@ -249,7 +250,7 @@ pststore_pff_read_extras (PststorePffFile *f, guint32 nid, PststoreItem *item, G
 	libpff_error_t *perr = NULL;
 	libpff_item_t *pitem = NULL;
 	libpff_record_set_t *rs = NULL;
-	gint32 colour;
+	gint32 colour, importance;
 
 	g_return_val_if_fail (f != NULL && item != NULL, FALSE);
 	if (out_recurrence != NULL)
@@ -264,6 +265,8 @@ pststore_pff_read_extras (PststorePffFile *f, guint32 nid, PststoreItem *item, G
 		return FALSE;
 	}
 	read_categories (rs, item);
+	if (get_i32 (rs, TAG_IMPORTANCE, &importance) && importance >= 0 && importance <= 2)
+		item->importance = importance;
 	if (item->kind == PSTSTORE_KIND_TASK)
 		read_task (rs, item, out_recurrence);
 	else if (item->kind == PSTSTORE_KIND_NOTE && get_i32 (rs, LID_NOTE_COLOR, &colour) && colour >= 0 &&

@@ -31,8 +31,9 @@ typedef struct _PststorePffFile PststorePffFile;
 PststorePffFile *pststore_pff_open (const char *path, GError **error);
 void pststore_pff_close (PststorePffFile *file);
 
-/* Fills in @item's categories (PidNameKeywords, any kind; when @item has
- * none yet), task fields (for tasks) and note colour (for notes) from the
+/* Fills in @item's importance (PidTagImportance, which libpst cannot tell
+ * from absent), categories (PidNameKeywords, any kind; when @item has none
+ * yet), task fields (for tasks) and note colour (for notes) from the
  * item with descriptor id @nid.  Properties that are absent stay as they
  * are.  @out_recurrence (may be NULL) receives the raw PidLidTaskRecurrence
  * blob when there is one. */

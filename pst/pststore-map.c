@@ -376,7 +376,11 @@ map_common (pst_item *item, PststoreItem *it)
 	it->created = pststore_map_filetime (item->create_date);
 	it->modified = pststore_map_filetime (item->modify_date);
 	if (item->email != NULL) {
-		it->importance = CLAMP (item->email->importance, 0, 2);
+		/* libpst leaves 0 both for "low" and for "not set" (most notes
+		 * and tasks): only "high" is certain here; the reader fills in
+		 * "low" from libpff, which knows whether PR_IMPORTANCE exists. */
+		if (item->email->importance == 2)
+			it->importance = 2;
 		it->sensitivity = CLAMP (item->email->sensitivity, 0, 3);
 	}
 	if (item->appointment != NULL && item->appointment->alarm)

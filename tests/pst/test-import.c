@@ -121,6 +121,7 @@ typedef struct {
 	GHashTable *subjects;	/* nid → subject (UTF-8) */
 	GHashTable *bodies;	/* nid → body */
 	GHashTable *colours;	/* nid → note colour + 1 */
+	GHashTable *importance;	/* nid → PidTagImportance (1, normal, when absent) */
 } Oracle;
 
 static char *
@@ -171,7 +172,11 @@ oracle_message (Oracle *o, libpff_item_t *m)
 	else
 		g_free (body);
 	libpff_record_entry_t *e = NULL;
-	uint32_t colour = 0;
+	uint32_t colour = 0, importance = 1;
+	if (libpff_record_set_get_entry_by_type (rs, 0x0017, 0x0003, &e, 0, NULL) == 1)
+		g_assert_cmpint (libpff_record_entry_get_data_as_32bit_integer (e, &importance, NULL), ==, 1);
+	libpff_record_entry_free (&e, NULL);
+	g_hash_table_insert (o->importance, GUINT_TO_POINTER (nid), GUINT_TO_POINTER (importance));
 	if (libpff_record_set_get_entry_by_type (rs, 0x8b00, 0x0003, &e, 0, NULL) == 1 &&
 	    libpff_record_entry_get_data_as_32bit_integer (e, &colour, NULL) == 1)
 		g_hash_table_insert (o->colours, GUINT_TO_POINTER (nid), GUINT_TO_POINTER (colour + 1));
@@ -241,6 +246,7 @@ oracle_load (Oracle *o, const char *path)
 	o->subjects = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 	o->bodies = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 	o->colours = g_hash_table_new (NULL, NULL);
+	o->importance = g_hash_table_new (NULL, NULL);
 	g_assert_cmpint (libpff_file_initialize (&f, NULL), ==, 1);
 	g_assert_cmpint (libpff_file_open (f, path, LIBPFF_OPEN_READ, NULL), ==, 1);
 	oracle_ipm_subtree (f, &root);
@@ -256,6 +262,7 @@ oracle_clear (Oracle *o)
 	g_hash_table_destroy (o->subjects);
 	g_hash_table_destroy (o->bodies);
 	g_hash_table_destroy (o->colours);
+	g_hash_table_destroy (o->importance);
 }
 
 /* ---- lspst oracle ---------------------------------------------------------- */
@@ -368,6 +375,14 @@ test_fixture (Fixture *fx, gconstpointer data)
 	g_assert_cmpuint (g_hash_table_size (items), ==, summary.total);
 	check_strings (oracle.subjects, items, TRUE);
 	check_strings (oracle.bodies, items, FALSE);
+	GHashTableIter iter;
+	gpointer key, value;
+	g_hash_table_iter_init (&iter, oracle.importance);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		PststoreItem *it = g_hash_table_lookup (items, key);
+		g_assert_nonnull (it);
+		g_assert_cmpint (it->importance, ==, GPOINTER_TO_INT (value));
+	}
 	oracle_clear (&oracle);
 	pststore_import_summary_clear (&summary);
 }

@@ -166,6 +166,10 @@ test_task (void)
 	g_assert_cmpint (it->modified, ==, 1600000100);
 	g_assert_cmpint (it->importance, ==, 2);
 	g_assert_cmpint (it->sensitivity, ==, 2);
+	/* 0 from libpst may mean "not set": it stays normal here. */
+	email.importance = 0;
+	g_autoptr (PststoreItem) unset = pststore_map_item (&item, "uid-1");
+	g_assert_cmpint (unset->importance, ==, 1);
 	/* libpst has no task fields: those come from libpff. */
 	g_assert_cmpint (it->task_due, ==, PSTSTORE_TIME_UNSET);
 	g_assert_null (it->recurrence);
