@@ -122,6 +122,33 @@ test_writer_unbalanced (void)
 	g_assert_null (out2);
 }
 
+/* Programming errors are criticals (g_return_if_fail), never GErrors. */
+static void
+test_writer_misuse (void)
+{
+	if (g_test_subprocess ()) {
+		g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+		guint mode = (guint) g_ascii_strtoull (g_getenv ("WBXML_MISUSE"), NULL, 10);
+		if (mode == 0) {
+			eas_wbxml_writer_end (w);		/* nothing open */
+		} else if (mode == 1) {
+			eas_wbxml_writer_start (w, EAS_TAG (0, 0x3F));	/* unknown tag */
+		} else {
+			eas_wbxml_writer_start (w, EAS_AIRSYNC_SYNC);
+			eas_wbxml_writer_opaque_begin (w, 4);
+			eas_wbxml_writer_opaque_data (w, (const guint8 *) "12345", 5);	/* too much */
+		}
+		return;
+	}
+	for (guint mode = 0; mode < 3; mode++) {
+		g_autofree char *value = g_strdup_printf ("%u", mode);
+		g_setenv ("WBXML_MISUSE", value, TRUE);
+		g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+		g_test_trap_assert_failed ();
+		g_test_trap_assert_stderr ("*CRITICAL*");
+	}
+}
+
 /* ---- Every tag of every page ------------------------------------------- */
 
 typedef struct {
@@ -839,6 +866,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/wbxml/writer/switch-page", test_writer_switch_page_only_when_needed);
 	g_test_add_func ("/wbxml/writer/opaque", test_writer_opaque);
 	g_test_add_func ("/wbxml/writer/unbalanced", test_writer_unbalanced);
+	g_test_add_func ("/wbxml/writer/misuse", test_writer_misuse);
 	g_test_add_func ("/wbxml/codepages/table", test_codepages_table);
 	g_test_add_func ("/wbxml/codepages/every-tag-roundtrip", test_codepages_every_tag_roundtrip);
 	g_test_add_func ("/wbxml/decode/events", test_decode_events);
