@@ -20,6 +20,8 @@
 #define LID_REMINDER_TIME 0x8502	/* [MS-OXORMDR] PtypTime */
 #define LID_NOTE_COLOR 0x8B00		/* [MS-OXONOTE] 2.2.1.1 PtypInteger32 */
 #define TAG_IMPORTANCE 0x0017		/* [MS-OXCMSG] 2.2.1.11 PidTagImportance */
+#define TAG_CREATION_TIME 0x3007	/* [MS-OXCMSG] 2.2.2.3 PidTagCreationTime */
+#define TAG_LAST_MODIFICATION_TIME 0x3008	/* [MS-OXCMSG] 2.2.2.2 PidTagLastModificationTime */
 
 /* [MS-OXCMSG] 2.2.1.17 PidNameKeywords: the categories, a named property
  * with a string name in PS_PUBLIC_STRINGS; PtypMultipleString. */
@@ -264,6 +266,9 @@ pststore_pff_read_extras (PststorePffFile *f, guint32 nid, PststoreItem *item, G
 		set_pff_error (error, PSTSTORE_PFF_ERROR_ITEM, "libpff cannot read the item's properties", perr);
 		return FALSE;
 	}
+	/* libpst lets an attachment's times overwrite its message's. */
+	get_time (rs, TAG_CREATION_TIME, &item->created);
+	get_time (rs, TAG_LAST_MODIFICATION_TIME, &item->modified);
 	read_categories (rs, item);
 	if (get_i32 (rs, TAG_IMPORTANCE, &importance) && importance >= 0 && importance <= 2)
 		item->importance = importance;

@@ -31,7 +31,8 @@ typedef struct _PststorePffFile PststorePffFile;
 PststorePffFile *pststore_pff_open (const char *path, GError **error);
 void pststore_pff_close (PststorePffFile *file);
 
-/* Fills in @item's importance (PidTagImportance, which libpst cannot tell
+/* Fills in @item's creation and modification times (libpst may take an
+ * attachment's), importance (PidTagImportance, which libpst cannot tell
  * from absent), categories (PidNameKeywords, any kind; when @item has none
  * yet), task fields (for tasks) and note colour (for notes) from the
  * item with descriptor id @nid.  Properties that are absent stay as they
