@@ -955,8 +955,9 @@ test_kill_during_changes (Fixture *f, gconstpointer data)
 		f->h->pid = 0;
 		g_thread_join (t);
 		airdock_harness_restart (f->h, NULL);
+		AirdockEasClient *fresh = reconnect (f);
 		airdock_eas_client_free (f->c);
-		f->c = reconnect (f);
+		f->c = fresh;
 
 		guint nread = count_read (f, ids);
 		g_assert_true (nread == 0 || nread == n);
