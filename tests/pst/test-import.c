@@ -123,6 +123,8 @@ typedef struct {
 	GHashTable *colours;	/* nid → note colour + 1 */
 	GHashTable *importance;	/* nid → PidTagImportance (1, normal, when absent) */
 	GHashTable *modified;	/* nid → PidTagLastModificationTime, Unix seconds (gint64 *) */
+	GHashTable *created;	/* nid → PidTagCreationTime, likewise */
+	GHashTable *sensitivity;	/* nid → PidTagSensitivity (0 when absent) */
 } Oracle;
 
 static char *
@@ -142,6 +144,21 @@ pff_string (libpff_record_set_t *rs, guint32 type)
 	}
 	libpff_record_entry_free (&e, NULL);
 	return s;
+}
+
+static void
+oracle_time (libpff_record_set_t *rs, guint32 tag, GHashTable *into, uint32_t nid)
+{
+	libpff_record_entry_t *e = NULL;
+	uint64_t ft = 0;
+
+	if (libpff_record_set_get_entry_by_type (rs, tag, 0x0040, &e, 0, NULL) == 1 &&
+	    libpff_record_entry_get_data_as_filetime (e, &ft, NULL) == 1 && ft != 0) {
+		gint64 *t = g_new (gint64, 1);
+		*t = (gint64) (ft / 10000000) - G_GINT64_CONSTANT (11644473600);
+		g_hash_table_insert (into, GUINT_TO_POINTER (nid), t);
+	}
+	libpff_record_entry_free (&e, NULL);
 }
 
 static void
@@ -178,14 +195,13 @@ oracle_message (Oracle *o, libpff_item_t *m)
 		g_assert_cmpint (libpff_record_entry_get_data_as_32bit_integer (e, &importance, NULL), ==, 1);
 	libpff_record_entry_free (&e, NULL);
 	g_hash_table_insert (o->importance, GUINT_TO_POINTER (nid), GUINT_TO_POINTER (importance));
-	uint64_t ft = 0;
-	if (libpff_record_set_get_entry_by_type (rs, 0x3008, 0x0040, &e, 0, NULL) == 1 &&
-	    libpff_record_entry_get_data_as_filetime (e, &ft, NULL) == 1 && ft != 0) {
-		gint64 *t = g_new (gint64, 1);
-		*t = (gint64) (ft / 10000000) - G_GINT64_CONSTANT (11644473600);
-		g_hash_table_insert (o->modified, GUINT_TO_POINTER (nid), t);
-	}
+	oracle_time (rs, 0x3008, o->modified, nid);
+	oracle_time (rs, 0x3007, o->created, nid);
+	uint32_t sensitivity = 0;
+	if (libpff_record_set_get_entry_by_type (rs, 0x0036, 0x0003, &e, 0, NULL) == 1)
+		g_assert_cmpint (libpff_record_entry_get_data_as_32bit_integer (e, &sensitivity, NULL), ==, 1);
 	libpff_record_entry_free (&e, NULL);
+	g_hash_table_insert (o->sensitivity, GUINT_TO_POINTER (nid), GUINT_TO_POINTER (sensitivity));
 	if (libpff_record_set_get_entry_by_type (rs, 0x8b00, 0x0003, &e, 0, NULL) == 1 &&
 	    libpff_record_entry_get_data_as_32bit_integer (e, &colour, NULL) == 1)
 		g_hash_table_insert (o->colours, GUINT_TO_POINTER (nid), GUINT_TO_POINTER (colour + 1));
@@ -257,6 +273,8 @@ oracle_load (Oracle *o, const char *path)
 	o->colours = g_hash_table_new (NULL, NULL);
 	o->importance = g_hash_table_new (NULL, NULL);
 	o->modified = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+	o->created = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+	o->sensitivity = g_hash_table_new (NULL, NULL);
 	g_assert_cmpint (libpff_file_initialize (&f, NULL), ==, 1);
 	g_assert_cmpint (libpff_file_open (f, path, LIBPFF_OPEN_READ, NULL), ==, 1);
 	oracle_ipm_subtree (f, &root);
@@ -274,6 +292,8 @@ oracle_clear (Oracle *o)
 	g_hash_table_destroy (o->colours);
 	g_hash_table_destroy (o->importance);
 	g_hash_table_destroy (o->modified);
+	g_hash_table_destroy (o->created);
+	g_hash_table_destroy (o->sensitivity);
 }
 
 /* ---- lspst oracle ---------------------------------------------------------- */
@@ -399,6 +419,18 @@ test_fixture (Fixture *fx, gconstpointer data)
 		PststoreItem *it = g_hash_table_lookup (items, key);
 		g_assert_nonnull (it);
 		g_assert_cmpint (it->modified, ==, *(gint64 *) value);
+	}
+	g_hash_table_iter_init (&iter, oracle.created);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		PststoreItem *it = g_hash_table_lookup (items, key);
+		g_assert_nonnull (it);
+		g_assert_cmpint (it->created, ==, *(gint64 *) value);
+	}
+	g_hash_table_iter_init (&iter, oracle.sensitivity);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		PststoreItem *it = g_hash_table_lookup (items, key);
+		g_assert_nonnull (it);
+		g_assert_cmpint (it->sensitivity, ==, GPOINTER_TO_INT (value));
 	}
 	oracle_clear (&oracle);
 	pststore_import_summary_clear (&summary);
