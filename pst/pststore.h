@@ -100,7 +100,8 @@ typedef struct {
 	char *recurrence;		/* iCalendar RRULE value, e.g. "FREQ=WEEKLY;BYDAY=MO" */
 	/* Notes */
 	PststoreNoteColour note_colour;
-	/* Contacts: vCard 3.0 text; appointments: iCalendar VCALENDAR text. */
+	/* Contacts: vCard 3.0 text; appointments: iCalendar VCALENDAR text;
+	 * mail: its HTML body, if it has one. */
 	char *data;
 	/* Where the item came from (e.g. "pst:<store uid>:<descriptor id>"),
 	 * unique in the store when set; used to make imports idempotent. */
