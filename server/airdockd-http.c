@@ -156,12 +156,13 @@ respond_request (SoupServerMessage *msg, AirdockdRequest *req)
 		g_hash_table_foreach (req->response_headers, copy_header, h);
 	soup_server_message_set_status (msg, status, NULL);
 	if (req->response_body != NULL && g_bytes_get_size (req->response_body) > 0) {
-		gsize len = 0;
-		const char *data = g_bytes_get_data (req->response_body, &len);
 		const char *type = req->response_content_type != NULL
 		                   ? req->response_content_type
 		                   : "application/vnd.ms-sync.wbxml";
-		soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, data, len);
+		/* By reference, not copied: a handler may hand over a mapped
+		 * file (ItemOperations attachments), which stays off the heap. */
+		soup_message_headers_set_content_type (h, type, NULL);
+		soup_message_body_append_bytes (soup_server_message_get_response_body (msg), req->response_body);
 	} else {
 		soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
 	}
