@@ -119,7 +119,8 @@ test_initial_and_incremental (Fixture *f, gconstpointer data)
 	g_assert_true (airdockd_store_folder_update (f->store, f->uid, a->server_id, AIRDOCKD_FOLDER_ROOT,
 	                                             "Alpha renamed", &error));
 	g_assert_true (airdockd_store_folder_delete (f->store, f->uid, b->server_id, &error));
-	g_autoptr (EasFolderSyncResponse) r2 = folder_sync (f, r1->sync_key, NULL);
+	g_autoptr (AirdockEasResponse) raw2 = NULL;
+	g_autoptr (EasFolderSyncResponse) r2 = folder_sync (f, r1->sync_key, &raw2);
 	g_assert_cmpuint (r2->adds->len, ==, 0);
 	g_assert_cmpuint (r2->updates->len, ==, 1);
 	g_assert_cmpstr (((EasFolder *) g_ptr_array_index (r2->updates, 0))->display_name, ==, "Alpha renamed");
@@ -134,6 +135,7 @@ test_initial_and_incremental (Fixture *f, gconstpointer data)
 	g_autoptr (EasFolderSyncResponse) r2b = folder_sync (f, r1->sync_key, &raw2b);
 	g_assert_cmpuint (r2b->updates->len, ==, 1);
 	g_assert_cmpstr (r2b->sync_key, ==, r2->sync_key);
+	g_assert_true (g_bytes_equal (raw2b->body, raw2->body));
 
 	/* Unknown key: Status 9. */
 	g_autoptr (EasFolderSyncResponse) bad = folder_sync (f, "{0f8fad5b-d9cb-469f-a165-70867728950e}5", NULL);
