@@ -1,9 +1,9 @@
 /* eas-estimate.h — the GetItemEstimate model ([MS-ASCMD] 2.2.1.9).
  *
- * Pure: no I/O.  Errors: EAS_SYNC_ERROR (INVALID/LIMIT → Status 2 "invalid
- * collection" is wrong for a malformed body; the server answers HTTP 400
- * or the protocol error of its choice).  GetItemEstimate never advances a
- * sync key.
+ * Pure: no I/O.  Errors: EAS_SYNC_ERROR (INVALID, LIMIT): a malformed body
+ * has no per-collection Status, the server answers HTTP 400.  Counts are
+ * bounded by EAS_SYNC_MAX_COLLECTIONS, strings as in eas-sync.h.
+ * GetItemEstimate never advances a sync key.
  */
 #pragma once
 
