@@ -5,8 +5,8 @@
 #include "eas/eas-sync.h"
 #include "eas/eas-synckey.h"
 
-static void
-collection_free (EasEstimateCollection *c)
+void
+eas_estimate_collection_free (EasEstimateCollection *c)
 {
 	if (c == NULL)
 		return;
@@ -15,8 +15,6 @@ collection_free (EasEstimateCollection *c)
 	g_free (c->class_name);
 	g_free (c);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasEstimateCollection, collection_free)
 
 void
 eas_estimate_request_free (EasEstimateRequest *req)
@@ -77,7 +75,7 @@ eas_estimate_request_decode (const EasNode *root, EasVersion version, GError **e
 	g_autoptr (EasEstimateRequest) req = g_new0 (EasEstimateRequest, 1);
 	const EasNode *cols;
 
-	req->collections = g_ptr_array_new_with_free_func ((GDestroyNotify) collection_free);
+	req->collections = g_ptr_array_new_with_free_func ((GDestroyNotify) eas_estimate_collection_free);
 	if (root == NULL || root->tag != EAS_GETITEMESTIMATE_GET_ITEM_ESTIMATE) {
 		g_set_error (error, EAS_SYNC_ERROR, EAS_SYNC_ERROR_INVALID,
 		             "GetItemEstimate: wrong root element");

@@ -31,6 +31,8 @@ typedef struct {
 	gboolean conversation_mode;
 } EasEstimateCollection;
 
+void eas_estimate_collection_free (EasEstimateCollection *collection);
+
 typedef struct {
 	GPtrArray *collections;	/* EasEstimateCollection*, never NULL; at most EAS_SYNC_MAX_COLLECTIONS */
 } EasEstimateRequest;
@@ -48,6 +50,7 @@ typedef struct {
 
 GBytes *eas_estimate_response_encode (const EasEstimateResult *results, gsize n_results);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasEstimateCollection, eas_estimate_collection_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasEstimateRequest, eas_estimate_request_free)
 
 G_END_DECLS
