@@ -359,6 +359,33 @@ test_request_limits (void)
 			decode_fails (root, 141, EAS_SYNC_ERROR_LIMIT);
 		}
 	}
+	/* Class at 16 bytes and 17; FlagType at 256 and 257. */
+	for (guint extra = 0; extra <= 1; extra++) {
+		g_autofree char *cls = g_strnfill (EAS_SYNC_CLASS_MAX_BYTES + extra, 'C');
+		g_autofree char *ft = g_strnfill (EAS_SYNC_FLAG_TYPE_MAX_BYTES + extra, 'f');
+		EasNode *col;
+		EasNode *root = new_sync_with_collection (&col, "1", "1");
+		EasNode *root2 = NULL;
+
+		eas_node_append_text (col, EAS_AIRSYNC_CLASS, cls);
+		root2 = new_sync_with_collection (&col, "1", "1");
+		EasNode *ch = eas_node_append (eas_node_append (col, EAS_AIRSYNC_COMMANDS), EAS_AIRSYNC_CHANGE);
+		eas_node_append_text (ch, EAS_AIRSYNC_SERVER_ID, "1:1");
+		EasNode *flag = eas_node_append (eas_node_append (ch, EAS_AIRSYNC_APPLICATION_DATA), EAS_EMAIL_FLAG);
+		eas_node_append_text (flag, EAS_EMAIL_STATUS, "2");
+		eas_node_append_text (flag, EAS_EMAIL_FLAG_TYPE, ft);
+		if (extra == 0) {
+			g_autoptr (EasSyncRequest) r1 = decode_ok (root, 121);
+			g_autoptr (EasSyncRequest) r2 = decode_ok (root2, 141);
+			EasSyncCollection *c1 = g_ptr_array_index (r1->collections, 0);
+			EasSyncCollection *c2 = g_ptr_array_index (r2->collections, 0);
+			g_assert_cmpstr (c1->class_name, ==, cls);
+			g_assert_cmpstr (((EasSyncCommand *) g_ptr_array_index (c2->commands, 0))->flag_type, ==, ft);
+		} else {
+			decode_fails (root, 121, EAS_SYNC_ERROR_LIMIT);
+			decode_fails (root2, 141, EAS_SYNC_ERROR_LIMIT);
+		}
+	}
 	/* A draft's Subject at 64 KiB and one byte more. */
 	for (guint extra = 0; extra <= 1; extra++) {
 		g_autofree char *subject = g_strnfill (EAS_SYNC_DRAFT_FIELD_MAX_BYTES + extra, 's');

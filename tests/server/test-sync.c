@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 
 #include "eas/eas-sync.h"
+#include "server/airdockd-email.h"
+#include "server/airdockd-mime.h"
 #include "server/airdockd-store.h"
 #include "tests/server/eas-client.h"
 
@@ -1024,10 +1026,54 @@ test_two_collections (Fixture *f, gconstpointer data)
 	g_assert_true (g_bytes_equal (again->body, r->body));
 }
 
+/* FileReference "<item server id>:<index>": formatting and strict parsing
+ * (GetAttachment and ItemOperations take it from clients). */
+static void
+test_file_reference (void)
+{
+	g_autofree char *ref = airdockd_email_file_reference ("5:17", 3);
+	g_autofree char *id = NULL;
+	guint index = 99;
+
+	g_assert_cmpstr (ref, ==, "5:17:3");
+	g_assert_true (airdockd_email_parse_file_reference (ref, &id, &index));
+	g_assert_cmpstr (id, ==, "5:17");
+	g_assert_cmpuint (index, ==, 3);
+
+	const char *bad[] = { "", ":", "5:17:", ":3", "5", "5:17:-1", "5:17:+1", "5:17:3a", "5:17: 3",
+	                      "5:17:99999999999999999999" };
+	for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+		g_autofree char *out = NULL;
+		guint k = 7;
+
+		g_assert_false (airdockd_email_parse_file_reference (bad[i], &out, &k));
+		g_assert_null (out);
+		g_assert_cmpuint (k, ==, 7);
+	}
+	/* Index limit: the MIME walk's part limit, and one more. */
+	g_autofree char *at = g_strdup_printf ("1:1:%u", AIRDOCKD_MIME_MAX_PARTS);
+	g_autofree char *over = g_strdup_printf ("1:1:%u", AIRDOCKD_MIME_MAX_PARTS + 1);
+	g_autofree char *a_id = NULL;
+	g_autofree char *o_id = NULL;
+	g_assert_true (airdockd_email_parse_file_reference (at, &a_id, &index));
+	g_assert_false (airdockd_email_parse_file_reference (over, &o_id, &index));
+	/* Item server id length: 64 bytes, and 65. */
+	g_autofree char *id64 = g_strnfill (AIRDOCKD_STORE_MAX_SERVER_ID, '1');
+	g_autofree char *id65 = g_strnfill (AIRDOCKD_STORE_MAX_SERVER_ID + 1, '1');
+	g_autofree char *r64 = g_strdup_printf ("%s:0", id64);
+	g_autofree char *r65 = g_strdup_printf ("%s:0", id65);
+	g_autofree char *got64 = NULL;
+	g_autofree char *got65 = NULL;
+	g_assert_true (airdockd_email_parse_file_reference (r64, &got64, &index));
+	g_assert_cmpstr (got64, ==, id64);
+	g_assert_false (airdockd_email_parse_file_reference (r65, &got65, &index));
+}
+
 int
 main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/server/sync/file-reference", test_file_reference);
 #define ADD(path, fn) g_test_add ("/server/sync/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 	ADD ("windows-and-repeat", test_windows_and_repeat);
 	ADD ("unknown-key-and-other-user", test_unknown_key_and_other_user);
