@@ -479,6 +479,21 @@ hotsync_link_send_response (HotsyncLink *link, GBytes *response, gint64 now_us, 
 	return flush_pending (link, now_us, error);
 }
 
+void
+hotsync_link_tickle (HotsyncLink *link)
+{
+	GBytes *out;
+
+	if (link->kind == HOTSYNC_LINK_NETSYNC) {
+		g_queue_push_tail (&link->output,
+		                   hotsync_netsync_encode (HOTSYNC_NETSYNC_TYPE_TICKLE, link->last_xid, NULL, 0));
+		return;
+	}
+	hotsync_padp_tickle (link->padp, hotsync_padp_next_xid (link->padp));
+	while ((out = hotsync_padp_pop_output (link->padp)) != NULL)
+		g_queue_push_tail (&link->output, out);
+}
+
 guint
 hotsync_link_get_dropped (const HotsyncLink *link)
 {

@@ -14,6 +14,9 @@
  *     hotsync_link_pop_response();
  *   - it calls hotsync_link_handle_timeout() when its monotonic clock passes
  *     hotsync_link_get_deadline().
+ * A USB transport may write a NetSync buffer as Palm Desktop does — the
+ * 6-byte header alone, then the payload in 4096-byte chunks: the bytes are
+ * the same.
  * Errors (HOTSYNC_LINK_ERROR and those of the layers below) are fatal for
  * the connection unless stated otherwise; bad serial frames are dropped and
  * counted, as SLP prescribes. */
@@ -85,6 +88,11 @@ GBytes *hotsync_link_pop_response (HotsyncLink *link);
 /* Monotonic time of the next retransmission, or G_MAXINT64. */
 gint64 hotsync_link_get_deadline (const HotsyncLink *link);
 gboolean hotsync_link_handle_timeout (HotsyncLink *link, gint64 now_us, GError **error);
+
+/* Queues a keep-alive (a NetSync tickle datagram or a PADP tickle, never
+ * acked) for when the desktop needs a while before its next request: a
+ * handheld gives up on a silent desktop after its CMP timeout (1–2 min). */
+void hotsync_link_tickle (HotsyncLink *link);
 
 /* Serial frames dropped for bad checksums, lengths or CRCs. */
 guint hotsync_link_get_dropped (const HotsyncLink *link);

@@ -327,6 +327,33 @@ test_handheld_role (gconstpointer data)
 	g_assert_cmpint (hotsync_link_get_deadline (desk), ==, G_MAXINT64);
 }
 
+/* Tickles pass both ends without an answer or an ack, and change nothing. */
+static void
+test_tickles (gconstpointer data)
+{
+	HotsyncLinkKind kind = GPOINTER_TO_INT (data);
+	g_autoptr (HotsyncLink) desk = hotsync_link_new (kind, 115200);
+	g_autoptr (HotsyncLink) hh = hotsync_link_new_handheld (kind, 115200, 0);
+	g_autoptr (GBytes) tickle = NULL;
+
+	for (int i = 0; i < 3; i++) {
+		pump (hh, desk);
+		pump (desk, hh);
+	}
+	g_assert_true (hotsync_link_is_ready (desk));
+	hotsync_link_tickle (desk);
+	tickle = pop_one (desk);
+	g_assert_null (hotsync_link_pop_output (desk));
+	g_assert_true (hotsync_link_feed (hh, g_bytes_get_data (tickle, NULL), g_bytes_get_size (tickle), 0, NULL));
+	g_assert_null (hotsync_link_pop_output (hh));
+	g_assert_null (hotsync_link_pop_request (hh));
+	hotsync_link_tickle (hh);
+	pump (hh, desk);
+	g_assert_null (hotsync_link_pop_output (desk));
+	g_assert_null (hotsync_link_pop_response (desk));
+	g_assert_cmpint (hotsync_link_get_deadline (desk), ==, G_MAXINT64);
+}
+
 /* A desktop that asks again before the answer breaks the protocol. */
 static void
 test_handheld_two_requests (void)
@@ -380,6 +407,8 @@ main (int argc, char **argv)
 	g_test_add_data_func ("/hotsync/link/handheld-role/netsync", GINT_TO_POINTER (HOTSYNC_LINK_NETSYNC), test_handheld_role);
 	g_test_add_data_func ("/hotsync/link/handheld-role/serial", GINT_TO_POINTER (HOTSYNC_LINK_SERIAL), test_handheld_role);
 	g_test_add_func ("/hotsync/link/handheld-two-requests", test_handheld_two_requests);
+	g_test_add_data_func ("/hotsync/link/tickles/netsync", GINT_TO_POINTER (HOTSYNC_LINK_NETSYNC), test_tickles);
+	g_test_add_data_func ("/hotsync/link/tickles/serial", GINT_TO_POINTER (HOTSYNC_LINK_SERIAL), test_tickles);
 	g_test_add_func ("/hotsync/link/handheld-aborted", test_handheld_aborted);
 	return g_test_run ();
 }
