@@ -42,8 +42,10 @@ peer_line (GDataInputStream *in, char **out_line)
 static void
 peer_say (GOutputStream *out, const char *line)
 {
-	g_output_stream_write_all (out, line, strlen (line), NULL, NULL, NULL);
-	g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, NULL);
+	g_autofree char *crlf = g_strconcat (line, "\r\n", NULL);
+
+	/* One write per reply: two small ones meet Nagle and delayed ACKs. */
+	g_output_stream_write_all (out, crlf, strlen (crlf), NULL, NULL, NULL);
 }
 
 /* Addresses starting with "refuse" get 550 at RCPT. */
@@ -383,6 +385,32 @@ test_send_invalid (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (f->peer->messages, ==, 0);
 }
 
+/* AIRDOCKD_COMPOSE_MAX_RECIPIENTS (1000) distinct addresses go out; one
+ * more is refused with 115 before anything is relayed. */
+static void
+test_send_recipient_limit (Fixture *f, gconstpointer data)
+{
+	for (guint n = 1000; n <= 1001; n++) {
+		g_autoptr (GString) mime = g_string_new ("To: ");
+		for (guint i = 0; i < n; i++)
+			g_string_append_printf (mime, "%sr%u@example.test", i > 0 ? ",\r\n " : "", i);
+		g_string_append (mime, "\r\nSubject: many\r\n\r\nhello\r\n");
+		g_autoptr (EasComposeRequest) req = compose_new (EAS_COMPOSE_SEND_MAIL, mime->str);
+		guint before = f->peer->messages;
+
+		if (n == 1000) {
+			g_assert_cmpuint (post_compose (f, req), ==, EAS_COMPOSE_STATUS_SUCCESS);
+			g_mutex_lock (&f->peer->lock);
+			g_assert_cmpuint (f->peer->rcpts->len, ==, 1000);
+			g_mutex_unlock (&f->peer->lock);
+			g_assert_cmpuint (f->peer->messages, ==, before + 1);
+		} else {
+			g_assert_cmpuint (post_compose (f, req), ==, EAS_COMPOSE_STATUS_SEND_QUOTA_EXCEEDED);
+			g_assert_cmpuint (f->peer->messages, ==, before);
+		}
+	}
+}
+
 static const char original_mime[] =
 	"From: Bob <bob@example.test>\r\n"
 	"To: alice@example.test\r\n"
@@ -516,6 +544,7 @@ main (int argc, char **argv)
 	ADD ("save-in-sent", test_send_save_in_sent, 160);
 	ADD ("raw-mime-12.1", test_send_raw_12, 121);
 	ADD ("invalid", test_send_invalid, 140);
+	ADD ("recipient-limit", test_send_recipient_limit, 141);
 	ADD ("smart-reply", test_smart_reply, 141);
 	ADD ("smart-forward", test_smart_forward, 141);
 	ADD ("smart-missing-source", test_smart_missing_source, 141);
