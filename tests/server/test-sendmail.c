@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "eas/eas-sendmail.h"
+#include "server/airdockd-compose.h"
 #include "server/airdockd-mime.h"
 #include "server/airdockd-store.h"
 #include "tests/server/eas-client.h"
@@ -508,6 +509,43 @@ test_smart_forward (Fixture *f, gconstpointer data)
 	g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expect, sizeof expect);
 }
 
+/* The original's text is quoted up to AIRDOCKD_COMPOSE_MAX_QUOTE_BYTES:
+ * a text of exactly that size is quoted whole, one byte more is cut (the
+ * marker at its very end disappears). */
+static void
+test_smart_reply_quote_limit (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+
+	for (gsize n = AIRDOCKD_COMPOSE_MAX_QUOTE_BYTES; n <= AIRDOCKD_COMPOSE_MAX_QUOTE_BYTES + 1; n++) {
+		g_autoptr (GString) orig = g_string_new ("From: bob@example.test\r\nTo: alice@example.test\r\n"
+		                                         "Subject: Long\r\n\r\n");
+		gsize body_start = orig->len;
+		/* Lines of 63 'Q' and LF; the text's last byte is 'Z'. */
+		while (orig->len - body_start < n - 1)
+			g_string_append_c (orig, (orig->len - body_start) % 64 == 63 ? '\n' : 'Q');
+		g_string_append_c (orig, 'Z');
+		g_autoptr (AirdockdItem) item = seed_message (f, f->alice, AIRDOCKD_FOLDER_INBOX, orig->str);
+		g_autoptr (EasComposeRequest) req = compose_new (EAS_COMPOSE_SMART_REPLY, reply_mime);
+		req->item_id = g_strdup (item->server_id);
+		g_assert_cmpuint (post_compose (f, req), ==, EAS_COMPOSE_STATUS_SUCCESS);
+
+		g_autofree char *path = g_build_filename (f->h->dir, "reply.eml", NULL);
+		g_mutex_lock (&f->peer->lock);
+		g_file_set_contents (path, f->peer->data->str, (gssize) f->peer->data->len, &error);
+		g_mutex_unlock (&f->peer->lock);
+		g_assert_no_error (error);
+		g_autofree char *text = airdockd_mime_get_text (path, 0, NULL, NULL, &error);
+		g_assert_no_error (error);
+		g_assert_nonnull (strstr (text, "Sounds good."));
+		g_assert_nonnull (strstr (text, "> QQQ"));
+		if (n == AIRDOCKD_COMPOSE_MAX_QUOTE_BYTES)
+			g_assert_nonnull (strstr (text, "QZ"));
+		else
+			g_assert_null (strstr (text, "QZ"));
+	}
+}
+
 static void
 test_smart_missing_source (Fixture *f, gconstpointer data)
 {
@@ -546,6 +584,7 @@ main (int argc, char **argv)
 	ADD ("invalid", test_send_invalid, 140);
 	ADD ("recipient-limit", test_send_recipient_limit, 141);
 	ADD ("smart-reply", test_smart_reply, 141);
+	ADD ("smart-reply-quote-limit", test_smart_reply_quote_limit, 141);
 	ADD ("smart-forward", test_smart_forward, 141);
 	ADD ("smart-missing-source", test_smart_missing_source, 141);
 #undef ADD
