@@ -1,0 +1,285 @@
+/* End to end: real airdock-conduit and airdock-handheld processes over TCP
+ * and a pty; the store checked through libpststore, the handheld through
+ * its `list`. */
+#include "config.h"
+
+#include <string.h>
+
+#include "tests/conduit/harness.h"
+
+#define USER_ID 4242
+#define USER_ID_STR "4242"
+
+static void
+new_handheld (Harness *h)
+{
+	g_autofree char *a = harness_handheld (h, 0, "--user", "Test User", "--user-id", USER_ID_STR, "memo", "add",
+	                                       "Shopping\nmilk\neggs", NULL);
+	g_autofree char *b = harness_handheld (h, 0, "--category", "Business", "memo", "add", "Budget", NULL);
+	g_autofree char *c = harness_handheld (h, 0, "--due", "2026-12-01", "--priority", "2", "--note", "about Q4",
+	                                       "todo", "add", "Call Bob", NULL);
+}
+
+static void
+sync_ok (Harness *h, const char *mode)
+{
+	g_assert_cmpint (harness_sync_net (h, NULL, NULL), ==, 0);
+	g_assert_nonnull (strstr (h->conduit_line, " ok "));
+	g_assert_nonnull (strstr (h->conduit_line, mode));
+	g_assert_nonnull (strstr (h->handheld_out, "hotsync completed"));
+}
+
+static gint64
+store_add (Harness *h, PststoreKind kind, const char *subject, const char *body, const char *category)
+{
+	g_autoptr (PststoreStore) s = harness_store_open (h);
+	g_autoptr (PststoreItem) it = pststore_item_new (kind == PSTSTORE_KIND_NOTE ? "IPM.StickyNote" : "IPM.Task");
+	g_autoptr (GError) error = NULL;
+
+	it->folder_id = pststore_folder_default (s, kind, &error);
+	it->subject = g_strdup (subject);
+	it->body = g_strdup (body);
+	if (category != NULL) {
+		it->categories = g_new0 (char *, 2);
+		it->categories[0] = g_strdup (category);
+	}
+	g_assert_true (pststore_item_save (s, it, NULL, &error));
+	g_assert_no_error (error);
+	return it->id;
+}
+
+static PststoreItem *
+store_find (Harness *h, PststoreKind kind, const char *subject)
+{
+	g_autoptr (PststoreStore) s = harness_store_open (h);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) items = pststore_item_list (s, pststore_folder_default (s, kind, NULL), &error);
+
+	g_assert_no_error (error);
+	for (guint i = 0; i < items->len; i++) {
+		PststoreItem *it = g_ptr_array_index (items, i);
+
+		if (g_strcmp0 (it->subject, subject) == 0)
+			return pststore_item_copy (it);
+	}
+	return NULL;
+}
+
+static void
+store_edit_body (Harness *h, const char *subject, const char *body)
+{
+	g_autoptr (PststoreItem) it = store_find (h, PSTSTORE_KIND_NOTE, subject);
+	g_autoptr (PststoreStore) s = harness_store_open (h);
+	g_autoptr (GError) error = NULL;
+
+	g_assert_nonnull (it);
+	g_free (it->body);
+	it->body = g_strdup (body);
+	g_free (it->subject);
+	it->subject = g_strdup (body);
+	*strchr (it->subject, '\n') = '\0';
+	g_assert_true (pststore_item_save (s, it, NULL, &error));
+	g_assert_no_error (error);
+}
+
+static void
+store_delete (Harness *h, PststoreKind kind, const char *subject)
+{
+	g_autoptr (PststoreItem) it = store_find (h, kind, subject);
+	g_autoptr (PststoreStore) s = harness_store_open (h);
+	g_autoptr (GError) error = NULL;
+
+	g_assert_nonnull (it);
+	g_assert_true (pststore_item_delete (s, it->id, NULL, &error));
+	g_assert_no_error (error);
+}
+
+static void
+test_first_sync (void)
+{
+	Harness h;
+	g_autofree char *notes = NULL, *hh = NULL;
+	g_autoptr (PststoreItem) todo = NULL;
+	g_autoptr (GDateTime) due = NULL;
+
+	harness_init (&h);
+	new_handheld (&h);
+	sync_ok (&h, "slow");
+	notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+	g_assert_cmpstr (notes, ==, "Budget|Budget|Business\nShopping|Shopping\\nmilk\\neggs|Unfiled\n");
+	todo = store_find (&h, PSTSTORE_KIND_TASK, "Call Bob");
+	g_assert_nonnull (todo);
+	g_assert_cmpstr (todo->body, ==, "about Q4");
+	g_assert_false (todo->task_complete);
+	g_assert_cmpint (todo->importance, ==, 1);
+	due = g_date_time_new_from_unix_utc (todo->task_due);
+	g_assert_cmpint (g_date_time_get_year (due), ==, 2026);
+	g_assert_cmpint (g_date_time_get_month (due), ==, 12);
+	g_assert_cmpint (g_date_time_get_day_of_month (due), ==, 1);
+	/* The handheld is now ours: clean records, our id, a log entry. */
+	hh = harness_handheld (&h, 0, "list", NULL);
+	g_assert_null (strstr (hh, "dirty"));
+	g_assert_null (strstr (hh, "last-sync-pc=0\n"));
+	g_assert_nonnull (strstr (hh, "log\tAirdock slow sync"));
+	g_assert_cmpuint (harness_count_logs (&h, USER_ID), ==, 1);
+	harness_clear (&h);
+}
+
+static void
+test_fast_sync_both_ways (void)
+{
+	Harness h;
+	g_autofree char *notes = NULL, *memos = NULL, *log = NULL, *todos = NULL;
+
+	harness_init (&h);
+	new_handheld (&h);
+	sync_ok (&h, "slow");
+	/* Handheld: edit, add, delete.  Desktop: add (with a new category),
+	 * edit another, delete a task. */
+	g_free (harness_handheld (&h, 0, "memo", "edit", "1", "Shopping\nmilk\neggs\nbread", NULL));
+	g_free (harness_handheld (&h, 0, "memo", "add", "Ideas", NULL));
+	store_add (&h, PSTSTORE_KIND_NOTE, "Desk note", "Desk note\nfrom Outlook", "Travel");
+	store_edit_body (&h, "Budget", "Budget\n2027 figures");
+	store_delete (&h, PSTSTORE_KIND_TASK, "Call Bob");
+	sync_ok (&h, "fast");
+	notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+	g_assert_cmpstr (notes, ==,
+	                 "Budget|Budget\\n2027 figures|Business\n"
+	                 "Desk note|Desk note\\nfrom Outlook|Travel\n"
+	                 "Ideas|Ideas|Unfiled\n"
+	                 "Shopping|Shopping\\nmilk\\neggs\\nbread|Unfiled\n");
+	memos = harness_handheld_dump (&h, "memo");
+	g_assert_cmpstr (memos, ==,
+	                 "Business|Budget\\n2027 figures\n"
+	                 "Travel|Desk note\\nfrom Outlook\n"
+	                 "Unfiled|Ideas\n"
+	                 "Unfiled|Shopping\\nmilk\\neggs\\nbread\n");
+	todos = harness_handheld_dump (&h, "todo");
+	g_assert_cmpstr (todos, ==, "");
+	log = harness_newest_log (&h, USER_ID);
+	g_assert_nonnull (strstr (log, "Fast sync"));
+	g_assert_nonnull (strstr (log, "desktop: added memo \"Ideas\""));
+	g_assert_nonnull (strstr (log, "desktop: changed memo \"Shopping\""));
+	g_assert_nonnull (strstr (log, "handheld: added memo \"Desk note\""));
+	g_assert_nonnull (strstr (log, "handheld: changed memo \"Budget\""));
+	g_assert_nonnull (strstr (log, "handheld: deleted todo"));
+	/* A third sync has nothing to do. */
+	sync_ok (&h, "fast");
+	g_assert_nonnull (strstr (h.conduit_line, "handheld +0 ~0 -0 desktop +0 ~0 -0"));
+	harness_clear (&h);
+}
+
+static void
+test_conflict_keeps_both (void)
+{
+	Harness h;
+	g_autofree char *notes = NULL, *memos = NULL, *log = NULL;
+
+	harness_init (&h);
+	new_handheld (&h);
+	sync_ok (&h, "slow");
+	g_free (harness_handheld (&h, 0, "memo", "edit", "2", "Budget\nhandheld edit", NULL));
+	store_edit_body (&h, "Budget", "Budget\ndesktop edit");
+	sync_ok (&h, "fast");
+	g_assert_nonnull (strstr (h.conduit_line, "conflicts 1"));
+	notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+	g_assert_nonnull (strstr (notes, "Budget|Budget\\nhandheld edit|Business\n"));
+	g_assert_nonnull (strstr (notes, "Budget|Budget\\ndesktop edit|Business\n"));
+	memos = harness_handheld_dump (&h, "memo");
+	g_assert_nonnull (strstr (memos, "Business|Budget\\nhandheld edit\n"));
+	g_assert_nonnull (strstr (memos, "Business|Budget\\ndesktop edit\n"));
+	log = harness_newest_log (&h, USER_ID);
+	g_assert_nonnull (strstr (log, "conflict: memo \"Budget\""));
+	/* Both copies are paired now: the next sync changes nothing. */
+	sync_ok (&h, "fast");
+	g_assert_nonnull (strstr (h.conduit_line, "handheld +0 ~0 -0 desktop +0 ~0 -0"));
+	harness_clear (&h);
+}
+
+static void
+test_delete_and_archive (void)
+{
+	Harness h;
+	g_autofree char *notes = NULL, *memos = NULL;
+	g_autoptr (PststoreStore) s = NULL;
+	g_autoptr (GError) error = NULL;
+	gint64 archive;
+	gsize n = 0;
+
+	harness_init (&h);
+	new_handheld (&h);
+	sync_ok (&h, "slow");
+	g_free (harness_handheld (&h, 0, "memo", "archive", "1", NULL));   /* Shopping */
+	g_free (harness_handheld (&h, 0, "memo", "delete", "1", NULL));    /* Budget, now the first live one */
+	sync_ok (&h, "fast");
+	notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+	g_assert_cmpstr (notes, ==, "");
+	memos = harness_handheld_dump (&h, "memo");
+	g_assert_cmpstr (memos, ==, "");
+	s = harness_store_open (&h);
+	archive = pststore_folder_find_child (s, pststore_folder_default (s, PSTSTORE_KIND_NOTE, NULL), "Archive", &error);
+	g_assert_no_error (error);
+	g_assert_cmpint (archive, !=, 0);
+	g_assert_true (pststore_folder_count (s, archive, &n, &error));
+	g_assert_cmpuint (n, ==, 1);
+	harness_clear (&h);
+}
+
+static void
+test_slow_sync_other_desktop (void)
+{
+	Harness h;
+	g_autofree char *notes = NULL, *memos = NULL, *text = NULL;
+	g_autofree char *edited = NULL;
+	gsize len;
+
+	harness_init (&h);
+	new_handheld (&h);
+	sync_ok (&h, "slow");
+	/* Another desktop synced it: lastSyncPC changes, dirty bits cleared. */
+	g_free (harness_handheld (&h, 0, "memo", "edit", "2", "Budget\nedited elsewhere", NULL));
+	g_assert_true (g_file_get_contents (h.state, &text, &len, NULL));
+	{
+		GRegex *re = g_regex_new ("last-sync-pc=[0-9]+", 0, 0, NULL);
+		GRegex *dirty = g_regex_new ("attr=64", 0, 0, NULL);
+		g_autofree char *t1 = g_regex_replace_literal (re, text, -1, 0, "last-sync-pc=7", 0, NULL);
+
+		edited = g_regex_replace_literal (dirty, t1, -1, 0, "attr=0", 0, NULL);
+		g_regex_unref (re);
+		g_regex_unref (dirty);
+	}
+	g_assert_true (g_file_set_contents (h.state, edited, -1, NULL));
+	sync_ok (&h, "slow");
+	notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+	g_assert_nonnull (strstr (notes, "Budget|Budget\\nedited elsewhere|Business\n"));
+	g_assert_null (strstr (notes, "Budget|Budget|Business\n"));
+	memos = harness_handheld_dump (&h, "memo");
+	g_assert_cmpstr (memos, ==, "Business|Budget\\nedited elsewhere\nUnfiled|Shopping\\nmilk\\neggs\n");
+	harness_clear (&h);
+}
+
+static void
+test_logs_kept (void)
+{
+	Harness h;
+
+	harness_init (&h);
+	new_handheld (&h);
+	for (guint i = 0; i < 4; i++)
+		sync_ok (&h, i == 0 ? "slow" : "fast");
+	g_assert_cmpuint (harness_count_logs (&h, USER_ID), ==, 3);
+	harness_clear (&h);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/conduit/net/first-sync", test_first_sync);
+	g_test_add_func ("/conduit/net/fast-sync-both-ways", test_fast_sync_both_ways);
+	g_test_add_func ("/conduit/net/conflict-keeps-both", test_conflict_keeps_both);
+	g_test_add_func ("/conduit/net/delete-and-archive", test_delete_and_archive);
+	g_test_add_func ("/conduit/net/slow-sync-other-desktop", test_slow_sync_other_desktop);
+	g_test_add_func ("/conduit/net/logs-kept", test_logs_kept);
+	return g_test_run ();
+}
