@@ -982,6 +982,64 @@ test_kill_during_changes (Fixture *f, gconstpointer data)
 	}
 }
 
+/* Real-world messages (Horde's fixtures: S/MIME, encrypted, iOS
+ * multipart/alternative, IDNA, an invitation, nested message/rfc822): every
+ * one syncs, as HTML/plain and as whole MIME. */
+static void
+test_real_messages (Fixture *f, gconstpointer data)
+{
+	const char *shared = g_getenv ("AIRDOCK_SHARED");
+	const char *names[] = { "email_plain.eml", "email_signed.eml", "encrypted.eml",
+	                        "iOSMultipartAlternative.eml", "idna.eml", "invitation_one.eml",
+	                        "mime_encoding.eml", "rfc822_multipart.eml", "signed_attachment.eml" };
+	g_autoptr (GHashTable) sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr (GError) error = NULL;
+
+	if (shared == NULL) {
+		g_test_skip ("AIRDOCK_SHARED is not set: no fixtures");
+		return;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
+		g_autofree char *path = g_build_filename (shared, "fixtures", "eas", "horde", names[i], NULL);
+		g_autoptr (AirdockdItem) item = NULL;
+
+		if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
+			g_test_skip ("Horde fixtures not found");
+			return;
+		}
+		item = airdockd_store_add_message (f->store, f->uid, f->inbox, path, FALSE, &error);
+		g_assert_no_error (error);
+		g_hash_table_insert (sizes, g_strdup (item->server_id), g_strdup_printf ("%" G_GINT64_FORMAT, item->size));
+	}
+	for (guint type = 2; type <= 4; type += 2) {
+		g_autofree char *k = initial_sync (f, f->inbox, 0);
+		SyncArgs a = { .key = k, .collection = f->inbox, .options = TRUE, .body_type = type,
+		               .preview = 100 };
+		g_autoptr (AirdockEasResponse) r = post_sync (f->c, &a);
+		EasNode *col = collection_of (r);
+
+		g_assert_cmpuint (count_commands (col, EAS_AIRSYNC_ADD), ==, G_N_ELEMENTS (names));
+		for (EasNode *add = eas_node_path (col, EAS_AIRSYNC_COMMANDS, EAS_AIRSYNC_ADD, 0); add != NULL;
+		     add = eas_node_next_same (add)) {
+			const char *sid = eas_node_child_text (add, EAS_AIRSYNC_SERVER_ID);
+			EasNode *body = eas_node_path (add, EAS_AIRSYNC_APPLICATION_DATA, EAS_AIRSYNCBASE_BODY, 0);
+			EasNode *d = eas_node_child (body, EAS_AIRSYNCBASE_DATA);
+
+			g_assert_nonnull (body);
+			g_assert_nonnull (eas_node_child (eas_node_child (add, EAS_AIRSYNC_APPLICATION_DATA), EAS_EMAIL_FROM));
+			if (type == 4) {
+				/* The whole message, as text or (8-bit bytes) OPAQUE. */
+				g_assert_cmpstr (eas_node_child_text (body, EAS_AIRSYNCBASE_TYPE), ==, "4");
+				g_assert_cmpstr (eas_node_child_text (body, EAS_AIRSYNCBASE_ESTIMATED_DATA_SIZE), ==,
+				                 g_hash_table_lookup (sizes, sid));
+				g_assert_nonnull (d);
+				gsize n = d->opaque ? g_bytes_get_size (d->opaque) : strlen (d->text);
+				g_assert_cmpuint (n, ==, g_ascii_strtoull (g_hash_table_lookup (sizes, sid), NULL, 10));
+			}
+		}
+	}
+}
+
 /* Two collections in one request: each answered on its own, and a repeat
  * of one key with another collection's current key still works. */
 static void
@@ -1089,6 +1147,7 @@ main (int argc, char **argv)
 	ADD ("response-budget", test_response_budget);
 	ADD ("v25", test_v25);
 	ADD ("kill-during-changes", test_kill_during_changes);
+	ADD ("real-messages", test_real_messages);
 #undef ADD
 	return g_test_run ();
 }
