@@ -15,6 +15,7 @@
 #include "server/airdockd-http.h"
 #include "server/airdockd-lmtp.h"
 #include "server/airdockd-store.h"
+#include "server/airdockd-tls.h"
 
 static gboolean
 quit_loop (gpointer user_data)
@@ -126,6 +127,15 @@ main (int argc, char **argv)
 	if (config == NULL) {
 		g_printerr ("airdockd: %s\n", error->message);
 		return 1;
+	}
+	/* Configured certificate files must load; a generated one is made at start. */
+	if (check_only && config->tls_cert != NULL) {
+		g_autoptr (GTlsCertificate) cert = airdockd_tls_load (config->data_dir, config->tls_cert,
+		                                                      config->tls_key, NULL, NULL, &error);
+		if (cert == NULL) {
+			g_printerr ("airdockd: [server] tls_cert / tls_key: %s\n", error->message);
+			return 1;
+		}
 	}
 	if (check_only) {
 		printf ("airdockd: %s: configuration is valid\n", config_path != NULL ? config_path : "(defaults)");

@@ -643,6 +643,12 @@ test_check_config (void)
 	g_assert_cmpint (run_check_config ("[server]\nhttp_port = 8080\n", &err1), ==, 0);
 	g_assert_cmpint (run_check_config ("[server]\nhttp_port = 8080\nhttp_prot = 1\n", &err2), ==, 1);
 	g_assert_nonnull (strstr (err2, ":3: unknown key 'http_prot'"));
+	{
+		g_autofree char *err3 = NULL;
+		g_assert_cmpint (run_check_config ("[server]\ntls_cert = /nonexistent/c.pem\n"
+		                                   "tls_key = /nonexistent/k.pem\n", &err3), ==, 1);
+		g_assert_nonnull (strstr (err3, "tls_cert"));
+	}
 }
 
 static void
