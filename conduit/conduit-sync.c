@@ -44,6 +44,9 @@ typedef struct {
 	GArray *changes;           /* HotsyncSessionChange */
 	GPtrArray *change_data;    /* GBytes kept alive for changes */
 	GArray *change_items;      /* gint64 per change: item to map on WRITTEN, or 0 */
+	GPtrArray *change_hashes;  /* per change: hash of a new record, or NULL */
+	GHashTable *snap;          /* record key → hash of what the handheld holds
+	                              after this sync; value NULL: gone */
 } Db;
 
 struct _ConduitSync {
@@ -61,6 +64,8 @@ struct _ConduitSync {
 	GPtrArray *log;            /* lines */
 	ConduitSyncStats stats;
 	char *log_path;
+	GKeyFile *snapshot;        /* last-sync state: per database, record key → hash */
+	char *snapshot_path;
 };
 
 static const ConduitDbKind *const kinds[] = { &conduit_memo_kind, &conduit_todo_kind };
@@ -111,7 +116,10 @@ conduit_sync_new (PststoreStore *store, guint32 desktop_id, const char *log_dir,
 		db->changes = g_array_new (FALSE, TRUE, sizeof (HotsyncSessionChange));
 		db->change_data = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 		db->change_items = g_array_new (FALSE, TRUE, sizeof (gint64));
+		db->change_hashes = g_ptr_array_new_with_free_func (g_free);
+		db->snap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	}
+	s->snapshot = g_key_file_new ();
 	return s;
 }
 
@@ -129,7 +137,11 @@ conduit_sync_free (ConduitSync *s)
 		g_array_unref (db->changes);
 		g_ptr_array_unref (db->change_data);
 		g_array_unref (db->change_items);
+		g_hash_table_unref (db->snap);
+		g_ptr_array_unref (db->change_hashes);
 	}
+	g_key_file_unref (s->snapshot);
+	g_free (s->snapshot_path);
 	g_ptr_array_unref (s->ops);
 	g_ptr_array_unref (s->log);
 	g_free (s->log_dir);
@@ -187,6 +199,10 @@ conduit_sync_plan (ConduitSync *s, const HotsyncDlpUserInfo *user, gboolean *out
 	          hotsync_reconcile_is_fast (user->last_sync_pc, s->desktop_id, anchor > 0);
 	if (!g_file_set_contents (s->marker, "", 0, error))
 		return FALSE;
+	/* The last-sync state lets a slow sync tell an unchanged record from
+	 * an edited one (hotsync.md: compare against the last synced copy). */
+	s->snapshot_path = g_build_filename (s->device_dir, "last-sync.ini", NULL);
+	(void) g_key_file_load_from_file (s->snapshot, s->snapshot_path, G_KEY_FILE_NONE, NULL);
 	for (guint i = 0; i < G_N_ELEMENTS (s->dbs); i++) {
 		s->dbs[i].folder_id = pststore_folder_default (s->store, s->dbs[i].kind->kind, error);
 		if (s->dbs[i].folder_id == 0)
@@ -237,6 +253,25 @@ static char *
 rec_key (guint32 id)
 {
 	return g_strdup_printf ("0x%06x", id);
+}
+
+static char *
+rec_hash (guint8 category, GBytes *data)
+{
+	g_autoptr (GChecksum) c = g_checksum_new (G_CHECKSUM_SHA256);
+	gsize n;
+	const guint8 *d = g_bytes_get_data (data, &n);
+
+	g_checksum_update (c, &category, 1);
+	g_checksum_update (c, d, (gssize) n);
+	return g_strdup (g_checksum_get_string (c));
+}
+
+/* What the handheld holds for id after this sync (hash NULL: nothing). */
+static void
+snap_set (Db *db, guint32 id, char *hash)
+{
+	g_hash_table_replace (db->snap, rec_key (id), hash);
 }
 
 /* The handheld index of an item's first category; adds the name to a free
@@ -331,7 +366,12 @@ add_change (ConduitSync *s, Db *db, const PststoreItem *item, guint32 rec_id, gb
 		c.category = category_index (db, item, TRUE);
 		if (rec_id == 0)
 			map_item = item->id;
+		else
+			snap_set (db, rec_id, rec_hash (c.category, data));
+	} else {
+		snap_set (db, rec_id, NULL);
 	}
+	g_ptr_array_add (db->change_hashes, rec_id == 0 && !delete_record ? rec_hash (c.category, c.data) : NULL);
 	g_array_append_val (db->changes, c);
 	g_array_append_val (db->change_items, map_item);
 	(void) s;
@@ -529,11 +569,13 @@ decide_record (ConduitSync *s, Db *db, DesktopView *v, const Rec *r, GError **er
 	g_autoptr (GBytes) last = NULL;
 	gsize last_len = 0;
 	const guint8 *last_data = NULL;
+	g_autofree char *hash = rec_hash (r->category, r->data);
 
 	if (item == NULL && !s->fast && !(r->attr & HOTSYNC_RECORD_ATTR_DELETED) &&
 	    (item = find_twin (s, db, v, r)) != NULL) {
 		add_op (s, OP_MAP, NULL, item->id, r->id);
 		mark_handled (v, item->id);
+		snap_set (db, r->id, rec_hash (r->category, r->data));
 		return TRUE;
 	}
 	if (item != NULL) {
@@ -554,9 +596,18 @@ decide_record (ConduitSync *s, Db *db, DesktopView *v, const Rec *r, GError **er
 	                                          g_bytes_get_data (r->data, NULL), g_bytes_get_size (r->data),
 	                                          item != NULL ? category_index (db, item, FALSE) : 0,
 	                                          last_data, last_len);
+	if (!s->fast && item != NULL && in.handheld == HOTSYNC_SIDE_CHANGED) {
+		/* Slow sync: the hash of the last synced copy decides. */
+		g_autofree char *was = g_key_file_get_string (s->snapshot, db->kind->db_name, key, NULL);
+
+		if (was != NULL && g_strcmp0 (was, hash) == 0)
+			in.handheld = HOTSYNC_SIDE_UNCHANGED;
+	}
 	if (in.handheld == HOTSYNC_SIDE_CHANGED && in.desktop == HOTSYNC_SIDE_CHANGED)
 		in.same_content = same_as_item (db, r, item);
 	d.actions = hotsync_reconcile (&in);
+	/* Deleted and archived records leave with CleanUpDatabase. */
+	snap_set (db, r->id, (r->attr & HOTSYNC_RECORD_ATTR_DELETED) ? NULL : g_steal_pointer (&hash));
 	return apply_decision (s, db, &d, error);
 }
 
@@ -636,6 +687,8 @@ conduit_sync_written (ConduitSync *s, guint db_index, guint change, guint32 rec_
 	Db *db = &s->dbs[db_index];
 
 	g_return_if_fail (change < db->change_items->len);
+	if (db->change_hashes->pdata[change] != NULL)
+		snap_set (db, rec_id, g_strdup (db->change_hashes->pdata[change]));
 	if (g_array_index (db->change_items, gint64, change) != 0)
 		add_op (s, OP_MAP, NULL, g_array_index (db->change_items, gint64, change), rec_id);
 }
@@ -762,6 +815,25 @@ write_log (ConduitSync *s, GError **error)
 	return TRUE;
 }
 
+static gboolean
+save_snapshot (ConduitSync *s, GError **error)
+{
+	for (guint i = 0; i < G_N_ELEMENTS (s->dbs); i++) {
+		Db *db = &s->dbs[i];
+		GHashTableIter it;
+		gpointer key, value;
+
+		g_hash_table_iter_init (&it, db->snap);
+		while (g_hash_table_iter_next (&it, &key, &value)) {
+			if (value != NULL)
+				g_key_file_set_string (s->snapshot, db->kind->db_name, key, value);
+			else
+				(void) g_key_file_remove_key (s->snapshot, db->kind->db_name, key, NULL);
+		}
+	}
+	return g_key_file_save_to_file (s->snapshot, s->snapshot_path, error);
+}
+
 gboolean
 conduit_sync_finish (ConduitSync *s, gboolean ok, const char *failure, GError **error)
 {
@@ -775,7 +847,7 @@ conduit_sync_finish (ConduitSync *s, gboolean ok, const char *failure, GError **
 	if (!ok)
 		log_line (s, "FAILED: %s; nothing was stored, the next sync is a slow sync",
 		          failure != NULL ? failure : "the sync did not finish");
-	else
+	else if (save_snapshot (s, error))
 		(void) g_unlink (s->marker);
 	return write_log (s, error);
 }

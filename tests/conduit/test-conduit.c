@@ -271,6 +271,120 @@ test_logs_kept (void)
 	harness_clear (&h);
 }
 
+static void
+test_pty (gconstpointer data)
+{
+	guint baud = GPOINTER_TO_UINT (data);
+	Harness h;
+	g_autofree char *notes = NULL, *memos = NULL, *want = NULL;
+
+	harness_init (&h);
+	new_handheld (&h);
+	store_add (&h, PSTSTORE_KIND_NOTE, "From desk", "From desk", NULL);
+	g_assert_cmpint (harness_sync_pty (&h, baud, NULL), ==, 0);
+	g_assert_nonnull (strstr (h.conduit_line, " ok slow"));
+	/* CMP: 9600 needs no change; above it the handheld switched to the rate. */
+	want = g_strdup_printf (" baud %u ", baud == 9600 ? 0 : baud);
+	g_assert_true (g_str_has_prefix (h.handheld_out, "hotsync completed"));
+	g_assert_nonnull (strstr (h.handheld_out, want));
+	notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+	g_assert_cmpstr (notes, ==, "Budget|Budget|Business\nFrom desk|From desk|Unfiled\nShopping|Shopping\\nmilk\\neggs|Unfiled\n");
+	memos = harness_handheld_dump (&h, "memo");
+	g_assert_cmpstr (memos, ==, "Business|Budget\nUnfiled|From desk\nUnfiled|Shopping\\nmilk\\neggs\n");
+	/* and a fast sync on the same line */
+	g_free (harness_handheld (&h, 0, "memo", "add", "Later", NULL));
+	g_assert_cmpint (harness_sync_pty (&h, baud, NULL), ==, 0);
+	g_assert_nonnull (strstr (h.conduit_line, " ok fast: handheld +0 ~0 -0 desktop +1 "));
+	harness_clear (&h);
+}
+
+static void
+test_pty_bad_frames (void)
+{
+	const char *const extra[] = { "--corrupt-every=4", "--ack-timeout-ms=100", NULL };
+	Harness h;
+	g_autofree char *notes = NULL;
+	guint dropped = 0;
+	const char *p;
+
+	harness_init (&h);
+	new_handheld (&h);
+	g_assert_cmpint (harness_sync_pty (&h, 57600, extra), ==, 0);
+	g_assert_nonnull (strstr (h.conduit_line, " ok slow"));
+	p = strstr (h.conduit_line, "dropped ");
+	g_assert_nonnull (p);
+	dropped = (guint) g_ascii_strtoull (p + strlen ("dropped "), NULL, 10);
+	g_assert_cmpuint (dropped, >, 0);
+	notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+	g_assert_cmpstr (notes, ==, "Budget|Budget|Business\nShopping|Shopping\\nmilk\\neggs|Unfiled\n");
+	harness_clear (&h);
+}
+
+/* Hang up at every DLP request of a sync with changes on both sides: the
+ * store must stay as it was, and the next full sync must reach the state
+ * an uninterrupted sync reaches. */
+static void
+prepare_changes (Harness *h)
+{
+	new_handheld (h);
+	sync_ok (h, "slow");
+	g_free (harness_handheld (h, 0, "memo", "edit", "1", "Shopping\nmilk", NULL));
+	g_free (harness_handheld (h, 0, "memo", "add", "New on handheld", NULL));
+	g_free (harness_handheld (h, 0, "todo", "complete", "1", NULL));
+	store_add (h, PSTSTORE_KIND_NOTE, "New on desk", "New on desk", "Travel");
+	store_edit_body (h, "Budget", "Budget\nrevised");
+}
+
+static void
+test_disconnect_every_step (void)
+{
+	Harness ref;
+	g_autofree char *want_notes = NULL, *want_memos = NULL, *want_tasks = NULL, *want_todos = NULL;
+	guint requests;
+	const char *p;
+
+	harness_init (&ref);
+	prepare_changes (&ref);
+	sync_ok (&ref, "fast");
+	p = strstr (ref.handheld_out, "requests ");
+	g_assert_nonnull (p);
+	requests = (guint) g_ascii_strtoull (p + strlen ("requests "), NULL, 10);
+	g_assert_cmpuint (requests, >, 20);
+	want_notes = harness_store_dump (&ref, PSTSTORE_KIND_NOTE);
+	want_tasks = harness_store_dump (&ref, PSTSTORE_KIND_TASK);
+	want_memos = harness_handheld_dump (&ref, "memo");
+	want_todos = harness_handheld_dump (&ref, "todo");
+	harness_clear (&ref);
+
+	for (guint k = 1; k <= requests; k++) {
+		Harness h;
+		g_autofree char *drop = g_strdup_printf ("--drop-after=%u", k);
+		const char *const extra[] = { drop, NULL };
+		g_autofree char *before = NULL, *after = NULL, *notes = NULL, *memos = NULL, *tasks = NULL, *todos = NULL;
+
+		harness_init (&h);
+		prepare_changes (&h);
+		before = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+		g_assert_cmpint (harness_sync_net (&h, NULL, extra), ==, 1);
+		g_assert_nonnull (strstr (h.handheld_out, "hotsync dropped"));
+		after = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+		g_assert_cmpstr (after, ==, before);
+		/* The next sync heals: a slow sync once the conduit had planned
+		 * (requests 1 and 2 are ReadSysInfo and ReadUserInfo), then
+		 * everything is there. */
+		sync_ok (&h, k <= 2 ? "fast" : "slow");
+		notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+		tasks = harness_store_dump (&h, PSTSTORE_KIND_TASK);
+		memos = harness_handheld_dump (&h, "memo");
+		todos = harness_handheld_dump (&h, "todo");
+		g_assert_cmpstr (notes, ==, want_notes);
+		g_assert_cmpstr (tasks, ==, want_tasks);
+		g_assert_cmpstr (memos, ==, want_memos);
+		g_assert_cmpstr (todos, ==, want_todos);
+		harness_clear (&h);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -281,5 +395,10 @@ main (int argc, char **argv)
 	g_test_add_func ("/conduit/net/delete-and-archive", test_delete_and_archive);
 	g_test_add_func ("/conduit/net/slow-sync-other-desktop", test_slow_sync_other_desktop);
 	g_test_add_func ("/conduit/net/logs-kept", test_logs_kept);
+	g_test_add_data_func ("/conduit/pty/9600", GUINT_TO_POINTER (9600), test_pty);
+	g_test_add_data_func ("/conduit/pty/57600", GUINT_TO_POINTER (57600), test_pty);
+	g_test_add_data_func ("/conduit/pty/115200", GUINT_TO_POINTER (115200), test_pty);
+	g_test_add_func ("/conduit/pty/bad-frames", test_pty_bad_frames);
+	g_test_add_func ("/conduit/net/disconnect-every-step", test_disconnect_every_step);
 	return g_test_run ();
 }
