@@ -113,18 +113,20 @@ spawn (AirdockHarness *h)
 	g_assert_cmpint (log_fd, >=, 0);
 	/* stdout to a file: the test's own stdout is TAP. */
 	g_spawn_async_with_fds (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-	                        NULL, NULL, &h->pid, -1, log_fd, STDERR_FILENO, &error);
+	                        NULL, NULL, &h->pid, -1, log_fd,
+	                        h->capture_stderr ? log_fd : STDERR_FILENO, &error);
 	close (log_fd);
 	g_assert_no_error (error);
 	wait_listening (h);
 }
 
-AirdockHarness *
-airdock_harness_start (const char *extra_config)
+static AirdockHarness *
+harness_start (const char *extra_config, gboolean capture_stderr)
 {
 	g_autoptr (GError) error = NULL;
 	AirdockHarness *h = g_new0 (AirdockHarness, 1);
 
+	h->capture_stderr = capture_stderr;
 	h->dir = g_dir_make_tmp ("airdock-test-XXXXXX", &error);
 	g_assert_no_error (error);
 	h->data_dir = g_build_filename (h->dir, "data", NULL);
@@ -134,6 +136,29 @@ airdock_harness_start (const char *extra_config)
 	write_config (h, extra_config);
 	spawn (h);
 	return h;
+}
+
+AirdockHarness *
+airdock_harness_start (const char *extra_config)
+{
+	return harness_start (extra_config, FALSE);
+}
+
+AirdockHarness *
+airdock_harness_start_capturing_log (const char *extra_config)
+{
+	return harness_start (extra_config, TRUE);
+}
+
+char *
+airdock_harness_read_log (AirdockHarness *h)
+{
+	g_autoptr (GError) error = NULL;
+	char *text = NULL;
+
+	g_file_get_contents (h->log_path, &text, NULL, &error);
+	g_assert_no_error (error);
+	return text;
 }
 
 void

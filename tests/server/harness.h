@@ -26,6 +26,7 @@ typedef struct {
 	char *config_path;	/* dir/airdockd.conf */
 	char *ports_path;
 	char *log_path;		/* the server's stdout */
+	gboolean capture_stderr;	/* stderr goes to log_path too */
 	GPid pid;		/* 0 when not running */
 	guint16 http_port;
 	guint16 https_port;
@@ -35,6 +36,12 @@ typedef struct {
  * the harness writes ([server], [lmtp], [smtp]) override its values when
  * repeated (GKeyFile keeps the last value).  extra_config may be NULL. */
 AirdockHarness *airdock_harness_start (const char *extra_config);
+
+/* The same, with the server's stderr (its log) also in log_path, for tests
+ * that check what the server logs (read it with airdock_harness_read_log). */
+AirdockHarness *airdock_harness_start_capturing_log (const char *extra_config);
+/* The server's output so far (stdout, and stderr when captured). */
+char *airdock_harness_read_log (AirdockHarness *h);
 
 /* Stops the server (SIGTERM, waits, asserts exit status 0) and starts it
  * again on the same data_dir with new extra config (new ports). */

@@ -334,6 +334,37 @@ test_auth_lockout_address (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (post_settings_status (right), ==, 401);
 }
 
+/* What the server logs names the user, device and command, but never a
+ * password or the Authorization header, even with [log] debug on. */
+static void
+test_log_no_secrets (void)
+{
+	g_autoptr (AirdockHarness) h = airdock_harness_start_capturing_log ("[log]\ndebug = true\n");
+	g_autoptr (AirdockEasClient) wrong = NULL;
+	g_autoptr (AirdockEasClient) right = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *log = NULL;
+	g_autofree char *b64_wrong = g_base64_encode ((const guchar *) USER ":Wr0ngSecret", strlen (USER ":Wr0ngSecret"));
+	g_autofree char *b64_right = g_base64_encode ((const guchar *) USER ":" PASSWORD, strlen (USER ":" PASSWORD));
+
+	airdock_harness_add_user (h, USER, EMAIL, PASSWORD);
+	wrong = airdock_eas_client_new (h, FALSE, USER, "Wr0ngSecret", "LOGDEV1", "TestPhone", 141);
+	right = airdock_eas_client_new (h, FALSE, USER, PASSWORD, "LOGDEV1", "TestPhone", 141);
+	g_assert_cmpuint (post_settings_status (wrong), ==, 401);
+	g_assert_true (airdock_eas_client_provision (right, NULL, &error));
+	g_assert_no_error (error);
+	airdock_harness_stop (h);
+	log = airdock_harness_read_log (h);
+	g_assert_nonnull (strstr (log, "authentication failed"));
+	g_assert_nonnull (strstr (log, "user=" USER));
+	g_assert_nonnull (strstr (log, "device=LOGDEV1"));
+	g_assert_null (strstr (log, "Wr0ngSecret"));
+	g_assert_null (strstr (log, PASSWORD));
+	g_assert_null (strstr (log, b64_wrong));
+	g_assert_null (strstr (log, b64_right));
+	g_assert_null (strstr (log, "Basic "));
+}
+
 /* ---- request limits before the body ---------------------------------------- */
 
 #define SIZE_CONFIG "[limits]\nmax_request_bytes = 4096\n"
@@ -702,6 +733,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/http/config/check-config", test_check_config);
 	g_test_add_func ("/http/tls/generate", test_tls_generate);
 	g_test_add_func ("/http/certificate/configured", test_certificate_configured);
+	g_test_add_func ("/http/log/no-secrets", test_log_no_secrets);
 	g_test_add_func ("/http/auth/parse-limit", test_auth_parse_limit);
 	g_test_add_func ("/http/auth/parse-forms", test_auth_parse_forms);
 	g_test_add ("/http/options", Fixture, NULL, fixture_setup, test_options, fixture_teardown);
