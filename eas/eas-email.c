@@ -115,13 +115,13 @@ find_pref (const EasEmailEncodeOptions *opts, EasBodyType type)
 	return NULL;
 }
 
-/* 2.5 has no BodyPreference: MIME only with MIMESupport 2
- * ([MS-ASCMD] 2.2.3.100.1). */
+/* 2.5 has no BodyPreference: MIME with MIMESupport 1 (S/MIME mail) or 2
+ * ([MS-ASCMD] 2.2.3.110.3). */
 static gboolean
 wants_mime (const EasEmailEncodeOptions *opts)
 {
 	if (opts->version < 120)
-		return opts->mime_support == EAS_MIME_SUPPORT_ALWAYS;
+		return opts->mime_support != EAS_MIME_SUPPORT_NEVER;
 	return find_pref (opts, EAS_BODY_TYPE_MIME) != NULL;
 }
 
@@ -138,7 +138,8 @@ eas_email_needed_bodies (const EasEmailEncodeOptions *opts)
 		needs |= EAS_EMAIL_NEED_HTML;
 	/* Plain is the fallback for every other choice (no preference, RTF,
 	 * HTML asked of a plain-only message). */
-	if (needs != EAS_EMAIL_NEED_MIME || opts->n_body_prefs > 1)
+	if (needs != EAS_EMAIL_NEED_MIME || opts->n_body_prefs > 1 ||
+	    opts->mime_support == EAS_MIME_SUPPORT_SMIME_ONLY)
 		needs |= EAS_EMAIL_NEED_PLAIN;
 	return needs;
 }
@@ -148,7 +149,10 @@ eas_email_choose_body (const EasEmailItem *item, const EasEmailEncodeOptions *op
 {
 	g_return_val_if_fail (item != NULL && opts != NULL, EAS_BODY_TYPE_PLAIN);
 
-	if (wants_mime (opts) && item->mime != NULL)
+	/* MIMESupport 1: MIME for S/MIME mail only ([MS-ASCMD] 2.2.3.110.3). */
+	if (wants_mime (opts) && item->mime != NULL &&
+	    (opts->mime_support != EAS_MIME_SUPPORT_SMIME_ONLY ||
+	     g_str_has_prefix (item->message_class ? item->message_class : "", "IPM.Note.SMIME")))
 		return EAS_BODY_TYPE_MIME;
 	if (opts->version >= 120 && item->body_html != NULL &&
 	    find_pref (opts, EAS_BODY_TYPE_HTML) != NULL)

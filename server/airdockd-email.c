@@ -230,6 +230,24 @@ load_mime (EasEmailItem *email, const AirdockdItem *item, const EasEmailEncodeOp
 	return TRUE;
 }
 
+/* [MS-ASEMAIL] 2.2.2.53 MessageClass: S/MIME mail is told apart so that
+ * devices ask for its MIME; the signature or envelope shows up as a part. */
+static void
+note_smime (EasEmailItem *email, const char *content_type)
+{
+	if (content_type == NULL)
+		return;
+	if (g_ascii_strcasecmp (content_type, "application/pkcs7-signature") == 0 ||
+	    g_ascii_strcasecmp (content_type, "application/x-pkcs7-signature") == 0) {
+		if (email->message_class == NULL)
+			email->message_class = g_strdup ("IPM.Note.SMIME.MultipartSigned");
+	} else if (g_ascii_strcasecmp (content_type, "application/pkcs7-mime") == 0 ||
+	           g_ascii_strcasecmp (content_type, "application/x-pkcs7-mime") == 0) {
+		g_free (email->message_class);
+		email->message_class = g_strdup ("IPM.Note.SMIME");
+	}
+}
+
 static void
 fill_attachments (EasEmailItem *email, AirdockdStore *store, const AirdockdItem *item)
 {
@@ -249,6 +267,7 @@ fill_attachments (EasEmailItem *email, AirdockdStore *store, const AirdockdItem 
 		ea->content_id = g_strdup (a->content_id);
 		ea->is_inline = a->is_inline;
 		g_ptr_array_add (email->attachments, ea);
+		note_smime (email, a->content_type);
 	}
 }
 
@@ -282,6 +301,10 @@ airdockd_email_from_item (AirdockdStore *store, const AirdockdItem *item,
 
 	if (opts != NULL && !load_text_bodies (email, item, needs, eas_email_body_read_limit (opts), error))
 		return NULL;
+	/* MIMESupport 1 wants MIME of S/MIME mail only. */
+	if (opts != NULL && opts->mime_support == EAS_MIME_SUPPORT_SMIME_ONLY &&
+	    !g_str_has_prefix (email->message_class ? email->message_class : "", "IPM.Note.SMIME"))
+		needs &= ~EAS_EMAIL_NEED_MIME;
 	if ((needs & EAS_EMAIL_NEED_MIME) && !load_mime (email, item, opts, error))
 		return NULL;
 	return g_steal_pointer (&email);

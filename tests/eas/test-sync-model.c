@@ -621,6 +621,13 @@ test_email_html_mime_preview (void)
 
 	opts.body_prefs[0] = (EasBodyPreference) { EAS_BODY_TYPE_MIME, TRUE, 10, FALSE, 0 };
 	g_assert_cmpuint (eas_email_needed_bodies (&opts) & EAS_EMAIL_NEED_MIME, !=, 0);
+	/* MIMESupport 1: MIME for S/MIME mail only, plain text otherwise. */
+	opts.mime_support = EAS_MIME_SUPPORT_SMIME_ONLY;
+	g_assert_cmpuint (eas_email_needed_bodies (&opts) & EAS_EMAIL_NEED_PLAIN, !=, 0);
+	g_assert_cmpint (eas_email_choose_body (item, &opts), ==, EAS_BODY_TYPE_PLAIN);
+	item->message_class = g_strdup ("IPM.Note.SMIME.MultipartSigned");
+	g_assert_cmpint (eas_email_choose_body (item, &opts), ==, EAS_BODY_TYPE_MIME);
+	opts.mime_support = EAS_MIME_SUPPORT_NEVER;
 	g_autoptr (EasNode) r2 = encode_item (item, &opts);
 	body = eas_node_child (app_of (r2), EAS_AIRSYNCBASE_BODY);
 	g_assert_cmpstr (eas_node_child_text (body, EAS_AIRSYNCBASE_TYPE), ==, "4");

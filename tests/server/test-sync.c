@@ -993,6 +993,7 @@ test_real_messages (Fixture *f, gconstpointer data)
 	                        "iOSMultipartAlternative.eml", "idna.eml", "invitation_one.eml",
 	                        "mime_encoding.eml", "rfc822_multipart.eml", "signed_attachment.eml" };
 	g_autoptr (GHashTable) sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr (GHashTable) classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr (GError) error = NULL;
 
 	if (shared == NULL) {
@@ -1027,6 +1028,8 @@ test_real_messages (Fixture *f, gconstpointer data)
 
 			g_assert_nonnull (body);
 			g_assert_nonnull (eas_node_child (eas_node_child (add, EAS_AIRSYNC_APPLICATION_DATA), EAS_EMAIL_FROM));
+			g_hash_table_add (classes, g_strdup (eas_node_path (add, EAS_AIRSYNC_APPLICATION_DATA,
+			                                                    EAS_EMAIL_MESSAGE_CLASS, 0)->text));
 			if (type == 4) {
 				/* The whole message, as text or (8-bit bytes) OPAQUE. */
 				g_assert_cmpstr (eas_node_child_text (body, EAS_AIRSYNCBASE_TYPE), ==, "4");
@@ -1038,6 +1041,10 @@ test_real_messages (Fixture *f, gconstpointer data)
 			}
 		}
 	}
+	/* Signed and encrypted mail says so (devices then ask for its MIME). */
+	g_assert_true (g_hash_table_contains (classes, "IPM.Note"));
+	g_assert_true (g_hash_table_contains (classes, "IPM.Note.SMIME.MultipartSigned"));
+	g_assert_true (g_hash_table_contains (classes, "IPM.Note.SMIME"));
 }
 
 /* Two collections in one request: each answered on its own, and a repeat
