@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,6 +101,15 @@ wait_listening (AirdockHarness *h)
 	g_error ("airdockd did not start listening");
 }
 
+/* In the child before exec: if the test process dies (a failed assertion
+ * aborts it before the harness is freed), the server gets SIGTERM instead
+ * of running on as an orphan. */
+static void
+child_setup (gpointer user_data)
+{
+	prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 spawn (AirdockHarness *h)
 {
@@ -113,7 +123,7 @@ spawn (AirdockHarness *h)
 	g_assert_cmpint (log_fd, >=, 0);
 	/* stdout to a file: the test's own stdout is TAP. */
 	g_spawn_async_with_fds (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-	                        NULL, NULL, &h->pid, -1, log_fd,
+	                        child_setup, NULL, &h->pid, -1, log_fd,
 	                        h->capture_stderr ? log_fd : STDERR_FILENO, &error);
 	close (log_fd);
 	g_assert_no_error (error);
