@@ -109,7 +109,7 @@ typedef struct {
 	gint64 date_received;		/* Unix seconds, UTC; 0 = unknown (left out) */
 	guint importance;		/* 0 low, 1 normal, 2 high */
 	gboolean read;
-	char *message_class;		/* NULL = "IPM.Note" */
+	char *message_class;		/* NULL = "IPM.Note"; "IPM.Note.SMIME…" for S/MIME */
 	guint internet_cpid;		/* 0 = 65001 (UTF-8) */
 	char *content_class;		/* NULL = "urn:content-classes:message" */
 	EasFlagStatus flag_status;
@@ -146,8 +146,10 @@ gsize eas_email_body_read_limit (const EasEmailEncodeOptions *opts);
 
 /* Which body type eas_email_encode() sends for this item ([MS-ASAIRS]
  * 3.2.5.1: the server returns one Body; we take the richest requested type
- * the item can give, MIME only when the item has MIME and MIMESupport or a
- * Type 4 preference asks for it). */
+ * the item can give: MIME when the item has MIME and a Type 4 preference
+ * (2.5: MIMESupport) asks for it — with MIMESupport 1 only for S/MIME items,
+ * whose message_class starts with "IPM.Note.SMIME" —, then HTML, then
+ * plain). */
 EasBodyType eas_email_choose_body (const EasEmailItem *item,
                                    const EasEmailEncodeOptions *opts);
 
