@@ -82,6 +82,7 @@ static const KeyDef key_table[] = {
 	{ "policy", "allow_attachments", KEY_BOOL, F (policy.allow_attachments), "true", 0, 0, NULL },
 	{ "policy", "max_attachment_bytes", KEY_INT, F (policy.max_attachment_bytes), "0", 0, 1024 * MiB, NULL },
 	{ "log", "debug", KEY_BOOL, F (debug), "false", 0, 0, NULL },
+	{ "log", "traffic", KEY_BOOL, F (traffic), "false", 0, 0, NULL },
 };
 
 #undef F

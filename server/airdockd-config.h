@@ -66,6 +66,7 @@ typedef struct {
 
 	/* [log] */
 	gboolean debug;
+	gboolean traffic;		/* log EAS request/response bodies as XML (implies debug) */
 } AirdockdConfig;
 
 /* A config with every default (data_dir "/var/lib/airdock"). */

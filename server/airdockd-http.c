@@ -9,6 +9,7 @@
 
 #include <libsoup/soup.h>
 
+#include "eas/eas-wbxml.h"
 #include "server/airdockd-auth.h"
 #include "server/airdockd-commands.h"
 #include "server/airdockd-http.h"
@@ -100,6 +101,57 @@ airdockd_request_log (const AirdockdRequest *req, GLogLevelFlags level, const ch
 	message = g_strdup_vprintf (format, args);
 	va_end (args);
 	log_req (level, req, NULL, "%s", message);
+}
+
+/* ---- the traffic log ([log] traffic) ----------------------------------- */
+
+/* At most this much XML per body in the log. */
+#define TRAFFIC_MAX_XML_BYTES (64 * 1024)
+
+static gboolean
+tree_has_tag (const EasNode *node, EasTag tag)
+{
+	for (const EasNode *c = node->first_child; c != NULL; c = c->next)
+		if (c->tag == tag || tree_has_tag (c, tag))
+			return TRUE;
+	return FALSE;
+}
+
+/* One body as XML, or why not: the administrator's view of what a device
+ * sent.  Settings' DevicePassword never reaches the log. */
+static char *
+traffic_text (GBytes *body)
+{
+	gsize len = 0;
+	const guint8 *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasNode) tree = NULL;
+	g_autofree char *xml = NULL;
+
+	if (len == 0)
+		return g_strdup ("(empty)");
+	tree = eas_wbxml_parse (data, len, NULL, &error);
+	if (tree == NULL)
+		return g_strdup_printf ("(%" G_GSIZE_FORMAT " bytes, not WBXML: %s)", len, error->message);
+	if (tree_has_tag (tree, EAS_SETTINGS_PASSWORD))
+		return g_strdup ("(withheld: carries a password)");
+	xml = eas_wbxml_to_xml (data, len, NULL, &error);
+	if (xml == NULL)
+		return g_strdup_printf ("(%" G_GSIZE_FORMAT " bytes: %s)", len, error->message);
+	if (strlen (xml) > TRAFFIC_MAX_XML_BYTES)
+		strcpy (xml + TRAFFIC_MAX_XML_BYTES - 4, "...");
+	return g_steal_pointer (&xml);
+}
+
+static void
+log_traffic (const AirdockdRequest *req, const char *direction, GBytes *body)
+{
+	g_autofree char *text = NULL;
+
+	if (!airdockd_server_get_config (req->server)->traffic)
+		return;
+	text = traffic_text (body);
+	log_req (G_LOG_LEVEL_DEBUG, req, NULL, "traffic %s: %s", direction, text);
 }
 
 /* ---- responses -------------------------------------------------------- */
@@ -382,7 +434,9 @@ run_command (AirdockdServer *server, SoupServerMessage *msg, AirdockdRequest *re
 		respond_request (msg, req);
 		return;
 	}
+	log_traffic (req, "request", req->body);
 	func (req);
+	log_traffic (req, "response", req->response_body);
 	if (req->http_status >= 500)
 		log_req (G_LOG_LEVEL_WARNING, req, NULL, "command failed: HTTP %u", req->http_status);
 	else

@@ -141,7 +141,7 @@ main (int argc, char **argv)
 		printf ("airdockd: %s: configuration is valid\n", config_path != NULL ? config_path : "(defaults)");
 		return 0;
 	}
-	if (config->debug)
+	if (config->debug || config->traffic)
 		g_log_set_debug_enabled (TRUE);
 	return run (config, ports_file);
 }

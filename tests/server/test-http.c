@@ -365,6 +365,44 @@ test_log_no_secrets (void)
 	g_assert_null (strstr (log, "Basic "));
 }
 
+/* [log] traffic: bodies as XML in the log, a DevicePassword withheld; and
+ * nothing of the kind without it. */
+static void
+test_log_traffic (void)
+{
+	for (int traffic = 0; traffic <= 1; traffic++) {
+		g_autoptr (AirdockHarness) h = airdock_harness_start_capturing_log (
+			traffic ? "[log]\ntraffic = true\n" : "[log]\ndebug = true\n");
+		g_autoptr (AirdockEasClient) c = NULL;
+		g_autoptr (GError) error = NULL;
+		g_autoptr (EasNode) root = eas_node_new (EAS_SETTINGS_SETTINGS);
+		g_autoptr (AirdockEasResponse) r = NULL;
+		g_autofree char *log = NULL;
+		EasNode *set;
+
+		airdock_harness_add_user (h, USER, EMAIL, PASSWORD);
+		c = airdock_eas_client_new (h, FALSE, USER, PASSWORD, "TRAFDEV1", "TestPhone", 141);
+		g_assert_true (airdock_eas_client_provision (c, NULL, &error));
+		g_assert_no_error (error);
+		set = eas_node_append (eas_node_append (root, EAS_SETTINGS_DEVICE_PASSWORD), EAS_SETTINGS_SET);
+		eas_node_append_text (set, EAS_SETTINGS_PASSWORD, "Rec0veryPin");
+		r = airdock_eas_client_post_tree (c, EAS_CMD_SETTINGS, root, &error);
+		g_assert_no_error (error);
+		g_assert_cmpuint (r->http_status, ==, 200);
+		airdock_harness_stop (h);
+		log = airdock_harness_read_log (h);
+		g_assert_null (strstr (log, "Rec0veryPin"));
+		if (traffic) {
+			g_assert_nonnull (strstr (log, "traffic request: "));
+			g_assert_nonnull (strstr (log, "<Provision"));
+			g_assert_nonnull (strstr (log, "PolicyKey"));
+			g_assert_nonnull (strstr (log, "withheld"));
+		} else {
+			g_assert_null (strstr (log, "traffic"));
+		}
+	}
+}
+
 /* ---- request limits before the body ---------------------------------------- */
 
 #define SIZE_CONFIG "[limits]\nmax_request_bytes = 4096\n"
@@ -734,6 +772,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/http/tls/generate", test_tls_generate);
 	g_test_add_func ("/http/certificate/configured", test_certificate_configured);
 	g_test_add_func ("/http/log/no-secrets", test_log_no_secrets);
+	g_test_add_func ("/http/log/traffic", test_log_traffic);
 	g_test_add_func ("/http/auth/parse-limit", test_auth_parse_limit);
 	g_test_add_func ("/http/auth/parse-forms", test_auth_parse_forms);
 	g_test_add ("/http/options", Fixture, NULL, fixture_setup, test_options, fixture_teardown);
