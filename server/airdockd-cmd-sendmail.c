@@ -19,6 +19,10 @@
 #include "server/airdockd-smtp.h"
 #include "server/airdockd-store.h"
 
+/* Seconds per relay reply.  The relay is the site's own MTA, which answers
+ * at once; a hung relay must not stall every other device for long. */
+#define RELAY_REPLY_TIMEOUT_SECONDS 20
+
 static void
 respond (AirdockdRequest *req, EasComposeKind kind, guint status)
 {
@@ -120,6 +124,9 @@ relay (AirdockdRequest *req, const AirdockdOutgoing *out, GError **error)
 	}
 	opts.relay = config->smtp_relay;
 	opts.helo_name = config->hostnames != NULL ? config->hostnames[0] : NULL;
+	/* The send blocks the main loop (handlers are synchronous): bound each
+	 * reply of the (local) relay well below the SMTP default. */
+	opts.timeout_seconds = RELAY_REPLY_TIMEOUT_SECONDS;
 
 	g_autoptr (GFile) file = g_file_new_for_path (out->relay_path);
 	g_autoptr (GFileInputStream) in = g_file_read (file, NULL, error);
