@@ -83,16 +83,21 @@ static gpointer
 serial_thread (gpointer data)
 {
 	ConduitListener *l = data;
+	gboolean failing = FALSE;
 
 	for (;;) {
 		g_autoptr (GError) error = NULL;
 		g_autoptr (ConduitTransport) t = conduit_transport_open_tty (l->device, &error);
 
 		if (t == NULL) {
-			g_message ("%s: %s", l->spec, error->message);
+			/* A USB serial adapter may come and go: retry, say so once. */
+			if (!failing)
+				g_message ("%s: %s; retrying", l->spec, error->message);
+			failing = TRUE;
 			g_usleep (G_USEC_PER_SEC);
 			continue;
 		}
+		failing = FALSE;
 		l->func (t, l->spec);
 	}
 	return NULL;

@@ -65,6 +65,36 @@ harness_clear (Harness *h)
 	g_free (h->handheld_out);
 }
 
+static void
+copy_tree (const char *from, const char *to)
+{
+	g_autoptr (GDir) d = g_dir_open (from, 0, NULL);
+	const char *name;
+
+	if (d == NULL) {
+		g_autofree char *text = NULL;
+		gsize len;
+
+		g_assert_true (g_file_get_contents (from, &text, &len, NULL));
+		g_assert_true (g_file_set_contents (to, text, (gssize) len, NULL));
+		return;
+	}
+	g_assert_cmpint (g_mkdir_with_parents (to, 0700), ==, 0);
+	while ((name = g_dir_read_name (d)) != NULL) {
+		g_autofree char *a = g_build_filename (from, name, NULL);
+		g_autofree char *b = g_build_filename (to, name, NULL);
+
+		copy_tree (a, b);
+	}
+}
+
+void
+harness_copy (Harness *h, Harness *out_copy)
+{
+	harness_init (out_copy);
+	copy_tree (h->dir, out_copy->dir);
+}
+
 static GSubprocess *
 spawn (GPtrArray *argv, GError **error)
 {

@@ -18,6 +18,8 @@ typedef struct {
 
 void harness_init (Harness *h);
 void harness_clear (Harness *h);
+/* A new harness holding a copy of h's files (handheld, store, logs). */
+void harness_copy (Harness *h, Harness *out_copy);
 
 /* Runs airdock-handheld --state … ARGS… (NULL-terminated); returns its stdout
  * and asserts it exited with want_status. */

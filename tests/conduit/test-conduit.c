@@ -338,13 +338,14 @@ prepare_changes (Harness *h)
 static void
 test_disconnect_every_step (void)
 {
-	Harness ref;
+	Harness ref, template;
 	g_autofree char *want_notes = NULL, *want_memos = NULL, *want_tasks = NULL, *want_todos = NULL;
 	guint requests;
 	const char *p;
 
-	harness_init (&ref);
-	prepare_changes (&ref);
+	harness_init (&template);
+	prepare_changes (&template);
+	harness_copy (&template, &ref);
 	sync_ok (&ref, "fast");
 	p = strstr (ref.handheld_out, "requests ");
 	g_assert_nonnull (p);
@@ -362,8 +363,7 @@ test_disconnect_every_step (void)
 		const char *const extra[] = { drop, NULL };
 		g_autofree char *before = NULL, *after = NULL, *notes = NULL, *memos = NULL, *tasks = NULL, *todos = NULL;
 
-		harness_init (&h);
-		prepare_changes (&h);
+		harness_copy (&template, &h);
 		before = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
 		g_assert_cmpint (harness_sync_net (&h, NULL, extra), ==, 1);
 		g_assert_nonnull (strstr (h.handheld_out, "hotsync dropped"));
@@ -383,6 +383,7 @@ test_disconnect_every_step (void)
 		g_assert_cmpstr (todos, ==, want_todos);
 		harness_clear (&h);
 	}
+	harness_clear (&template);
 }
 
 int
