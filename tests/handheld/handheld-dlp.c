@@ -221,6 +221,89 @@ reset_sync_flags (HandheldDb *db)
 }
 
 static void
+read_db_list (HandheldDlp *dlp, const HotsyncDlpRequest *req, HotsyncDlpResponse *resp)
+{
+	HandheldState *s = dlp->state;
+	guint start = req->start;
+
+	/* RAM databases only; one per answer unless "multiple" was asked. */
+	if (!(req->flags & HOTSYNC_DLP_DBLIST_RAM) || start >= s->dbs->len) {
+		resp->error = HOTSYNC_DLP_STATUS_NOT_FOUND;
+		return;
+	}
+	for (guint i = start; i < s->dbs->len; i++) {
+		HandheldDb *db = g_ptr_array_index (s->dbs, i);
+		HotsyncDlpDbInfo *info = g_new0 (HotsyncDlpDbInfo, 1);
+
+		info->misc_flags = 0x80;   /* RAM */
+		info->flags = 0x0008;      /* backup */
+		info->type = ((guint32) 'D' << 24) | ((guint32) 'A' << 16) | ((guint32) 'T' << 8) | 'A';
+		info->creator = db->creator;
+		info->index = (guint16) i;
+		info->name = g_strdup (db->name);
+		g_ptr_array_add (resp->dbs, info);
+		resp->last_index = (guint16) i;
+		if (!(req->flags & HOTSYNC_DLP_DBLIST_MULTIPLE))
+			break;
+	}
+	resp->list_flags = resp->last_index + 1u < s->dbs->len ? HOTSYNC_DLP_DBLIST_MORE : 0;
+}
+
+/* Commands the DLP library leaves raw: answered with their usual layout. */
+static HotsyncDlpMessage *
+raw_answer (HandheldDlp *dlp, const HotsyncDlpRequest *req)
+{
+	g_autoptr (HotsyncDlpMessage) msg = hotsync_dlp_message_new (req->cmd, TRUE);
+	g_autoptr (GByteArray) a = g_byte_array_new ();
+
+	switch (req->cmd) {
+	case HOTSYNC_DLP_CMD_GET_SYS_DATE_TIME: {
+		g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+		HotsyncDlpDate d;
+		guint8 w[8];
+
+		hotsync_dlp_date_from_date_time (now, &d);
+		w[0] = (guint8) (d.year >> 8);
+		w[1] = (guint8) d.year;
+		w[2] = d.month;
+		w[3] = d.day;
+		w[4] = d.hour;
+		w[5] = d.minute;
+		w[6] = d.second;
+		w[7] = 0;
+		hotsync_dlp_message_add_arg (msg, 0x20, w, sizeof w);
+		break;
+	}
+	case HOTSYNC_DLP_CMD_SET_SYS_DATE_TIME:
+		break;
+	case HOTSYNC_DLP_CMD_READ_RECORD_ID_LIST: {
+		/* handle, flags, start u16, max u16 → count u16, ids u32 */
+		HandheldDb *db = dlp->open;
+		guint n = db != NULL ? db->records->len : 0;
+		guint8 c[2] = { (guint8) (n >> 8), (guint8) n };
+
+		if (db == NULL) {
+			msg->error = HOTSYNC_DLP_STATUS_NONE_OPEN;
+			break;
+		}
+		g_byte_array_append (a, c, 2);
+		for (guint i = 0; i < n; i++) {
+			guint32 id = ((HandheldRecord *) g_ptr_array_index (db->records, i))->id;
+			guint8 b[4] = { (guint8) (id >> 24), (guint8) (id >> 16), (guint8) (id >> 8), (guint8) id };
+
+			g_byte_array_append (a, b, 4);
+		}
+		hotsync_dlp_message_add_arg (msg, 0x20, a->data, a->len);
+		break;
+	}
+	default:
+		msg->error = HOTSYNC_DLP_STATUS_NOT_SUPPORTED;
+		break;
+	}
+	return g_steal_pointer (&msg);
+}
+
+static void
 answer_db (HandheldDlp *dlp, const HotsyncDlpRequest *req, HotsyncDlpResponse *resp)
 {
 	HandheldDb *db = dlp->open;
@@ -306,6 +389,14 @@ handheld_dlp_answer (HandheldDlp *dlp, const guint8 *request, gsize len)
 	case HOTSYNC_DLP_CMD_END_OF_SYNC:
 		dlp->ended = TRUE;
 		dlp->end_status = req->status;
+		break;
+	case HOTSYNC_DLP_CMD_READ_DB_LIST:
+		read_db_list (dlp, req, resp);
+		break;
+	case HOTSYNC_DLP_CMD_GET_SYS_DATE_TIME:
+	case HOTSYNC_DLP_CMD_SET_SYS_DATE_TIME:
+	case HOTSYNC_DLP_CMD_READ_RECORD_ID_LIST:
+		resp->raw = raw_answer (dlp, req);
 		break;
 	default:
 		answer_db (dlp, req, resp);
