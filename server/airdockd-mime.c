@@ -128,11 +128,85 @@ mime_init (void)
 	}
 }
 
+#define SCAN_KEEP 64	/* bytes of each line start the pre-scan looks at */
+
+typedef struct {
+	char line[SCAN_KEEP];
+	gsize len;		/* bytes kept of the current line */
+	gboolean ct_pending;	/* a Content-Type line without "multipart" yet (folding) */
+	guint multiparts;
+	gint64 header_end;	/* offset after the top-level header block, or -1 */
+	gint64 offset;
+} Scan;
+
+static gboolean
+has_ci (const char *hay, gsize len, const char *needle)
+{
+	gsize n = strlen (needle);
+
+	for (gsize i = 0; n <= len && i <= len - n; i++)
+		if (g_ascii_strncasecmp (hay + i, needle, n) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+static void
+scan_line_end (Scan *sc)
+{
+	gboolean continuation = sc->len > 0 && (sc->line[0] == ' ' || sc->line[0] == '\t');
+	gboolean empty = sc->len == 0 || (sc->len == 1 && sc->line[0] == '\r');
+
+	if (empty && sc->header_end < 0)
+		sc->header_end = sc->offset;
+	if (sc->len >= 13 && g_ascii_strncasecmp (sc->line, "content-type:", 13) == 0) {
+		sc->ct_pending = !has_ci (sc->line, sc->len, "multipart");
+		sc->multiparts += !sc->ct_pending;
+	} else if (continuation && sc->ct_pending) {
+		sc->ct_pending = !has_ci (sc->line, sc->len, "multipart");
+		sc->multiparts += !sc->ct_pending;
+	} else {
+		sc->ct_pending = FALSE;
+	}
+	sc->len = 0;
+}
+
+/* Counts multipart Content-Type headers (anywhere) in one streaming pass and
+ * finds the end of the top-level headers; leaves the stream at its start. */
+static void
+prescan (GMimeStream *stream, Scan *sc)
+{
+	char buf[65536];
+	gssize n;
+
+	memset (sc, 0, sizeof *sc);
+	sc->header_end = -1;
+	while ((n = g_mime_stream_read (stream, buf, sizeof buf)) > 0) {
+		for (gssize i = 0; i < n; i++) {
+			sc->offset++;
+			if (buf[i] == '\n')
+				scan_line_end (sc);
+			else if (sc->len < SCAN_KEEP)
+				sc->line[sc->len++] = buf[i];
+		}
+	}
+	g_mime_stream_reset (stream);
+}
+
 static GMimeMessage *
 parse_stream (GMimeStream *stream, GError **error)
 {
-	g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+	g_autoptr (GMimeParser) parser = NULL;
+	g_autoptr (GMimeStream) headers = NULL;
 	GMimeMessage *message;
+	Scan sc;
+
+	prescan (stream, &sc);
+	if (sc.multiparts > AIRDOCKD_MIME_MAX_MULTIPARTS) {
+		/* Too many for GMime's boundary stack: headers only, no body parts. */
+		headers = g_mime_stream_substream (stream, 0, sc.header_end >= 0 ? sc.header_end : sc.offset);
+		stream = headers;
+	}
+	parser = g_mime_parser_new_with_stream (stream);
 
 	g_mime_parser_set_persist_stream (parser, TRUE);
 	message = g_mime_parser_construct_message (parser, NULL);

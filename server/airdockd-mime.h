@@ -7,9 +7,10 @@
  * never held in memory.
  *
  * Input is untrusted (mail from the internet): every walk is bounded by
- * AIRDOCKD_MIME_MAX_PARTS and AIRDOCKD_MIME_MAX_DEPTH; a message beyond them
- * is not an error — parts past the limit are ignored — so that mail is
- * always deliverable.  Malformed MIME is parsed leniently as GMime does.
+ * AIRDOCKD_MIME_MAX_PARTS and AIRDOCKD_MIME_MAX_DEPTH, and a message with
+ * more than AIRDOCKD_MIME_MAX_MULTIPARTS multipart headers is read for its
+ * top-level headers only; none of this is an error — parts past a limit are
+ * ignored — so that mail is always deliverable.  Malformed MIME is parsed leniently as GMime does.
  *
  * Error domain: AIRDOCKD_MIME_ERROR.
  */
@@ -33,6 +34,9 @@ typedef enum {
 /* Limits (why: a message is attacker-controlled). */
 #define AIRDOCKD_MIME_MAX_PARTS 1000		/* leaf parts walked per message */
 #define AIRDOCKD_MIME_MAX_DEPTH 32		/* nesting of multiparts / message/rfc822 */
+#define AIRDOCKD_MIME_MAX_MULTIPARTS 100	/* multipart headers per message: GMime's boundary
+						 * matching costs lines x nesting, so a message with
+						 * more is indexed by its top-level headers only */
 #define AIRDOCKD_MIME_PREVIEW_CHARS 255		/* [MS-ASAIRS] Preview: at most 255 chars */
 #define AIRDOCKD_MIME_MAX_HEADER_CHARS 4096	/* decoded header values are cut here */
 

@@ -342,6 +342,36 @@ test_garbage (void)
 	}
 }
 
+
+/* multipart/mixed holding k multipart/alternative children: 1 + k multipart headers */
+static AirdockdMimeInfo *
+parse_multiparts (guint k)
+{
+	g_autoptr (GString) msg = g_string_new ("Subject: many\r\nContent-Type: multipart/mixed; boundary=top\r\n\r\n");
+
+	for (guint i = 0; i < k; i++)
+		g_string_append_printf (msg, "--top\r\nContent-Type: multipart/alternative; boundary=a%u\r\n\r\n"
+					"--a%u\r\nContent-Type: text/plain\r\n\r\npart %u\r\n--a%u--\r\n", i, i, i, i);
+	g_string_append (msg, "--top--\r\n");
+	return airdockd_mime_parse_data ((const guint8 *) msg->str, msg->len, NULL);
+}
+
+static void
+test_multipart_limit (void)
+{
+	g_autoptr (AirdockdMimeInfo) at = parse_multiparts (AIRDOCKD_MIME_MAX_MULTIPARTS - 1);
+	g_autoptr (AirdockdMimeInfo) over = parse_multiparts (AIRDOCKD_MIME_MAX_MULTIPARTS);
+
+	/* N multipart headers: fully parsed; the first text is the body, the rest attachments */
+	g_assert_cmpstr (at->subject, ==, "many");
+	g_assert_nonnull (at->plain_type);
+	g_assert_cmpuint (at->attachments->len, ==, AIRDOCKD_MIME_MAX_MULTIPARTS - 2);
+	/* N+1: top-level headers only, still a deliverable message */
+	g_assert_cmpstr (over->subject, ==, "many");
+	g_assert_null (over->plain_type);
+	g_assert_cmpuint (over->attachments->len, ==, 0);
+}
+
 static gsize
 rss_bytes (void)
 {
@@ -445,6 +475,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/mime/generated/attachments", test_attachments);
 	g_test_add_func ("/mime/generated/preview-limit", test_preview_limit);
 	g_test_add_func ("/mime/generated/garbage", test_garbage);
+	g_test_add_func ("/mime/generated/multipart-limit", test_multipart_limit);
 	g_test_add_func ("/mime/generated/large-attachment", test_large_attachment);
 
 	ret = g_test_run ();
