@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "conduit/conduit-dbus.h"
 #include "conduit/conduit-listen.h"
 #include "conduit/conduit-session.h"
 
@@ -22,9 +23,10 @@ typedef struct {
 	gboolean once;
 	gboolean full;
 	GMutex lock;
-	GCond cond;
 	guint finished;
 	gboolean last_ok;
+	GMainLoop *loop;
+	ConduitDbus *dbus;
 } Conduit;
 
 static Conduit conduit;
@@ -34,8 +36,18 @@ on_progress (const char *db, guint done, guint total, gpointer user_data)
 {
 	(void) user_data;
 	(void) total;
+	if (conduit.dbus != NULL)
+		conduit_dbus_set_progress (conduit.dbus, db, done);
 	if (done % 100 == 0 && isatty (STDERR_FILENO))
 		fprintf (stderr, "\r%s: %u records", db, done);
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+	(void) data;
+	g_main_loop_quit (conduit.loop);
+	return G_SOURCE_REMOVE;
 }
 
 static void
@@ -50,25 +62,36 @@ run_one (ConduitTransport *t, const char *where)
 	config.log_dir = conduit.log_dir;
 	config.desktop_id = conduit.desktop_id;
 	config.max_baud = conduit.max_baud;
-	config.force_slow = conduit.full;
+	config.force_slow = conduit.full || (conduit.dbus != NULL && conduit_dbus_take_full_sync (conduit.dbus));
 	config.progress = on_progress;
+	if (conduit.dbus != NULL)
+		conduit_dbus_set_syncing (conduit.dbus, TRUE);
 	ok = conduit_session_run (t, &config, &r, &error) && r.ok;
-	if (error != NULL)
+	if (error != NULL) {
 		g_message ("%s: no sync: %s", where, error->message);
-	else
-		printf ("sync %s %s %s: handheld +%u ~%u -%u desktop +%u ~%u -%u archived %u conflicts %u "
-		        "bytes %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " round-trips %u dropped %u%s%s\n",
-		        where, r.ok ? "ok" : "failed", r.stats.fast ? "fast" : "slow",
-		        r.stats.hh_added, r.stats.hh_changed, r.stats.hh_deleted,
-		        r.stats.pc_added, r.stats.pc_changed, r.stats.pc_deleted, r.stats.pc_archived,
-		        r.stats.conflicts, r.bytes_in, r.bytes_out, r.round_trips, r.dropped_frames,
-		        r.error != NULL ? ": " : "", r.error != NULL ? r.error : "");
+	} else {
+		g_autofree char *line = g_strdup_printf (
+			"sync %s %s %s: handheld +%u ~%u -%u desktop +%u ~%u -%u archived %u conflicts %u "
+			"bytes %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " round-trips %u dropped %u%s%s",
+			where, r.ok ? "ok" : "failed", r.stats.fast ? "fast" : "slow",
+			r.stats.hh_added, r.stats.hh_changed, r.stats.hh_deleted,
+			r.stats.pc_added, r.stats.pc_changed, r.stats.pc_deleted, r.stats.pc_archived,
+			r.stats.conflicts, r.bytes_in, r.bytes_out, r.round_trips, r.dropped_frames,
+			r.error != NULL ? ": " : "", r.error != NULL ? r.error : "");
+
+		printf ("%s\n", line);
+		if (conduit.dbus != NULL)
+			conduit_dbus_set_result (conduit.dbus, line);
+	}
 	fflush (stdout);
+	if (conduit.dbus != NULL)
+		conduit_dbus_set_syncing (conduit.dbus, FALSE);
 	g_mutex_lock (&conduit.lock);
 	conduit.finished++;
 	conduit.last_ok = ok;
-	g_cond_broadcast (&conduit.cond);
 	g_mutex_unlock (&conduit.lock);
+	if (conduit.once)
+		g_main_context_invoke (NULL, quit_loop, NULL);
 }
 
 int
@@ -78,6 +101,7 @@ main (int argc, char **argv)
 	g_auto (GStrv) listen = NULL;
 	gint max_baud = 115200;
 	gboolean once = FALSE, full = FALSE;
+	g_autofree char *bus = NULL;
 	GOptionEntry entries[] = {
 		{ "store", 0, 0, G_OPTION_ARG_FILENAME, &store, "Store file", "PATH" },
 		{ "listen", 0, 0, G_OPTION_ARG_STRING_ARRAY, &listen,
@@ -87,6 +111,7 @@ main (int argc, char **argv)
 		{ "max-baud", 0, 0, G_OPTION_ARG_INT, &max_baud, "Fastest serial rate (default 115200)", "BAUD" },
 		{ "once", 0, 0, G_OPTION_ARG_NONE, &once, "Exit after one sync", NULL },
 		{ "full-sync", 0, 0, G_OPTION_ARG_NONE, &full, "Slow sync every handheld", NULL },
+		{ "dbus", 0, 0, G_OPTION_ARG_STRING, &bus, "Offer org.airdock.Conduit1 on the session or system bus", "session|system" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr (GOptionContext) ctx = g_option_context_new ("— HotSync conduit");
@@ -131,11 +156,17 @@ main (int argc, char **argv)
 		g_printerr ("airdock-conduit: nothing to listen on\n");
 		return 2;
 	}
+	conduit.loop = g_main_loop_new (NULL, FALSE);
+	if (bus != NULL) {
+		conduit.dbus = conduit_dbus_new (strcmp (bus, "system") == 0 ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION, &error);
+		if (conduit.dbus == NULL) {
+			g_printerr ("airdock-conduit: D-Bus: %s\n", error->message);
+			return 1;
+		}
+		printf ("dbus org.airdock.Conduit1\n");
+	}
 	fflush (stdout);
-	g_mutex_lock (&conduit.lock);
-	while (!once || conduit.finished == 0)
-		g_cond_wait (&conduit.cond, &conduit.lock);
-	g_mutex_unlock (&conduit.lock);
+	g_main_loop_run (conduit.loop);
 	g_free (conduit.log_dir);
 	/* Listener threads may be blocked in accept: leave without joining. */
 	fflush (stdout);

@@ -203,19 +203,33 @@ finish (Harness *h, GSubprocess *conduit, GSubprocess *handheld)
 	return g_subprocess_get_exit_status (conduit);
 }
 
-int
-harness_sync_net (Harness *h, const char *const *conduit_extra, const char *const *handheld_extra)
+GSubprocess *
+harness_conduit_start_net (Harness *h, const char *const *conduit_extra, char **out_where)
 {
-	g_autoptr (GSubprocess) c = start_conduit (h, "net:127.0.0.1:0", conduit_extra);
-	g_autoptr (GSubprocess) hh = NULL;
+	GSubprocess *c = start_conduit (h, "net:127.0.0.1:0", conduit_extra);
 	g_autofree char *line = read_line (c);
-	g_autofree char *where = NULL;
 
 	g_assert_nonnull (line);
 	g_assert_true (g_str_has_prefix (line, "listening net:"));
-	where = g_strdup (line + strlen ("listening net:"));
-	hh = start_handheld (h, "--net", where, handheld_extra);
-	return finish (h, c, hh);
+	*out_where = g_strdup (line + strlen ("listening net:"));
+	return c;
+}
+
+int
+harness_handheld_sync_net (Harness *h, GSubprocess *conduit, const char *where, const char *const *handheld_extra)
+{
+	g_autoptr (GSubprocess) hh = start_handheld (h, "--net", where, handheld_extra);
+
+	return finish (h, conduit, hh);
+}
+
+int
+harness_sync_net (Harness *h, const char *const *conduit_extra, const char *const *handheld_extra)
+{
+	g_autofree char *where = NULL;
+	g_autoptr (GSubprocess) c = harness_conduit_start_net (h, conduit_extra, &where);
+
+	return harness_handheld_sync_net (h, c, where, handheld_extra);
 }
 
 int

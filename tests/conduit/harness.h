@@ -28,6 +28,10 @@ char *harness_handheld (Harness *h, int want_status, const char *first, ...) G_G
 /* One sync over TCP: conduit --once on 127.0.0.1:0, then the simulator with
  * the extra arguments (may be NULL).  Returns the conduit's exit status. */
 int harness_sync_net (Harness *h, const char *const *conduit_extra, const char *const *handheld_extra);
+/* The same in two steps: the conduit started (its "listening" line read;
+ * *out_where: HOST:PORT), then the simulator dialling it. */
+GSubprocess *harness_conduit_start_net (Harness *h, const char *const *conduit_extra, char **out_where);
+int harness_handheld_sync_net (Harness *h, GSubprocess *conduit, const char *where, const char *const *handheld_extra);
 /* The same over a pty at max baud (handheld offers it, conduit accepts it). */
 int harness_sync_pty (Harness *h, guint baud, const char *const *handheld_extra);
 
