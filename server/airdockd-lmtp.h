@@ -30,8 +30,7 @@ typedef enum {
 } AirdockdLmtpError;
 
 /* Limits (why: mail senders are untrusted). */
-#define AIRDOCKD_LMTP_MAX_LINE 1000		/* RFC 5321 4.5.3.1.6: 1000 incl. CRLF (commands); text lines 1000 too, we allow 8192 in DATA */
-#define AIRDOCKD_LMTP_MAX_DATA_LINE 8192	/* a DATA line (long lines exist in the wild) */
+#define AIRDOCKD_LMTP_MAX_LINE 1000		/* command line without CRLF (RFC 5321 4.5.3.1.4: 512; be lenient); DATA lines are streamed, unbounded */
 #define AIRDOCKD_LMTP_MAX_ADDRESS 320		/* RFC 5321 4.5.3.1.3 path: 256; plus slack */
 #define AIRDOCKD_LMTP_DEFAULT_MAX_RECIPIENTS 100	/* RFC 5321 4.5.3.1.8: at least 100 */
 #define AIRDOCKD_LMTP_DEFAULT_MAX_MESSAGE (50 * 1024 * 1024)	/* bytes after unstuffing */
