@@ -120,8 +120,10 @@ void airdockd_user_free (AirdockdUser *user);
 
 /* Creates the account with a yescrypt hash of password and its standard
  * folders (Inbox, Drafts, Deleted Items, Sent Items, Outbox, Junk E-mail,
- * Calendar, Contacts, Tasks, Notes).  name: 1..MAX_NAME printable chars, no
- * whitespace, '/', ':' or '@'… only [A-Za-z0-9._-]; email must contain one '@'.
+ * Calendar, Contacts, Tasks, Notes).  name: 1..MAX_NAME characters from
+ * [A-Za-z0-9._+-]; email: one '@', no spaces, <, >, quotes, commas.  INVALID
+ * otherwise; a password outside 1..AIRDOCKD_STORE_MAX_PASSWORD bytes fails
+ * with AIRDOCKD_PASSWORD_ERROR_INVALID.
  * EXISTS if name or email is taken (case-insensitively). */
 gboolean airdockd_store_user_add (AirdockdStore *store,
 				  const char *name,
@@ -482,7 +484,10 @@ GOutputStream *airdockd_store_temp_file_new (AirdockdStore *store,
  * place inside the write transaction, so the file exists iff the row
  * committed), bumps the user's item counter and calls the change hooks.
  * read: the initial read flag (FALSE for delivery, TRUE for Sent Items).
- * date_received comes from the Date: header, else the delivery time. */
+ * date_received comes from the Date: header, else the delivery time.
+ * Unparseable mail is still stored (fields empty but size).  Errors:
+ * NOT_FOUND (folder), FAILED/BUSY, or AIRDOCKD_MIME_ERROR_FAILED when path
+ * cannot be read. */
 AirdockdItem *airdockd_store_add_message (AirdockdStore *store,
 					  gint64 user_id,
 					  const char *folder_id,
