@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "conduit/conduit-listen.h"
+#include "conduit/conduit-usb.h"
 
 struct _ConduitListener {
 	char *spec;
@@ -134,6 +135,15 @@ start_net (ConduitListener *l, GError **error)
 }
 
 ConduitListener *
+conduit_listener_new_external (const char *spec)
+{
+	ConduitListener *l = g_new0 (ConduitListener, 1);
+
+	l->spec = g_strdup (spec);
+	return l;
+}
+
+ConduitListener *
 conduit_listener_start (const char *spec, guint32 max_baud, ConduitSyncFunc func, GError **error)
 {
 	ConduitListener *l = g_new0 (ConduitListener, 1);
@@ -151,9 +161,11 @@ conduit_listener_start (const char *spec, guint32 max_baud, ConduitSyncFunc func
 		if (baud != 0)
 			l->max_baud = baud;
 		l->thread = g_thread_new ("serial", serial_thread, l);
+	} else if (g_strcmp0 (spec, "usb") == 0) {
+		conduit_listener_free (l);
+		return conduit_usb_listener_start (func, error);
 	} else {
-		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-		             "unknown link (net:, serial:; usb is not built in this version)");
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "unknown link (net:…, serial:…, usb)");
 		goto fail;
 	}
 	return l;

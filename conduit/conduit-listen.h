@@ -2,7 +2,8 @@
  *   net:[HOST:]PORT   NetSync over TCP (port 0: any; the bound address is
  *                     printed on stdout as "listening net:HOST:PORT");
  *   serial:DEVICE[@BAUD]  a tty (SLP/PADP/CMP from 9600 baud, negotiated up
- *                     to BAUD or the conduit's maximum).
+ *                     to BAUD or the conduit's maximum);
+ *   usb               Palm devices on USB (conduit-usb.h).
  * One handheld at a time per link.  Errors: G_IO_ERROR, CONDUIT_TRANSPORT_ERROR. */
 #pragma once
 
@@ -18,6 +19,8 @@ typedef void (*ConduitSyncFunc) (ConduitTransport *transport, const char *where)
 typedef struct _ConduitListener ConduitListener;
 
 ConduitListener *conduit_listener_start (const char *spec, guint32 max_baud, ConduitSyncFunc func, GError **error);
+/* A listener whose work runs elsewhere (USB: conduit-usb.h). */
+ConduitListener *conduit_listener_new_external (const char *spec);
 /* Stops accepting; a thread in the middle of a sync is left to finish. */
 void conduit_listener_free (ConduitListener *l);
 

@@ -10,6 +10,7 @@
 #include "conduit/conduit-listen.h"
 #include "conduit/conduit-records.h"
 #include "conduit/conduit-session.h"
+#include "conduit/conduit-usb.h"
 #include "hotsync/hotsync-records.h"
 #include "tests/handheld/handheld-link.h"
 
@@ -199,6 +200,61 @@ test_memo_mapping (void)
 	g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), "Title", 6);
 }
 
+static void
+test_usb_ext_info (void)
+{
+	/* 2 ports, endpoints differ; "cnys" on port 1 with IN 8 / OUT 2. */
+	static const guint8 info[CONDUIT_USB_EXT_INFO_LEN] = {
+		2, 1, 0, 0, 'd', 'm', 'o', 'd', 0, 0x11, 0, 0, 'c', 'n', 'y', 's', 1, 0x82, 0, 0,
+	};
+	static const guint8 same[12] = { 1, 0, 0, 0, 'c', 'n', 'y', 's', 3, 0, 0, 0 };
+	g_autoptr (GError) error = NULL;
+	guint8 in = 0, out = 0;
+
+	g_assert_true (conduit_usb_parse_ext_info (info, sizeof info, &in, &out, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (in, ==, 0x88);
+	g_assert_cmpuint (out, ==, 0x02);
+	/* Cut at N-1: the second port entry no longer fits. */
+	g_assert_false (conduit_usb_parse_ext_info (info, sizeof info - 1, &in, &out, &error));
+	g_assert_error (error, CONDUIT_USB_ERROR, CONDUIT_USB_ERROR_MALFORMED);
+	g_clear_error (&error);
+	g_assert_true (conduit_usb_parse_ext_info (same, sizeof same, &in, &out, &error));
+	g_assert_cmpuint (in, ==, 0x83);
+	g_assert_cmpuint (out, ==, 0x03);
+	/* A third port is more than the answer can hold. */
+	{
+		guint8 three[CONDUIT_USB_EXT_INFO_LEN];
+
+		memcpy (three, info, sizeof three);
+		three[0] = CONDUIT_USB_MAX_PORTS + 1;
+		g_assert_false (conduit_usb_parse_ext_info (three, sizeof three, &in, &out, &error));
+		g_assert_error (error, CONDUIT_USB_ERROR, CONDUIT_USB_ERROR_MALFORMED);
+		g_clear_error (&error);
+	}
+}
+
+static void
+test_usb_visor_info (void)
+{
+	static const guint8 info[CONDUIT_USB_VISOR_INFO_LEN] = { 0, 2, 0, 1, 2, 2 };
+	static const guint8 none[4] = { 0, 1, 1, 1 };
+	g_autoptr (GError) error = NULL;
+	guint8 in = 0, out = 0;
+
+	g_assert_true (conduit_usb_parse_visor_info (info, sizeof info, &in, &out, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (in, ==, 0x82);
+	g_assert_cmpuint (out, ==, 0x02);
+	g_assert_false (conduit_usb_parse_visor_info (info, sizeof info - 1, &in, &out, &error));
+	g_assert_error (error, CONDUIT_USB_ERROR, CONDUIT_USB_ERROR_MALFORMED);
+	g_clear_error (&error);
+	g_assert_false (conduit_usb_parse_visor_info (none, sizeof none, &in, &out, &error));
+	g_assert_error (error, CONDUIT_USB_ERROR, CONDUIT_USB_ERROR_NO_HOTSYNC);
+	g_assert_true (conduit_usb_is_palm_vendor (0x0830));
+	g_assert_false (conduit_usb_is_palm_vendor (0x1d6b));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -206,6 +262,8 @@ main (int argc, char **argv)
 	g_test_add_data_func ("/conduit/usb/memory-pipe/netsync", GINT_TO_POINTER (FALSE), test_memory_pipe);
 	g_test_add_data_func ("/conduit/usb/memory-pipe/slp", GINT_TO_POINTER (TRUE), test_memory_pipe);
 	g_test_add_func ("/conduit/framing/detect", test_detect_framing);
+	g_test_add_func ("/conduit/usb/ext-info", test_usb_ext_info);
+	g_test_add_func ("/conduit/usb/visor-info", test_usb_visor_info);
 	g_test_add_func ("/conduit/listen/specs", test_specs);
 	g_test_add_func ("/conduit/listen/config", test_config);
 	g_test_add_func ("/conduit/records/todo", test_todo_mapping);
