@@ -3,6 +3,7 @@
  *   airdock-handheld --state FILE [--user NAME] [--user-id N] COMMAND…
  *     list | memo add TEXT | memo edit N TEXT | memo delete N | memo archive N
  *     todo add TEXT | todo edit N TEXT | todo complete N | todo delete N | todo archive N
+ *     (memo|todo) purge N: remove outright, as another desktop's CleanUp would
  *     (--category NAME, --due YYYY-MM-DD, --priority 1-5, --note TEXT)
  *   airdock-handheld --state FILE --net HOST:PORT     HotSync over TCP
  *   airdock-handheld --state FILE --pty               HotSync over a pty pair:
@@ -129,6 +130,9 @@ edit (HandheldState *s, char **args, const EditOptions *eo, GError **error)
 		r->attr |= HOTSYNC_RECORD_ATTR_DIRTY;
 	} else if (strcmp (verb, "delete") == 0) {
 		r->attr |= HOTSYNC_RECORD_ATTR_DELETED | HOTSYNC_RECORD_ATTR_DIRTY;
+	} else if (strcmp (verb, "purge") == 0) {
+		/* Gone without a trace, as after another desktop's CleanUp. */
+		g_ptr_array_remove (db->records, r);
 	} else if (strcmp (verb, "archive") == 0) {
 		r->attr |= HOTSYNC_RECORD_ATTR_DELETED | HOTSYNC_RECORD_ATTR_ARCHIVED | HOTSYNC_RECORD_ATTR_DIRTY;
 	} else {
