@@ -10,6 +10,7 @@
 #include "conduit/conduit-sync.h"
 #include "hotsync/hotsync-reconcile.h"
 #include "hotsync/hotsync-records.h"
+#include "hotsync/hotsync-text.h"
 
 G_DEFINE_QUARK (conduit-sync-error-quark, conduit_sync_error)
 
@@ -181,6 +182,7 @@ gboolean
 conduit_sync_plan (ConduitSync *s, const HotsyncDlpUserInfo *user, gboolean *out_fast, GError **error)
 {
 	gint64 anchor = 0;
+	g_autofree char *name = NULL;
 
 	s->partner = g_strdup_printf ("palm:%u", user->user_id);
 	s->device_dir = g_strdup_printf ("%s/palm-%u", s->log_dir, user->user_id);
@@ -209,8 +211,10 @@ conduit_sync_plan (ConduitSync *s, const HotsyncDlpUserInfo *user, gboolean *out
 			return FALSE;
 	}
 	s->stats.fast = s->fast;
-	log_line (s, "%s sync of %s (user \"%s\")", s->fast ? "Fast" : "Slow", s->partner,
-	          user->user_name != NULL ? user->user_name : "");
+	/* The name is in the handheld's code page. */
+	name = hotsync_text_to_utf8 ((const guint8 *) (user->user_name != NULL ? user->user_name : ""),
+	                             user->user_name != NULL ? strlen (user->user_name) : 0);
+	log_line (s, "%s sync of %s (user \"%s\")", s->fast ? "Fast" : "Slow", s->partner, name);
 	*out_fast = s->fast;
 	return TRUE;
 }

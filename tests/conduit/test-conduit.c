@@ -505,6 +505,27 @@ test_row5_same_edit (void)
 	harness_clear (&h);
 }
 
+/* Text crosses as Windows-1252: what it holds survives both ways,
+ * what it lacks becomes '?' on the handheld only. */
+static void
+test_text (void)
+{
+	Harness h;
+	g_autofree char *a = NULL, *notes = NULL, *memos = NULL;
+
+	harness_init (&h);
+	a = harness_handheld (&h, 0, "--user", "J\xc3\xbcrgen", "--user-id", USER_ID_STR, "memo", "add",
+	                      "Gr\xc3\xbc\xc3\x9f" "e \xe2\x80\x94 5 \xe2\x82\xac", NULL);
+	store_add (&h, PSTSTORE_KIND_NOTE, "Caf\xc3\xa9 \xe6\x97\xa5", "Caf\xc3\xa9 \xe6\x97\xa5", NULL);
+	sync_ok (&h, "slow");
+	notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+	g_assert_nonnull (strstr (notes, "Gr\xc3\xbc\xc3\x9f" "e \xe2\x80\x94 5 \xe2\x82\xac|"));
+	memos = harness_handheld_dump (&h, "memo");
+	g_assert_nonnull (strstr (memos, "Unfiled|Caf\xc3\xa9 ?\n"));
+	g_assert_nonnull (strstr (memos, "Unfiled|Gr\xc3\xbc\xc3\x9f" "e \xe2\x80\x94 5 \xe2\x82\xac\n"));
+	harness_clear (&h);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -515,6 +536,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/conduit/net/delete-and-archive", test_delete_and_archive);
 	g_test_add_func ("/conduit/net/slow-sync-other-desktop", test_slow_sync_other_desktop);
 	g_test_add_func ("/conduit/net/logs-kept", test_logs_kept);
+	g_test_add_func ("/conduit/net/windows-1252", test_text);
 	g_test_add_func ("/conduit/rows/7-changed-vs-deleted", test_row7_changed_vs_deleted);
 	g_test_add_func ("/conduit/rows/12-deleted-vs-changed", test_row12_deleted_vs_changed);
 	g_test_add_func ("/conduit/rows/14-deleted-both", test_row14_deleted_both);

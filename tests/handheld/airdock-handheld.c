@@ -141,6 +141,18 @@ edit (HandheldState *s, char **args, const EditOptions *eo, GError **error)
 	return TRUE;
 }
 
+/* g_strescape() keeping UTF-8 as it is: only controls, '\\' and '"' escaped. */
+static char *
+escape (const char *text)
+{
+	static char high[129];
+
+	if (high[0] == '\0')
+		for (int i = 0; i < 128; i++)
+			high[i] = (char) (128 + i);
+	return g_strescape (text, high);
+}
+
 static void
 list (HandheldState *s)
 {
@@ -161,12 +173,12 @@ list (HandheldState *s)
 				continue;
 			if (k == 0) {
 				g_autofree char *text = hotsync_memo_decode (d, len, NULL);
-				g_autofree char *esc = g_strescape (text != NULL ? text : "?", NULL);
+				g_autofree char *esc = escape (text != NULL ? text : "?");
 
 				printf ("memo\t%u\t%s\t%s\t%s\n", ++n, cat, r->attr & HOTSYNC_RECORD_ATTR_DIRTY ? "dirty" : "clean", esc);
 			} else {
 				g_autoptr (HotsyncTodo) t = hotsync_todo_decode (d, len, NULL);
-				g_autofree char *esc = g_strescape (t != NULL ? t->description : "?", NULL);
+				g_autofree char *esc = escape (t != NULL ? t->description : "?");
 
 				if (t == NULL)
 					continue;
@@ -230,7 +242,7 @@ main (int argc, char **argv)
 	EditOptions eo = { 0 };
 	GOptionEntry entries[] = {
 		{ "state", 0, 0, G_OPTION_ARG_FILENAME, &state_path, "State file (made when missing)", "FILE" },
-		{ "user", 0, 0, G_OPTION_ARG_STRING, &user, "User name of a new handheld", "NAME" },
+		{ "user", 0, 0, G_OPTION_ARG_FILENAME, &user, "User name of a new handheld", "NAME" },
 		{ "user-id", 0, 0, G_OPTION_ARG_INT64, &user_id, "User id of a new handheld (0: none yet)", "N" },
 		{ "net", 0, 0, G_OPTION_ARG_STRING, &net, "HotSync over TCP", "HOST:PORT" },
 		{ "pty", 0, 0, G_OPTION_ARG_NONE, &pty, "HotSync over a pty pair", NULL },
@@ -239,10 +251,10 @@ main (int argc, char **argv)
 		{ "drop-after", 0, 0, G_OPTION_ARG_INT, &drop_after, "Hang up on DLP request N", "N" },
 		{ "corrupt-every", 0, 0, G_OPTION_ARG_INT, &corrupt, "Spoil every Nth frame sent", "N" },
 		{ "ack-timeout-ms", 0, 0, G_OPTION_ARG_INT, &ack_ms, "PADP ack timeout", "MS" },
-		{ "category", 0, 0, G_OPTION_ARG_STRING, &eo.category, "Category of a record", "NAME" },
+		{ "category", 0, 0, G_OPTION_ARG_FILENAME, &eo.category, "Category of a record", "NAME" },
 		{ "due", 0, 0, G_OPTION_ARG_STRING, &eo.due, "Due date of a todo", "YYYY-MM-DD" },
 		{ "priority", 0, 0, G_OPTION_ARG_INT, &eo.priority, "Priority of a todo", "1-5" },
-		{ "note", 0, 0, G_OPTION_ARG_STRING, &eo.note, "Note of a todo", "TEXT" },
+		{ "note", 0, 0, G_OPTION_ARG_FILENAME, &eo.note, "Note of a todo", "TEXT" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr (GOptionContext) ctx = g_option_context_new ("[list | memo … | todo …]");
@@ -257,6 +269,13 @@ main (int argc, char **argv)
 	g_option_context_add_main_entries (ctx, entries, NULL);
 	if (!g_option_context_parse (ctx, &argc, &argv, &error) || state_path == NULL) {
 		g_printerr ("airdock-handheld: %s\n", error != NULL ? error->message : "--state is required");
+		return 2;
+	}
+	/* Names and notes are taken as bytes: they must be UTF-8. */
+	if ((user != NULL && !g_utf8_validate (user, -1, NULL)) ||
+	    (eo.category != NULL && !g_utf8_validate (eo.category, -1, NULL)) ||
+	    (eo.note != NULL && !g_utf8_validate (eo.note, -1, NULL))) {
+		g_printerr ("airdock-handheld: text options must be UTF-8\n");
 		return 2;
 	}
 	if (g_file_test (state_path, G_FILE_TEST_EXISTS))
