@@ -424,7 +424,9 @@ recover (AirdockdStore *store, GError **error)
 		const char *fname;
 		while (sub != NULL && (fname = g_dir_read_name (sub)) != NULL) {
 			g_autofree char *rel = g_strdup_printf ("users/%s/%s", uname, fname);
-			if (g_hash_table_contains (live, rel))
+			/* only our own "<item id>.eml" files are candidates */
+			if (!g_str_has_suffix (fname, ".eml") || strspn (fname, "0123456789") != strlen (fname) - 4 ||
+			    g_hash_table_contains (live, rel))
 				continue;
 			g_autofree char *abs = g_build_filename (store->data_dir, rel, NULL);
 			g_unlink (abs);

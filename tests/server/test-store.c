@@ -810,6 +810,7 @@ crash_at (const char *point, gboolean expect_item)
 	g_autoptr (GError) error = NULL;
 	g_autofree char *dir = g_dir_make_tmp ("test-store-XXXXXX", NULL);
 	g_autofree char *udir = NULL;
+	g_autofree char *foreign = NULL;
 	AirdockdStore *store = airdockd_store_open (dir, &error);
 	g_autoptr (AirdockdUser) user = NULL;
 	g_autofree char *path = NULL;
@@ -839,11 +840,15 @@ crash_at (const char *point, gboolean expect_item)
 	udir = g_strdup_printf ("%s/users/%" G_GINT64_FORMAT, dir, user->id);
 	/* the file is there, orphaned or not, before recovery */
 	g_assert_cmpuint (count_files (udir), ==, 1);
+	/* recovery touches only message files */
+	foreign = g_build_filename (udir, "notes.txt", NULL);
+	g_assert_true (g_file_set_contents (foreign, "not mail", -1, NULL));
 	store = airdockd_store_open (dir, &error);
 	g_assert_no_error (error);
 	g_assert_true (airdockd_store_item_count (store, user->id, "1", &count, &error));
 	g_assert_cmpuint (count, ==, expect_item ? 1 : 0);
-	g_assert_cmpuint (count_files (udir), ==, expect_item ? 1 : 0);
+	g_assert_cmpuint (count_files (udir), ==, expect_item ? 2 : 1);
+	g_assert_true (g_file_test (foreign, G_FILE_TEST_EXISTS));
 	airdockd_store_unref (store);
 	remove_tree (dir);
 }
