@@ -1,0 +1,289 @@
+/* test-search-models.c — Search request decoding, limits, FTS quoting and
+ * the response writer. */
+#include "config.h"
+
+#include <string.h>
+
+#include "eas/eas-search.h"
+#include "tests/eas/test-eas-doc.h"
+
+static EasSearchRequest *
+decode (const char *xml, GError **error)
+{
+	g_autoptr (GBytes) doc = test_eas_doc ("Search", xml);
+	g_autoptr (EasNode) root = test_eas_parse (doc);
+
+	return eas_search_request_decode (root, 161, error);
+}
+
+static void
+assert_invalid (const char *xml, EasSearchErrorCode code)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasSearchRequest) r = decode (xml, &error);
+
+	g_assert_null (r);
+	g_assert_error (error, EAS_SEARCH_ERROR, (gint) code);
+}
+
+static void
+test_decode_mailbox (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasSearchRequest) r = decode (
+		"<Search><Store><Name>Mailbox</Name><Query><And>"
+		"<AirSync:Class>Email</AirSync:Class>"
+		"<AirSync:CollectionId>5</AirSync:CollectionId>"
+		"<FreeText>budget report</FreeText>"
+		"<GreaterThan><Email:DateReceived/><Value>2026-01-01T00:00:00.000Z</Value></GreaterThan>"
+		"</And></Query><Options><Range>10-19</Range><DeepTraversal/><RebuildResults/>"
+		"<UserName>x</UserName><Password>y</Password>"
+		"<AirSyncBase:BodyPreference><AirSyncBase:Type>2</AirSyncBase:Type>"
+		"<AirSyncBase:TruncationSize>512</AirSyncBase:TruncationSize></AirSyncBase:BodyPreference>"
+		"</Options></Store></Search>", &error);
+	const EasSearchQuery *q, *c;
+
+	g_assert_no_error (error);
+	g_assert_cmpint (r->store, ==, EAS_SEARCH_STORE_MAILBOX);
+	g_assert_cmpuint (r->range_start, ==, 10);
+	g_assert_cmpuint (r->range_end, ==, 19);
+	g_assert_true (r->deep_traversal);
+	g_assert_true (r->rebuild_results);
+	g_assert_cmpuint (r->email.n_body_prefs, ==, 1);
+	g_assert_cmpint (r->email.body_prefs[0].type, ==, EAS_BODY_TYPE_HTML);
+	g_assert_cmpuint (r->email.body_prefs[0].truncation_size, ==, 512);
+	q = r->query;
+	g_assert_cmpint (q->kind, ==, EAS_SEARCH_QUERY_AND);
+	g_assert_cmpuint (q->children->len, ==, 4);
+	c = g_ptr_array_index (q->children, 0);
+	g_assert_cmpint (c->kind, ==, EAS_SEARCH_QUERY_CLASS);
+	g_assert_cmpstr (c->text, ==, "Email");
+	c = g_ptr_array_index (q->children, 1);
+	g_assert_cmpint (c->kind, ==, EAS_SEARCH_QUERY_COLLECTION_ID);
+	g_assert_cmpstr (c->text, ==, "5");
+	c = g_ptr_array_index (q->children, 2);
+	g_assert_cmpint (c->kind, ==, EAS_SEARCH_QUERY_FREE_TEXT);
+	g_assert_cmpstr (c->text, ==, "budget report");
+	c = g_ptr_array_index (q->children, 3);
+	g_assert_cmpint (c->kind, ==, EAS_SEARCH_QUERY_GREATER_THAN);
+	g_assert_cmpuint (c->property, ==, EAS_EMAIL_DATE_RECEIVED);
+	g_assert_cmpstr (c->text, ==, "2026-01-01T00:00:00.000Z");
+}
+
+static void
+test_decode_gal (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasSearchRequest) r = decode (
+		"<Search><Store><Name>GAL</Name><Query>ali</Query>"
+		"<Options><Range>0-4</Range><Picture><MaxPictures>1</MaxPictures></Picture></Options>"
+		"</Store></Search>", &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpint (r->store, ==, EAS_SEARCH_STORE_GAL);
+	g_assert_cmpstr (r->gal_query, ==, "ali");
+	g_assert_null (r->query);
+	g_assert_cmpuint (r->range_end, ==, 4);
+	g_assert_true (r->picture);
+}
+
+static void
+test_decode_range (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasSearchRequest) r = decode (
+		"<Search><Store><Name>GAL</Name><Query>a</Query><Options><Range>5-999</Range></Options>"
+		"</Store></Search>", &error);
+	g_autoptr (EasSearchRequest) d = decode ("<Search><Store><Name>GAL</Name><Query>a</Query></Store></Search>", &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->range_start, ==, 5);
+	g_assert_cmpuint (r->range_end, ==, 5 + EAS_SEARCH_MAX_RANGE - 1);
+	g_assert_cmpuint (d->range_start, ==, 0);
+	g_assert_cmpuint (d->range_end, ==, EAS_SEARCH_MAX_RANGE - 1);
+	assert_invalid ("<Search><Store><Name>GAL</Name><Query>a</Query><Options><Range>9-3</Range></Options>"
+	                "</Store></Search>", EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>GAL</Name><Query>a</Query><Options><Range>-3</Range></Options>"
+	                "</Store></Search>", EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>GAL</Name><Query>a</Query><Options><Range>x-3</Range></Options>"
+	                "</Store></Search>", EAS_SEARCH_ERROR_INVALID);
+}
+
+static char *
+nested_ands (guint n)
+{
+	g_autoptr (GString) s = g_string_new ("<Search><Store><Name>Mailbox</Name><Query>");
+
+	for (guint i = 0; i < n; i++)
+		g_string_append (s, "<And>");
+	g_string_append (s, "<FreeText>x</FreeText>");
+	for (guint i = 0; i < n; i++)
+		g_string_append (s, "</And>");
+	g_string_append (s, "</Query></Store></Search>");
+	return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+test_limit_depth (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *ok_xml = nested_ands (EAS_SEARCH_MAX_DEPTH);
+	g_autofree char *bad_xml = nested_ands (EAS_SEARCH_MAX_DEPTH + 1);
+	g_autoptr (EasSearchRequest) r = decode (ok_xml, &error);
+
+	g_assert_no_error (error);
+	g_assert_nonnull (r);
+	assert_invalid (bad_xml, EAS_SEARCH_ERROR_LIMIT);
+}
+
+static char *
+wide_and (guint children)
+{
+	g_autoptr (GString) s = g_string_new ("<Search><Store><Name>Mailbox</Name><Query><And>");
+
+	for (guint i = 0; i < children; i++)
+		g_string_append (s, "<FreeText>x</FreeText>");
+	g_string_append (s, "</And></Query></Store></Search>");
+	return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+test_limit_nodes (void)
+{
+	g_autoptr (GError) error = NULL;
+	/* The And itself counts: MAX_NODES - 1 children is exactly the limit. */
+	g_autofree char *ok_xml = wide_and (EAS_SEARCH_MAX_NODES - 1);
+	g_autofree char *bad_xml = wide_and (EAS_SEARCH_MAX_NODES);
+	g_autoptr (EasSearchRequest) r = decode (ok_xml, &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->query->children->len, ==, EAS_SEARCH_MAX_NODES - 1);
+	assert_invalid (bad_xml, EAS_SEARCH_ERROR_LIMIT);
+}
+
+static void
+test_limit_text (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *n = g_strnfill (EAS_SEARCH_MAX_TEXT, 'a');
+	g_autofree char *n1 = g_strnfill (EAS_SEARCH_MAX_TEXT + 1, 'a');
+	g_autofree char *ok_xml = g_strdup_printf ("<Search><Store><Name>GAL</Name><Query>%s</Query></Store></Search>", n);
+	g_autofree char *bad_xml = g_strdup_printf ("<Search><Store><Name>Mailbox</Name><Query><FreeText>%s</FreeText>"
+	                                            "</Query></Store></Search>", n1);
+	g_autofree char *bad_gal = g_strdup_printf ("<Search><Store><Name>GAL</Name><Query>%s</Query></Store></Search>", n1);
+	g_autoptr (EasSearchRequest) r = decode (ok_xml, &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (strlen (r->gal_query), ==, EAS_SEARCH_MAX_TEXT);
+	assert_invalid (bad_xml, EAS_SEARCH_ERROR_LIMIT);
+	assert_invalid (bad_gal, EAS_SEARCH_ERROR_LIMIT);
+}
+
+static void
+test_decode_errors (void)
+{
+	assert_invalid ("<Search><Store><Query>a</Query></Store></Search>", EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>Calendar</Name><Query>a</Query></Store></Search>", EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>GAL</Name></Store></Search>", EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>GAL</Name><Query>a</Query></Store>"
+	                "<Store><Name>GAL</Name><Query>b</Query></Store></Search>", EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>Mailbox</Name><Query><FreeText></FreeText></Query></Store></Search>",
+	                EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>Mailbox</Name><Query><Value>x</Value></Query></Store></Search>",
+	                EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>Mailbox</Name><Query><EqualTo><Email:Subject/></EqualTo>"
+	                "</Query></Store></Search>", EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>Mailbox</Name><Query><And></And></Query></Store></Search>",
+	                EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>Mailbox</Name><Query><FreeText>a</FreeText><FreeText>b</FreeText>"
+	                "</Query></Store></Search>", EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>GAL</Name><Query>a</Query><Options><Status>1</Status></Options>"
+	                "</Store></Search>", EAS_SEARCH_ERROR_INVALID);
+}
+
+static void
+test_fts_quote (void)
+{
+	g_autofree char *a = eas_search_fts_expression ("foo* \"bar\"  OR NEAR(x");
+	g_autofree char *b = eas_search_fts_expression (" \t ");
+	g_autofree char *c = eas_search_fts_expression ("subject:x");
+
+	g_assert_cmpstr (a, ==, "\"foo*\"* AND \"\"\"bar\"\"\"* AND \"OR\"* AND \"NEAR(x\"*");
+	g_assert_null (b);
+	g_assert_cmpstr (c, ==, "\"subject:x\"*");
+}
+
+static void
+test_encode_empty (void)
+{
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	g_autoptr (GBytes) out = NULL;
+	g_autoptr (EasNode) root = NULL;
+	const EasNode *store;
+
+	eas_search_write_begin (w, EAS_SEARCH_STATUS_SUCCESS);
+	eas_search_write_end (w, 0, 0, 0);
+	out = eas_wbxml_writer_finish (w, NULL);
+	root = test_eas_parse (out);
+	g_assert_cmpstr (eas_node_child_text (root, EAS_SEARCH_STATUS), ==, "1");
+	store = eas_node_path (root, EAS_SEARCH_RESPONSE, EAS_SEARCH_STORE, 0);
+	g_assert_nonnull (store);
+	g_assert_cmpstr (eas_node_child_text (store, EAS_SEARCH_STATUS), ==, "1");
+	g_assert_nonnull (eas_node_child (store, EAS_SEARCH_RESULT));
+	g_assert_null (eas_node_child (store, EAS_SEARCH_RESULT)->first_child);
+	g_assert_null (eas_node_child (store, EAS_SEARCH_RANGE));
+	g_assert_cmpstr (eas_node_child_text (store, EAS_SEARCH_TOTAL), ==, "0");
+}
+
+static void
+test_encode_gal (void)
+{
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	g_autoptr (GBytes) out = NULL;
+	g_autoptr (EasNode) root = NULL;
+	EasGalEntry e = { .display_name = "Alice", .alias = "alice", .email_address = "alice@example.org",
+	                  .picture_status = EAS_GAL_PICTURE_STATUS_NONE };
+	const EasNode *store, *props;
+
+	eas_search_write_begin (w, EAS_SEARCH_STATUS_SUCCESS);
+	eas_search_write_gal_result (w, &e);
+	eas_search_write_end (w, 3, 1, 7);
+	out = eas_wbxml_writer_finish (w, NULL);
+	root = test_eas_parse (out);
+	store = eas_node_path (root, EAS_SEARCH_RESPONSE, EAS_SEARCH_STORE, 0);
+	props = eas_node_path (store, EAS_SEARCH_RESULT, EAS_SEARCH_PROPERTIES, 0);
+	g_assert_cmpstr (eas_node_child_text (props, EAS_GAL_DISPLAY_NAME), ==, "Alice");
+	g_assert_cmpstr (eas_node_child_text (props, EAS_GAL_EMAIL_ADDRESS), ==, "alice@example.org");
+	g_assert_cmpstr (eas_node_child_text (eas_node_child (props, EAS_GAL_PICTURE), EAS_GAL_STATUS), ==, "173");
+	g_assert_cmpstr (eas_node_child_text (store, EAS_SEARCH_RANGE), ==, "3-3");
+	g_assert_cmpstr (eas_node_child_text (store, EAS_SEARCH_TOTAL), ==, "7");
+}
+
+static void
+test_encode_status (void)
+{
+	g_autoptr (GBytes) out = eas_search_encode_status (EAS_SEARCH_STATUS_INVALID_REQUEST);
+	g_autoptr (EasNode) root = test_eas_parse (out);
+
+	g_assert_cmpuint (root->tag, ==, EAS_SEARCH_SEARCH);
+	g_assert_cmpstr (eas_node_child_text (root, EAS_SEARCH_STATUS), ==, "2");
+	g_assert_null (eas_node_child (root, EAS_SEARCH_RESPONSE));
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/search/decode/mailbox", test_decode_mailbox);
+	g_test_add_func ("/search/decode/gal", test_decode_gal);
+	g_test_add_func ("/search/decode/range", test_decode_range);
+	g_test_add_func ("/search/decode/errors", test_decode_errors);
+	g_test_add_func ("/search/limit/depth", test_limit_depth);
+	g_test_add_func ("/search/limit/nodes", test_limit_nodes);
+	g_test_add_func ("/search/limit/text", test_limit_text);
+	g_test_add_func ("/search/fts/quote", test_fts_quote);
+	g_test_add_func ("/search/encode/empty", test_encode_empty);
+	g_test_add_func ("/search/encode/gal", test_encode_gal);
+	g_test_add_func ("/search/encode/status", test_encode_status);
+	return g_test_run ();
+}

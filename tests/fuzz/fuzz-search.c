@@ -1,0 +1,54 @@
+/* fuzz-search.c — the Search request decoder on arbitrary bytes; whatever
+ * decodes must respect the limits and yield a writable response. */
+#include "config.h"
+
+#include "eas/eas-search.h"
+#include "eas/eas-wbxml.h"
+#include "fuzz.h"
+
+static guint
+query_nodes (const EasSearchQuery *q, guint depth)
+{
+	guint n = 1;
+
+	g_assert_cmpuint (depth, <=, EAS_SEARCH_MAX_DEPTH);
+	if (q->children != NULL)
+		for (guint i = 0; i < q->children->len; i++)
+			n += query_nodes (g_ptr_array_index (q->children, i), depth + 1);
+	return n;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+	g_autoptr (EasNode) root = eas_wbxml_parse (data, size, NULL, NULL);
+	g_autoptr (EasSearchRequest) req = NULL;
+	g_autoptr (EasWbxmlWriter) w = NULL;
+	g_autoptr (GBytes) out = NULL;
+
+	if (root == NULL)
+		return 0;
+	req = eas_search_request_decode (root, 161, NULL);
+	if (req == NULL)
+		return 0;
+	g_assert_cmpuint (req->range_start, <=, req->range_end);
+	g_assert_cmpuint (req->range_end - req->range_start, <, EAS_SEARCH_MAX_RANGE);
+	if (req->query != NULL) {
+		g_assert_cmpuint (query_nodes (req->query, 0), <=, EAS_SEARCH_MAX_NODES);
+		if (req->query->kind == EAS_SEARCH_QUERY_FREE_TEXT) {
+			g_autofree char *expr = eas_search_fts_expression (req->query->text);
+			(void) expr;
+		}
+	}
+	if (req->gal_query != NULL) {
+		g_autofree char *expr = eas_search_fts_expression (req->gal_query);
+		EasGalEntry e = { .display_name = req->gal_query };
+		w = eas_wbxml_writer_new ();
+		eas_search_write_begin (w, EAS_SEARCH_STATUS_SUCCESS);
+		eas_search_write_gal_result (w, &e);
+		eas_search_write_end (w, req->range_start, 1, 1);
+		out = eas_wbxml_writer_finish (w, NULL);
+		g_assert_nonnull (out);
+	}
+	return 0;
+}
