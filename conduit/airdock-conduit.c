@@ -35,11 +35,10 @@ static void
 on_progress (const char *db, guint done, guint total, gpointer user_data)
 {
 	(void) user_data;
-	(void) total;
 	if (conduit.dbus != NULL)
-		conduit_dbus_set_progress (conduit.dbus, db, done);
-	if (done % 100 == 0 && isatty (STDERR_FILENO))
-		fprintf (stderr, "\r%s: %u records", db, done);
+		conduit_dbus_set_progress (conduit.dbus, db, done, total);
+	if (done % 25 == 0 && isatty (STDERR_FILENO))
+		fprintf (stderr, "\r%s: %u/%u records ", db, done, total);
 }
 
 static gboolean
@@ -50,7 +49,7 @@ quit_loop (gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static void
+static gboolean
 run_one (ConduitTransport *t, const char *where)
 {
 	ConduitSessionConfig config = { 0 };
@@ -92,6 +91,7 @@ run_one (ConduitTransport *t, const char *where)
 	g_mutex_unlock (&conduit.lock);
 	if (conduit.once)
 		g_main_context_invoke (NULL, quit_loop, NULL);
+	return !conduit.once;
 }
 
 int

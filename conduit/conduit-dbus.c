@@ -13,6 +13,7 @@ static const char introspection[] =
 	"    <property name='State' type='s' access='read'/>"
 	"    <property name='Database' type='s' access='read'/>"
 	"    <property name='Done' type='u' access='read'/>"
+	"    <property name='Total' type='u' access='read'/>"
 	"    <property name='LastResult' type='s' access='read'/>"
 	"    <property name='FullSyncPending' type='b' access='read'/>"
 	"  </interface>"
@@ -31,6 +32,7 @@ struct _ConduitDbus {
 	gboolean syncing;
 	char *db;
 	guint done;
+	guint total;
 	char *result;
 	gboolean full;
 };
@@ -50,6 +52,8 @@ get_property (GDBusConnection *c, const char *sender, const char *path, const ch
 		v = g_variant_new_string (d->db != NULL ? d->db : "");
 	else if (strcmp (name, "Done") == 0)
 		v = g_variant_new_uint32 (d->done);
+	else if (strcmp (name, "Total") == 0)
+		v = g_variant_new_uint32 (d->total);
 	else if (strcmp (name, "LastResult") == 0)
 		v = g_variant_new_string (d->result != NULL ? d->result : "");
 	else if (strcmp (name, "FullSyncPending") == 0)
@@ -68,6 +72,7 @@ emit_changed (ConduitDbus *d)
 	g_variant_builder_add (&b, "{sv}", "State", g_variant_new_string (d->syncing ? "syncing" : "waiting"));
 	g_variant_builder_add (&b, "{sv}", "Database", g_variant_new_string (d->db != NULL ? d->db : ""));
 	g_variant_builder_add (&b, "{sv}", "Done", g_variant_new_uint32 (d->done));
+	g_variant_builder_add (&b, "{sv}", "Total", g_variant_new_uint32 (d->total));
 	g_variant_builder_add (&b, "{sv}", "LastResult", g_variant_new_string (d->result != NULL ? d->result : ""));
 	g_variant_builder_add (&b, "{sv}", "FullSyncPending", g_variant_new_boolean (d->full));
 	g_mutex_unlock (&d->lock);
@@ -150,13 +155,14 @@ conduit_dbus_set_syncing (ConduitDbus *d, gboolean syncing)
 	g_mutex_lock (&d->lock);
 	d->syncing = syncing;
 	d->done = 0;
+	d->total = 0;
 	g_clear_pointer (&d->db, g_free);
 	g_mutex_unlock (&d->lock);
 	changed (d);
 }
 
 void
-conduit_dbus_set_progress (ConduitDbus *d, const char *db, guint done)
+conduit_dbus_set_progress (ConduitDbus *d, const char *db, guint done, guint total)
 {
 	g_mutex_lock (&d->lock);
 	if (g_strcmp0 (d->db, db) != 0) {
@@ -164,6 +170,7 @@ conduit_dbus_set_progress (ConduitDbus *d, const char *db, guint done)
 		d->db = g_strdup (db);
 	}
 	d->done = done;
+	d->total = total;
 	g_mutex_unlock (&d->lock);
 	/* Signals at most every 50 records: a sync reads thousands. */
 	if (done % 50 == 0)

@@ -1,7 +1,8 @@
 /* The conduit's D-Bus interface for the tray: object /org/airdock/Conduit1,
  * interface org.airdock.Conduit1, bus name org.airdock.Conduit1.
  *   properties  State s ("waiting", "syncing"), Database s, Done u
- *               (records read so far in Database), LastResult s (the
+ *               (records read so far in Database), Total u (records Database
+ *               holds), LastResult s (the
  *               conduit's "sync …" line of the last sync), FullSyncPending b
  *   methods     FullSync () — the next HotSync of any handheld is a slow
  *               (full) sync; SyncNow () — HotSync is started on the
@@ -22,7 +23,7 @@ void conduit_dbus_free (ConduitDbus *d);
 
 /* Thread-safe. */
 void conduit_dbus_set_syncing (ConduitDbus *d, gboolean syncing);
-void conduit_dbus_set_progress (ConduitDbus *d, const char *db, guint done);
+void conduit_dbus_set_progress (ConduitDbus *d, const char *db, guint done, guint total);
 void conduit_dbus_set_result (ConduitDbus *d, const char *line);
 /* TRUE once after FullSync was called (and SyncNow not since). Thread-safe. */
 gboolean conduit_dbus_take_full_sync (ConduitDbus *d);

@@ -75,7 +75,8 @@ net_thread (gpointer data)
 			break;
 		}
 		t = conduit_transport_new_fd (fd, FALSE);
-		l->func (t, l->spec);
+		if (!l->func (t, l->spec))
+			break;
 	}
 	return NULL;
 }
@@ -99,7 +100,8 @@ serial_thread (gpointer data)
 			continue;
 		}
 		failing = FALSE;
-		l->func (t, l->spec);
+		if (!l->func (t, l->spec))
+			break;
 	}
 	return NULL;
 }

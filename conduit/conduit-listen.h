@@ -13,8 +13,10 @@
 
 G_BEGIN_DECLS
 
-/* Runs one sync on a connected transport; where: the link's name. */
-typedef void (*ConduitSyncFunc) (ConduitTransport *transport, const char *where);
+/* Runs one sync on a connected transport; where: the link's name.  FALSE
+ * ends the link's thread (e.g. --once: a serial port must not be opened
+ * again, it may already belong to someone else). */
+typedef gboolean (*ConduitSyncFunc) (ConduitTransport *transport, const char *where);
 
 typedef struct _ConduitListener ConduitListener;
 

@@ -21,6 +21,8 @@ typedef struct {
 	guint16 end_status;
 	guint db;
 	guint db_records;
+	guint db_total;              /* records in the open database (ReadOpenDBInfo) */
+	guint8 sent_cmd;
 	guint32 new_user_id;
 	ConduitSessionResult *result;
 } Run;
@@ -103,7 +105,7 @@ report (Run *run, guint db, guint done)
 	const char *const *names = conduit_sync_db_names (&n);
 
 	if (run->config->progress != NULL && db < n)
-		run->config->progress (names[db], done, 0, run->config->user_data);
+		run->config->progress (names[db], done, run->db_total, run->config->user_data);
 }
 
 /* Runs session events until it waits for an answer; FALSE on a store or
@@ -118,6 +120,8 @@ step (Run *run, GError **error)
 
 		switch (ev.type) {
 		case HOTSYNC_SESSION_EVENT_SEND:
+			run->sent_cmd = g_bytes_get_size (ev.request) > 0 ?
+			                *(const guint8 *) g_bytes_get_data (ev.request, NULL) : 0;
 			ok = hotsync_link_send_request (run->link, ev.request, g_get_monotonic_time (), error);
 			run->waiting = TRUE;
 			break;
@@ -128,6 +132,7 @@ step (Run *run, GError **error)
 			conduit_sync_database (run->sync, ev.db, ev.app_info);
 			run->db = ev.db;
 			run->db_records = 0;
+			/* ReadOpenDBInfo came before this event: keep its count. */
 			report (run, ev.db, 0);
 			break;
 		case HOTSYNC_SESSION_EVENT_RECORD:
@@ -163,6 +168,14 @@ take_response (Run *run, GError **error)
 		return TRUE;
 	run->waiting = FALSE;
 	run->result->round_trips++;
+	/* For progress: the record count the session reads on its own. */
+	if (run->sent_cmd == HOTSYNC_DLP_CMD_READ_OPEN_DB_INFO) {
+		g_autoptr (HotsyncDlpResponse) info = hotsync_dlp_response_decode (g_bytes_get_data (resp, NULL),
+		                                                                   g_bytes_get_size (resp),
+		                                                                   run->sent_cmd, NULL, NULL);
+
+		run->db_total = info != NULL && info->error == 0 ? info->num_records : 0;
+	}
 	return hotsync_session_receive (run->session, g_bytes_get_data (resp, NULL), g_bytes_get_size (resp), error);
 }
 

@@ -261,22 +261,25 @@ scan (Watch *w, GHashTable *seen)
 	return now;
 }
 
-static void
+static gboolean
 sync_device (Watch *w, libusb_device *dev)
 {
 	g_autoptr (GError) error = NULL;
 	struct libusb_device_descriptor desc;
 	ConduitTransport *t;
 
+	gboolean more;
+
 	if (libusb_get_device_descriptor (dev, &desc) != 0)
-		return;
+		return TRUE;
 	t = open_device (dev, desc.idVendor, &error);
 	if (t == NULL) {
 		g_message ("usb %04x:%04x: %s", desc.idVendor, desc.idProduct, error->message);
-		return;
+		return TRUE;
 	}
-	w->func (t, "usb");
+	more = w->func (t, "usb");
 	conduit_transport_free (t);
+	return more;
 }
 
 static gpointer
@@ -303,8 +306,11 @@ usb_thread (gpointer data)
 			g_usleep (G_USEC_PER_SEC);
 		}
 		while ((dev = g_async_queue_try_pop (w->arrived)) != NULL) {
-			sync_device (w, dev);
+			gboolean more = sync_device (w, dev);
+
 			libusb_unref_device (dev);
+			if (!more)
+				return NULL;
 		}
 	}
 	return NULL;
