@@ -372,6 +372,49 @@ test_multipart_limit (void)
 	g_assert_cmpuint (over->attachments->len, ==, 0);
 }
 
+
+/* k nested multiparts around one text/plain leaf: the leaf sits at depth k */
+static AirdockdMimeInfo *
+parse_nested (guint k)
+{
+	g_autoptr (GString) msg = g_string_new ("Subject: nested\r\n");
+
+	for (guint i = 0; i < k; i++)
+		g_string_append_printf (msg, "Content-Type: multipart/mixed; boundary=n%u\r\n\r\n--n%u\r\n", i, i);
+	g_string_append (msg, "Content-Type: text/plain\r\n\r\nleaf\r\n");
+	for (guint i = k; i > 0; i--)
+		g_string_append_printf (msg, "--n%u--\r\n", i - 1);
+	return airdockd_mime_parse_data ((const guint8 *) msg->str, msg->len, NULL);
+}
+
+/* one multipart/mixed with n attachment leaves */
+static AirdockdMimeInfo *
+parse_leaves (guint n)
+{
+	g_autoptr (GString) msg = g_string_new ("Subject: leaves\r\nContent-Type: multipart/mixed; boundary=l\r\n\r\n");
+
+	for (guint i = 0; i < n; i++)
+		g_string_append_printf (msg, "--l\r\nContent-Type: application/octet-stream\r\n\r\n%u\r\n", i);
+	g_string_append (msg, "--l--\r\n");
+	return airdockd_mime_parse_data ((const guint8 *) msg->str, msg->len, NULL);
+}
+
+static void
+test_depth_and_parts_limits (void)
+{
+	g_autoptr (AirdockdMimeInfo) depth_n = parse_nested (AIRDOCKD_MIME_MAX_DEPTH);
+	g_autoptr (AirdockdMimeInfo) depth_n1 = parse_nested (AIRDOCKD_MIME_MAX_DEPTH + 1);
+	g_autoptr (AirdockdMimeInfo) parts_n = parse_leaves (AIRDOCKD_MIME_MAX_PARTS);
+	g_autoptr (AirdockdMimeInfo) parts_n1 = parse_leaves (AIRDOCKD_MIME_MAX_PARTS + 1);
+
+	g_assert_nonnull (depth_n->plain_type);
+	g_assert_cmpstr (depth_n->preview, ==, "leaf");
+	g_assert_null (depth_n1->plain_type);	/* deeper parts are ignored */
+	g_assert_cmpstr (depth_n1->subject, ==, "nested");
+	g_assert_cmpuint (parts_n->attachments->len, ==, AIRDOCKD_MIME_MAX_PARTS);
+	g_assert_cmpuint (parts_n1->attachments->len, ==, AIRDOCKD_MIME_MAX_PARTS);
+}
+
 static gsize
 rss_bytes (void)
 {
@@ -476,6 +519,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/mime/generated/preview-limit", test_preview_limit);
 	g_test_add_func ("/mime/generated/garbage", test_garbage);
 	g_test_add_func ("/mime/generated/multipart-limit", test_multipart_limit);
+	g_test_add_func ("/mime/generated/depth-and-parts-limits", test_depth_and_parts_limits);
 	g_test_add_func ("/mime/generated/large-attachment", test_large_attachment);
 
 	ret = g_test_run ();
