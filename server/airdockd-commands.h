@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 void airdockd_cmd_provision (AirdockdRequest *req);
 /* server/airdockd-cmd-settings.c */
 void airdockd_cmd_settings (AirdockdRequest *req);
+void airdockd_cmd_search (AirdockdRequest *req);		/* server/airdockd-cmd-search.c */
 void airdockd_cmd_send_mail (AirdockdRequest *req);		/* server/airdockd-cmd-sendmail.c */
 void airdockd_cmd_smart_reply (AirdockdRequest *req);		/* server/airdockd-cmd-sendmail.c */
 void airdockd_cmd_smart_forward (AirdockdRequest *req);	/* server/airdockd-cmd-sendmail.c */
@@ -29,6 +30,7 @@ void airdockd_cmd_folder_update (AirdockdRequest *req);	/* server/airdockd-cmd-f
 void airdockd_cmd_folder_delete (AirdockdRequest *req);	/* server/airdockd-cmd-folders.c */
 void airdockd_cmd_sync (AirdockdRequest *req);			/* server/airdockd-cmd-sync.c */
 void airdockd_cmd_get_item_estimate (AirdockdRequest *req);	/* server/airdockd-cmd-estimate.c */
+void airdockd_cmd_ping (AirdockdRequest *req);			/* server/airdockd-cmd-ping.c */
 
 /* server/airdockd-cmd-provision.c: the provisioning gate run before every
  * handler.  TRUE when the device may run req's command; otherwise req's

@@ -52,6 +52,11 @@ static gboolean verify_absolute_or_relative_path (const char *value, GError **er
  *   certificate turns it off so passwords never cross the network in clear.
  *   /server.cer stays on HTTP either way (a device fetches it before it
  *   trusts us).
+ * - push heartbeat 60–3540 s: what Ping clients expect ([MS-ASCMD]
+ *   2.2.3.88.3); tests lower the minimum.  max_folders 300: a device's
+ *   whole mailbox with room; poll_interval 2 s: how soon a change made by
+ *   another process (airdockctl deliver/wipe) wakes a Ping, and the cost of
+ *   one stat() pair a tick while nothing changes.
  * - policy bounds are the spec's ([MS-ASPROV] 2.2.2.x). */
 static const KeyDef key_table[] = {
 	{ "server", "data_dir", KEY_STRING, F (data_dir), "/var/lib/airdock", 0, 0, verify_absolute_or_relative_path },
@@ -70,6 +75,10 @@ static const KeyDef key_table[] = {
 	{ "limits", "auth_max_failures", KEY_INT, F (auth_max_failures), "10", 1, 1000, NULL },
 	{ "limits", "auth_lockout_seconds", KEY_INT, F (auth_lockout_seconds), "300", 1, 86400, NULL },
 	{ "limits", "auth_cache_seconds", KEY_INT, F (auth_cache_seconds), "60", 0, 3600, NULL },
+	{ "push", "heartbeat_min", KEY_INT, F (push_heartbeat_min), "60", 1, 3540, NULL },
+	{ "push", "heartbeat_max", KEY_INT, F (push_heartbeat_max), "3540", 1, 3540, NULL },
+	{ "push", "max_folders", KEY_INT, F (push_max_folders), "300", 1, 1000, NULL },
+	{ "push", "poll_interval", KEY_INT, F (push_poll_interval), "2", 0, 3600, NULL },
 	{ "policy", "pin_required", KEY_BOOL, F (policy.pin_required), "false", 0, 0, NULL },
 	{ "policy", "alphanumeric_pin_required", KEY_BOOL, F (policy.alphanumeric_pin_required), "false", 0, 0, NULL },
 	{ "policy", "allow_simple_pin", KEY_BOOL, F (policy.allow_simple_pin), "true", 0, 0, NULL },

@@ -61,6 +61,12 @@ typedef struct {
 	gint64 auth_lockout_seconds;
 	gint64 auth_cache_seconds;	/* lifetime of a verified-credentials cache entry */
 
+	/* [push] (Ping, Sync Wait) */
+	gint64 push_heartbeat_min;	/* seconds */
+	gint64 push_heartbeat_max;
+	gint64 push_max_folders;	/* Folders per Ping */
+	gint64 push_poll_interval;	/* seconds between checks for other processes' changes; 0 = off */
+
 	/* [policy] */
 	AirdockdPolicyConfig policy;
 

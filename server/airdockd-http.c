@@ -13,6 +13,7 @@
 #include "server/airdockd-auth.h"
 #include "server/airdockd-commands.h"
 #include "server/airdockd-http.h"
+#include "server/airdockd-push.h"
 #include "server/airdockd-store.h"
 #include "server/airdockd-tls.h"
 
@@ -428,6 +429,9 @@ run_command (AirdockdServer *server, SoupServerMessage *msg, AirdockdRequest *re
 		return;
 	}
 	fill_body (msg, req);
+	req->http_message = msg;
+	/* A new request from the device ends its parked Ping or Sync Wait. */
+	airdockd_push_device_request (req);
 	if (!airdockd_provision_check (req, device)) {
 		log_req (G_LOG_LEVEL_INFO, req, NULL, "device must provision (HTTP %u)",
 		         req->http_status != 0 ? req->http_status : 200);
@@ -436,6 +440,8 @@ run_command (AirdockdServer *server, SoupServerMessage *msg, AirdockdRequest *re
 	}
 	log_traffic (req, "request", req->body);
 	func (req);
+	if (req->parked)
+		return;		/* the push hub answers later */
 	log_traffic (req, "response", req->response_body);
 	if (req->http_status >= 500)
 		log_req (G_LOG_LEVEL_WARNING, req, NULL, "command failed: HTTP %u", req->http_status);

@@ -36,6 +36,11 @@ typedef struct {
 	GBytes *body;			/* request body (may be empty, never NULL) */
 	const char *content_type;	/* request Content-Type or NULL */
 	gboolean accept_multipart;	/* MS-ASAcceptMultiPart: T or Options bit */
+	void *http_message;		/* SoupServerMessage, for handlers that park (Ping) */
+
+	/* Set by a handler that took the connection over (the push hub
+	 * answers later): the HTTP layer then sends nothing. */
+	gboolean parked;
 
 	/* Response, filled by the handler */
 	guint http_status;		/* 0 = 200 */
