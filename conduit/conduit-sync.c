@@ -562,6 +562,20 @@ view_item (DesktopView *v, gint64 id)
 	return NULL;
 }
 
+/* A record that does not decode is left alone on both sides (and its
+ * desktop item kept): one bad record must not stop every later sync. */
+static gboolean
+readable (Db *db, const Rec *r, const char *key, ConduitSync *s)
+{
+	g_autoptr (PststoreItem) scratch = pststore_item_new (db->kind->message_class);
+	g_autoptr (GError) error = NULL;
+
+	if (db->kind->to_item (g_bytes_get_data (r->data, NULL), g_bytes_get_size (r->data), scratch, &error))
+		return TRUE;
+	log_line (s, "skipped: %s record %s does not decode (%s)", db->kind->label, key, error->message);
+	return FALSE;
+}
+
 static gboolean
 decide_record (ConduitSync *s, Db *db, DesktopView *v, const Rec *r, GError **error)
 {
@@ -575,6 +589,11 @@ decide_record (ConduitSync *s, Db *db, DesktopView *v, const Rec *r, GError **er
 	const guint8 *last_data = NULL;
 	g_autofree char *hash = rec_hash (r->category, r->data);
 
+	if (!(r->attr & HOTSYNC_RECORD_ATTR_DELETED) && !readable (db, r, key, s)) {
+		if (item != NULL)
+			mark_handled (v, item->id);
+		return TRUE;
+	}
 	if (item == NULL && !s->fast && !(r->attr & HOTSYNC_RECORD_ATTR_DELETED) &&
 	    (item = find_twin (s, db, v, r)) != NULL) {
 		add_op (s, OP_MAP, NULL, item->id, r->id);

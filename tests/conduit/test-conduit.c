@@ -526,6 +526,30 @@ test_text (void)
 	harness_clear (&h);
 }
 
+/* A record that does not decode (a todo cut short) is skipped and logged;
+ * the rest syncs, now and next time. */
+static void
+test_bad_record (void)
+{
+	Harness h;
+	g_autofree char *text = NULL, *notes = NULL, *log = NULL;
+	g_autoptr (GString) s = NULL;
+
+	harness_init (&h);
+	new_handheld (&h);
+	g_assert_true (g_file_get_contents (h.state, &text, NULL, NULL));
+	s = g_string_new (text);
+	g_string_append (s, "\n[ToDoDB record 1]\nid=999\nattr=64\ncategory=0\ndata=ff\n");
+	g_assert_true (g_file_set_contents (h.state, s->str, -1, NULL));
+	sync_ok (&h, "slow");
+	notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+	g_assert_cmpstr (notes, ==, "Budget|Budget|Business\nShopping|Shopping\\nmilk\\neggs|Unfiled\n");
+	log = harness_newest_log (&h, USER_ID);
+	g_assert_nonnull (strstr (log, "skipped: todo record 0x0003e7 does not decode"));
+	sync_ok (&h, "fast");
+	harness_clear (&h);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -537,6 +561,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/conduit/net/slow-sync-other-desktop", test_slow_sync_other_desktop);
 	g_test_add_func ("/conduit/net/logs-kept", test_logs_kept);
 	g_test_add_func ("/conduit/net/windows-1252", test_text);
+	g_test_add_func ("/conduit/net/bad-record", test_bad_record);
 	g_test_add_func ("/conduit/rows/7-changed-vs-deleted", test_row7_changed_vs_deleted);
 	g_test_add_func ("/conduit/rows/12-deleted-vs-changed", test_row12_deleted_vs_changed);
 	g_test_add_func ("/conduit/rows/14-deleted-both", test_row14_deleted_both);
