@@ -100,7 +100,7 @@ main (int argc, char **argv)
 	g_autofree char *store = NULL, *log_dir = NULL, *id_file = NULL, *config_file = NULL;
 	g_auto (GStrv) listen = NULL;
 	gint max_baud = 115200;
-	gboolean once = FALSE, full = FALSE;
+	gboolean once = FALSE, full = FALSE, check = FALSE;
 	g_autofree char *bus = NULL;
 	GOptionEntry entries[] = {
 		{ "store", 0, 0, G_OPTION_ARG_FILENAME, &store, "Store file", "PATH" },
@@ -110,6 +110,7 @@ main (int argc, char **argv)
 		{ "log-dir", 0, 0, G_OPTION_ARG_FILENAME, &log_dir, "Per-device sync logs", "DIR" },
 		{ "max-baud", 0, 0, G_OPTION_ARG_INT, &max_baud, "Fastest serial rate (default 115200)", "BAUD" },
 		{ "once", 0, 0, G_OPTION_ARG_NONE, &once, "Exit after one sync", NULL },
+		{ "check-config", 0, 0, G_OPTION_ARG_NONE, &check, "Check the options and config file, then exit", NULL },
 		{ "full-sync", 0, 0, G_OPTION_ARG_NONE, &full, "Slow sync every handheld", NULL },
 		{ "dbus", 0, 0, G_OPTION_ARG_STRING, &bus, "Offer org.airdock.Conduit1 on the session or system bus", "session|system" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -126,6 +127,18 @@ main (int argc, char **argv)
 		g_printerr ("airdock-conduit: %s\n", error->message);
 		return 2;
 	}
+	for (guint i = 0; listen != NULL && listen[i] != NULL; i++) {
+		if (!conduit_listen_check_spec (listen[i], &error)) {
+			g_printerr ("airdock-conduit: %s: %s\n", listen[i], error->message);
+			return 2;
+		}
+	}
+	if (max_baud < 9600 || max_baud > 230400) {
+		g_printerr ("airdock-conduit: --max-baud must be 9600–230400\n");
+		return 2;
+	}
+	if (check)
+		return 0;
 	store_path = store != NULL ? g_strdup (store) : pststore_default_path ();
 	dir = g_path_get_dirname (store_path);
 	if (g_mkdir_with_parents (dir, 0700) < 0) {

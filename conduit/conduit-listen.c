@@ -57,6 +57,23 @@ conduit_parse_serial_spec (const char *spec, char **out_device, guint32 *out_bau
 	return TRUE;
 }
 
+gboolean
+conduit_listen_check_spec (const char *spec, GError **error)
+{
+	g_autofree char *a = NULL;
+	guint16 port;
+	guint32 baud;
+
+	if (g_str_has_prefix (spec, "net:"))
+		return conduit_parse_net_spec (spec, &a, &port, error);
+	if (g_str_has_prefix (spec, "serial:"))
+		return conduit_parse_serial_spec (spec, &a, &baud, error);
+	if (g_strcmp0 (spec, "usb") == 0)
+		return TRUE;
+	g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "unknown link (net:…, serial:…, usb)");
+	return FALSE;
+}
+
 static gpointer
 net_thread (gpointer data)
 {

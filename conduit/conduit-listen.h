@@ -30,6 +30,9 @@ void conduit_listener_free (ConduitListener *l);
  * *listen.  Unknown groups or keys are errors. */
 gboolean conduit_config_load (const char *path, char ***listen, GError **error);
 
+/* Checks a link spec without opening anything. */
+gboolean conduit_listen_check_spec (const char *spec, GError **error);
+
 /* net:[HOST:]PORT → host (default 0.0.0.0) and port (0–65535). */
 gboolean conduit_parse_net_spec (const char *spec, char **out_host, guint16 *out_port, GError **error);
 /* serial:DEVICE[@BAUD] */

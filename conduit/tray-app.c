@@ -30,6 +30,7 @@ struct _TrayApp {
 	char *last_printed;
 
 	GtkWidget *window;
+	GtkWidget *header;
 	GtkWidget *image;
 	GtkWidget *status_label;
 	GtkWidget *last_label;
@@ -132,6 +133,7 @@ refresh (TrayApp *self)
 	progress = CLAMP (progress, 0.0, 1.0);
 
 	gtk_window_set_title (GTK_WINDOW (self->window), title);
+	gtk_header_bar_set_title (GTK_HEADER_BAR (self->header), title);
 	gtk_window_set_icon_name (GTK_WINDOW (self->window), icon);
 	gtk_image_set_from_icon_name (GTK_IMAGE (self->image), icon, GTK_ICON_SIZE_DIALOG);
 	gtk_label_set_text (GTK_LABEL (self->status_label), status_line);
@@ -388,7 +390,13 @@ build_window (TrayApp *self)
 
 	self->window = gtk_application_window_new (self->app);
 	gtk_window_set_default_size (GTK_WINDOW (self->window), 420, -1);
-	gtk_container_set_border_width (GTK_CONTAINER (self->window), 12);
+	/* The title bar is drawn by GTK, so the state shows even where no
+	 * window manager draws titles. */
+	self->header = gtk_header_bar_new ();
+	gtk_header_bar_set_show_close_button (GTK_HEADER_BAR (self->header), TRUE);
+	gtk_window_set_titlebar (GTK_WINDOW (self->window), self->header);
+	gtk_widget_show (self->header);
+	gtk_container_set_border_width (GTK_CONTAINER (box), 12);
 	g_signal_connect (self->window, "map-event", G_CALLBACK (on_map_event), self);
 	g_signal_connect (self->window, "delete-event", G_CALLBACK (on_delete_event), self);
 

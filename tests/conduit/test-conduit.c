@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
 
 #include "tests/conduit/harness.h"
 
@@ -550,6 +553,36 @@ test_bad_record (void)
 	harness_clear (&h);
 }
 
+static int
+check_config (const char *conf_text)
+{
+	g_autofree char *dir = g_dir_make_tmp ("airdock-cc-XXXXXX", NULL);
+	g_autofree char *conf = g_build_filename (dir, "conduit.ini", NULL);
+	g_autofree char *prog = g_test_build_filename (G_TEST_BUILT, "conduit/airdock-conduit", NULL);
+	g_autofree char *arg = g_strconcat ("--config=", conf, NULL);
+	const char *argv[] = { prog, "--check-config", arg, NULL };
+	g_autoptr (GError) error = NULL;
+	int status = -1;
+
+	g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
+	g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+	                             &status, &error));
+	g_assert_no_error (error);
+	(void) g_remove (conf);
+	(void) g_rmdir (dir);
+	return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+test_check_config (void)
+{
+	g_assert_cmpint (check_config ("[conduit]\nlisten=net:14238;serial:/dev/ttyS0@115200;usb\n"), ==, 0);
+	g_assert_cmpint (check_config ("[conduit]\nlisten=net:65536\n"), ==, 2);
+	g_assert_cmpint (check_config ("[conduit]\nlisten=serial:/dev/ttyS0@300\n"), ==, 2);
+	g_assert_cmpint (check_config ("[conduit]\nport=14238\n"), ==, 2);
+	g_assert_cmpint (check_config ("[other]\n"), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -562,6 +595,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/conduit/net/logs-kept", test_logs_kept);
 	g_test_add_func ("/conduit/net/windows-1252", test_text);
 	g_test_add_func ("/conduit/net/bad-record", test_bad_record);
+	g_test_add_func ("/conduit/check-config", test_check_config);
 	g_test_add_func ("/conduit/rows/7-changed-vs-deleted", test_row7_changed_vs_deleted);
 	g_test_add_func ("/conduit/rows/12-deleted-vs-changed", test_row12_deleted_vs_changed);
 	g_test_add_func ("/conduit/rows/14-deleted-both", test_row14_deleted_both);
