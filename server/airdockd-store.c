@@ -694,13 +694,24 @@ airdockd_store_oof_set (AirdockdStore *store, gint64 user_id, const AirdockdOof 
 
 /* ------------------------------------------------------------ devices */
 
+/* Every request ensures its device: skip the write (a write lock and an
+ * fsync) while last_seen is this fresh and nothing else changed. */
+#define LAST_SEEN_GRANULARITY 60
+
 AirdockdDevice *
 airdockd_store_device_ensure (AirdockdStore *store, gint64 user_id, const char *device_id,
 			      const char *device_type, GError **error)
 {
+	g_autoptr (AirdockdDevice) known = NULL;
+
 	if (!check_text (device_id, AIRDOCKD_STORE_MAX_NAME, "DeviceId", error) ||
-	    !check_optional_text (device_type, AIRDOCKD_STORE_MAX_NAME, "DeviceType", error) ||
-	    !airdockd_store_begin (store, error))
+	    !check_optional_text (device_type, AIRDOCKD_STORE_MAX_NAME, "DeviceType", error))
+		return NULL;
+	known = B (store)->device_get (store->backend, user_id, device_id, 0, NULL);
+	if (known != NULL && now () - known->last_seen < LAST_SEEN_GRANULARITY && known->last_seen <= now () &&
+	    (device_type == NULL || g_strcmp0 (device_type, known->device_type) == 0))
+		return g_steal_pointer (&known);
+	if (!airdockd_store_begin (store, error))
 		return NULL;
 	return finish_ptr (store, B (store)->device_ensure (store->backend, user_id, device_id, device_type, error),
 			   (GDestroyNotify) airdockd_device_free, error);

@@ -230,7 +230,9 @@ void airdockd_device_free (AirdockdDevice *device);
 void airdockd_device_info_clear (AirdockdDeviceInfo *info);
 
 /* Gets the (user, device_id) device, creating it (first_seen = now) if new,
- * and updates last_seen and device_type.  INVALID for empty or over-long ids. */
+ * and updates last_seen (at most once a minute: no write otherwise) and
+ * device_type (when given and different).  INVALID for empty or over-long
+ * ids. */
 AirdockdDevice *airdockd_store_device_ensure (AirdockdStore *store,
 					      gint64 user_id,
 					      const char *device_id,

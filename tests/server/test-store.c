@@ -961,6 +961,13 @@ test_devices (Fixture *f, gconstpointer data)
 	g_assert_cmpint (again->id, ==, d->id);
 	g_assert_cmpstr (again->device_type, ==, "iPhone");	/* kept when not given */
 	g_clear_pointer (&again, airdockd_device_free);
+	again = airdockd_store_device_ensure (f->store, uid, "ABC123", "iPad", &error);
+	g_assert_cmpstr (again->device_type, ==, "iPad");	/* a new type is written at once */
+	g_clear_pointer (&again, airdockd_device_free);
+	again = airdockd_store_device_get (f->store, uid, "ABC123", &error);
+	g_assert_cmpstr (again->device_type, ==, "iPad");
+	g_assert_cmpint (again->last_seen, >=, d->first_seen);
+	g_clear_pointer (&again, airdockd_device_free);
 	g_assert_null (airdockd_store_device_ensure (f->store, uid, long_id, "t", &error));
 	g_assert_error (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_INVALID);
 	g_clear_error (&error);
