@@ -417,6 +417,64 @@ test_idle_timeout (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (count_lines_with (replies, "421 4.4.2"), ==, 1);
 }
 
+
+typedef struct {
+	guint16 port;
+	char *greetings[3];
+	gint done;
+} ConnLimit;
+
+static char *
+read_greeting (GSocketConnection *conn)
+{
+	char buf[256];
+	gssize n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf - 1,
+					NULL, NULL);
+	return g_strndup (buf, n > 0 ? (gsize) n : 0);
+}
+
+static gpointer
+conn_limit_thread (gpointer data)
+{
+	ConnLimit *cl = data;
+	g_autoptr (GSocketClient) client = g_socket_client_new ();
+	GSocketConnection *conns[3];
+
+	/* all three stay open at once */
+	for (guint i = 0; i < 3; i++) {
+		conns[i] = g_socket_client_connect_to_host (client, "127.0.0.1", cl->port, NULL, NULL);
+		g_assert_nonnull (conns[i]);
+		cl->greetings[i] = read_greeting (conns[i]);
+	}
+	for (guint i = 0; i < 3; i++)
+		g_object_unref (conns[i]);
+	g_atomic_int_set (&cl->done, 1);
+	g_main_context_wakeup (NULL);
+	return NULL;
+}
+
+static void
+test_connection_limit (Fixture *f, gconstpointer data)
+{
+	AirdockdLmtpLimits limits = { 0, 0, 0, 2 };
+	ConnLimit cl = { 0 };
+	GThread *thread;
+
+	airdockd_lmtp_free (f->lmtp);
+	f->lmtp = airdockd_lmtp_new (f->store, &limits);
+	g_assert_true (airdockd_lmtp_listen (f->lmtp, "127.0.0.1:0", &cl.port, NULL));
+	thread = g_thread_new ("lmtp-limit", conn_limit_thread, &cl);
+	while (!g_atomic_int_get (&cl.done))
+		g_main_context_iteration (NULL, TRUE);
+	g_thread_join (thread);
+	/* N connections are served, the N+1st is turned away */
+	g_assert_true (g_str_has_prefix (cl.greetings[0], "220 "));
+	g_assert_true (g_str_has_prefix (cl.greetings[1], "220 "));
+	g_assert_true (g_str_has_prefix (cl.greetings[2], "421 4.3.2"));
+	for (guint i = 0; i < 3; i++)
+		g_free (cl.greetings[i]);
+}
+
 static void
 test_listen_errors (Fixture *f, gconstpointer data)
 {
@@ -466,6 +524,7 @@ main (int argc, char **argv)
 	g_test_add ("/lmtp/session/bare-lf-long-line", Fixture, NULL, fixture_setup, test_split_writes, fixture_teardown);
 	g_test_add ("/lmtp/session/idle-timeout", Fixture, NULL, fixture_setup, test_idle_timeout, fixture_teardown);
 	g_test_add ("/lmtp/listen/errors", Fixture, NULL, fixture_setup, test_listen_errors, fixture_teardown);
+	g_test_add ("/lmtp/listen/connection-limit", Fixture, NULL, fixture_setup, test_connection_limit, fixture_teardown);
 	g_test_add ("/lmtp/deliver-file", Fixture, NULL, fixture_setup, test_deliver_file, fixture_teardown);
 
 	return g_test_run ();
