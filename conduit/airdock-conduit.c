@@ -41,6 +41,14 @@ on_progress (const char *db, guint done, guint total, gpointer user_data)
 		fprintf (stderr, "\r%s: %u/%u records ", db, done, total);
 }
 
+static void
+on_device (const char *user_name, gpointer user_data)
+{
+	(void) user_data;
+	if (conduit.dbus != NULL)
+		conduit_dbus_set_device (conduit.dbus, user_name);
+}
+
 static gboolean
 quit_loop (gpointer data)
 {
@@ -63,8 +71,9 @@ run_one (ConduitTransport *t, const char *where)
 	config.max_baud = conduit.max_baud;
 	config.force_slow = conduit.full || (conduit.dbus != NULL && conduit_dbus_take_full_sync (conduit.dbus));
 	config.progress = on_progress;
+	config.device = on_device;
 	if (conduit.dbus != NULL)
-		conduit_dbus_set_syncing (conduit.dbus, TRUE);
+		conduit_dbus_set_connected (conduit.dbus);
 	ok = conduit_session_run (t, &config, &r, &error) && r.ok;
 	if (error != NULL) {
 		g_message ("%s: no sync: %s", where, error->message);
@@ -80,11 +89,11 @@ run_one (ConduitTransport *t, const char *where)
 
 		printf ("%s\n", line);
 		if (conduit.dbus != NULL)
-			conduit_dbus_set_result (conduit.dbus, line);
+			conduit_dbus_finish (conduit.dbus, r.ok, line, r.stats.conflicts, r.log_path);
 	}
+	if (error != NULL && conduit.dbus != NULL)
+		conduit_dbus_finish (conduit.dbus, FALSE, error->message, 0, NULL);
 	fflush (stdout);
-	if (conduit.dbus != NULL)
-		conduit_dbus_set_syncing (conduit.dbus, FALSE);
 	g_mutex_lock (&conduit.lock);
 	conduit.finished++;
 	conduit.last_ok = ok;

@@ -1,21 +1,28 @@
-/* The conduit's D-Bus interface: see conduit-dbus.h. */
+/* The conduit's side of org.airdock.Conduit1: see conduit-dbus.h. */
 #include "config.h"
 
 #include <string.h>
 
 #include "conduit/conduit-dbus.h"
 
+/* Kept equal to conduit/org.airdock.Conduit1.xml. */
 static const char introspection[] =
 	"<node>"
 	"  <interface name='org.airdock.Conduit1'>"
+	"    <property name='State' type='s' access='read'/>"
+	"    <property name='Progress' type='d' access='read'/>"
+	"    <property name='ProgressText' type='s' access='read'/>"
+	"    <property name='Device' type='s' access='read'/>"
+	"    <property name='LastResult' type='s' access='read'/>"
+	"    <property name='LastSyncTime' type='x' access='read'/>"
+	"    <property name='LastLogPath' type='s' access='read'/>"
 	"    <method name='SyncNow'/>"
 	"    <method name='FullSync'/>"
-	"    <property name='State' type='s' access='read'/>"
-	"    <property name='Database' type='s' access='read'/>"
-	"    <property name='Done' type='u' access='read'/>"
-	"    <property name='Total' type='u' access='read'/>"
-	"    <property name='LastResult' type='s' access='read'/>"
-	"    <property name='FullSyncPending' type='b' access='read'/>"
+	"    <signal name='SyncFinished'>"
+	"      <arg name='success' type='b'/>"
+	"      <arg name='summary' type='s'/>"
+	"      <arg name='conflicts' type='u'/>"
+	"    </signal>"
 	"  </interface>"
 	"</node>";
 
@@ -29,35 +36,50 @@ struct _ConduitDbus {
 	guint reg_id;
 	guint own_id;
 	GMainContext *context;
-	gboolean syncing;
-	char *db;
-	guint done;
-	guint total;
+	/* the properties */
+	const char *state;       /* static string */
+	double progress;
+	char *progress_text;
+	char *device;
 	char *result;
+	gint64 last_time;
+	char *log_path;
 	gboolean full;
+	/* a SyncFinished to emit */
+	gboolean finished, finished_ok;
+	guint finished_conflicts;
 };
+
+static GVariant *
+prop_locked (ConduitDbus *d, const char *name)
+{
+	if (strcmp (name, "State") == 0)
+		return g_variant_new_string (d->state);
+	if (strcmp (name, "Progress") == 0)
+		return g_variant_new_double (d->progress);
+	if (strcmp (name, "ProgressText") == 0)
+		return g_variant_new_string (d->progress_text != NULL ? d->progress_text : "");
+	if (strcmp (name, "Device") == 0)
+		return g_variant_new_string (d->device != NULL ? d->device : "");
+	if (strcmp (name, "LastResult") == 0)
+		return g_variant_new_string (d->result != NULL ? d->result : "");
+	if (strcmp (name, "LastSyncTime") == 0)
+		return g_variant_new_int64 (d->last_time);
+	if (strcmp (name, "LastLogPath") == 0)
+		return g_variant_new_string (d->log_path != NULL ? d->log_path : "");
+	return NULL;
+}
 
 static GVariant *
 get_property (GDBusConnection *c, const char *sender, const char *path, const char *iface, const char *name,
               GError **error, gpointer data)
 {
 	ConduitDbus *d = data;
-	GVariant *v = NULL;
+	GVariant *v;
 
 	(void) c; (void) sender; (void) path; (void) iface; (void) error;
 	g_mutex_lock (&d->lock);
-	if (strcmp (name, "State") == 0)
-		v = g_variant_new_string (d->syncing ? "syncing" : "waiting");
-	else if (strcmp (name, "Database") == 0)
-		v = g_variant_new_string (d->db != NULL ? d->db : "");
-	else if (strcmp (name, "Done") == 0)
-		v = g_variant_new_uint32 (d->done);
-	else if (strcmp (name, "Total") == 0)
-		v = g_variant_new_uint32 (d->total);
-	else if (strcmp (name, "LastResult") == 0)
-		v = g_variant_new_string (d->result != NULL ? d->result : "");
-	else if (strcmp (name, "FullSyncPending") == 0)
-		v = g_variant_new_boolean (d->full);
+	v = prop_locked (d, name);
 	g_mutex_unlock (&d->lock);
 	return v;
 }
@@ -65,20 +87,29 @@ get_property (GDBusConnection *c, const char *sender, const char *path, const ch
 static void
 emit_changed (ConduitDbus *d)
 {
+	static const char *const names[] = {
+		"State", "Progress", "ProgressText", "Device", "LastResult", "LastSyncTime", "LastLogPath",
+	};
 	GVariantBuilder b;
+	gboolean finished, ok;
+	guint conflicts;
+	g_autofree char *summary = NULL;
 
 	g_variant_builder_init (&b, G_VARIANT_TYPE ("a{sv}"));
 	g_mutex_lock (&d->lock);
-	g_variant_builder_add (&b, "{sv}", "State", g_variant_new_string (d->syncing ? "syncing" : "waiting"));
-	g_variant_builder_add (&b, "{sv}", "Database", g_variant_new_string (d->db != NULL ? d->db : ""));
-	g_variant_builder_add (&b, "{sv}", "Done", g_variant_new_uint32 (d->done));
-	g_variant_builder_add (&b, "{sv}", "Total", g_variant_new_uint32 (d->total));
-	g_variant_builder_add (&b, "{sv}", "LastResult", g_variant_new_string (d->result != NULL ? d->result : ""));
-	g_variant_builder_add (&b, "{sv}", "FullSyncPending", g_variant_new_boolean (d->full));
+	for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+		g_variant_builder_add (&b, "{sv}", names[i], prop_locked (d, names[i]));
+	finished = d->finished;
+	ok = d->finished_ok;
+	conflicts = d->finished_conflicts;
+	summary = g_strdup (d->result != NULL ? d->result : "");
+	d->finished = FALSE;
 	g_mutex_unlock (&d->lock);
 	(void) g_dbus_connection_emit_signal (d->conn, NULL, PATH, "org.freedesktop.DBus.Properties",
-	                                      "PropertiesChanged",
-	                                      g_variant_new ("(sa{sv}as)", IFACE, &b, NULL), NULL);
+	                                      "PropertiesChanged", g_variant_new ("(sa{sv}as)", IFACE, &b, NULL), NULL);
+	if (finished)
+		(void) g_dbus_connection_emit_signal (d->conn, NULL, PATH, IFACE, "SyncFinished",
+		                                      g_variant_new ("(bsu)", ok, summary, conflicts), NULL);
 }
 
 static void
@@ -91,7 +122,6 @@ method_call (GDBusConnection *c, const char *sender, const char *path, const cha
 	g_mutex_lock (&d->lock);
 	d->full = strcmp (method, "FullSync") == 0;
 	g_mutex_unlock (&d->lock);
-	emit_changed (d);
 	g_dbus_method_invocation_return_value (inv, NULL);
 }
 
@@ -103,6 +133,7 @@ conduit_dbus_new (GBusType bus, GError **error)
 	ConduitDbus *d = g_new0 (ConduitDbus, 1);
 
 	g_mutex_init (&d->lock);
+	d->state = "idle";
 	d->context = g_main_context_ref_thread_default ();
 	d->conn = g_bus_get_sync (bus, NULL, error);
 	d->info = g_dbus_node_info_new_for_xml (introspection, NULL);
@@ -130,8 +161,10 @@ conduit_dbus_free (ConduitDbus *d)
 	g_clear_object (&d->conn);
 	g_clear_pointer (&d->info, g_dbus_node_info_unref);
 	g_main_context_unref (d->context);
-	g_free (d->db);
+	g_free (d->progress_text);
+	g_free (d->device);
 	g_free (d->result);
+	g_free (d->log_path);
 	g_mutex_clear (&d->lock);
 	g_free (d);
 }
@@ -150,13 +183,23 @@ changed (ConduitDbus *d)
 }
 
 void
-conduit_dbus_set_syncing (ConduitDbus *d, gboolean syncing)
+conduit_dbus_set_connected (ConduitDbus *d)
 {
 	g_mutex_lock (&d->lock);
-	d->syncing = syncing;
-	d->done = 0;
-	d->total = 0;
-	g_clear_pointer (&d->db, g_free);
+	d->state = "connected";
+	d->progress = 0.0;
+	g_clear_pointer (&d->progress_text, g_free);
+	g_clear_pointer (&d->device, g_free);
+	g_mutex_unlock (&d->lock);
+	changed (d);
+}
+
+void
+conduit_dbus_set_device (ConduitDbus *d, const char *user_name)
+{
+	g_mutex_lock (&d->lock);
+	g_free (d->device);
+	d->device = g_strdup (user_name);
 	g_mutex_unlock (&d->lock);
 	changed (d);
 }
@@ -165,24 +208,32 @@ void
 conduit_dbus_set_progress (ConduitDbus *d, const char *db, guint done, guint total)
 {
 	g_mutex_lock (&d->lock);
-	if (g_strcmp0 (d->db, db) != 0) {
-		g_free (d->db);
-		d->db = g_strdup (db);
-	}
-	d->done = done;
-	d->total = total;
+	d->state = "syncing";
+	d->progress = total > 0 ? MIN ((double) done / total, 1.0) : 0.0;
+	g_free (d->progress_text);
+	d->progress_text = g_strdup_printf ("%s %u/%u", db, done, total);
 	g_mutex_unlock (&d->lock);
-	/* Signals at most every 50 records: a sync reads thousands. */
+	/* At most every 50 records: a sync reads thousands. */
 	if (done % 50 == 0)
 		changed (d);
 }
 
 void
-conduit_dbus_set_result (ConduitDbus *d, const char *line)
+conduit_dbus_finish (ConduitDbus *d, gboolean ok, const char *summary, guint conflicts, const char *log_path)
 {
 	g_mutex_lock (&d->lock);
+	d->state = ok ? "idle" : "error";
+	d->progress = 0.0;
+	g_clear_pointer (&d->progress_text, g_free);
+	g_clear_pointer (&d->device, g_free);
 	g_free (d->result);
-	d->result = g_strdup (line);
+	d->result = g_strdup (summary);
+	g_free (d->log_path);
+	d->log_path = g_strdup (log_path != NULL ? log_path : "");
+	d->last_time = g_get_real_time () / G_USEC_PER_SEC;
+	d->finished = TRUE;
+	d->finished_ok = ok;
+	d->finished_conflicts = conflicts;
 	g_mutex_unlock (&d->lock);
 	changed (d);
 }
@@ -196,7 +247,5 @@ conduit_dbus_take_full_sync (ConduitDbus *d)
 	full = d->full;
 	d->full = FALSE;
 	g_mutex_unlock (&d->lock);
-	if (full)
-		changed (d);
 	return full;
 }

@@ -71,6 +71,12 @@ on_plan (Run *run, GError **error)
 	 * is named after that id from the start. */
 	if (user.user_id == 0)
 		user.user_id = run->new_user_id;
+	if (run->config->device != NULL) {
+		const char *raw = user.user_name != NULL ? user.user_name : "";
+		g_autofree char *name = hotsync_text_to_utf8 ((const guint8 *) raw, strlen (raw));
+
+		run->config->device (name, run->config->user_data);
+	}
 	if (!conduit_sync_plan (run->sync, &user, &fast, error))
 		return FALSE;
 	return hotsync_session_set_plan (run->session, fast, names, n, error);

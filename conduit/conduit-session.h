@@ -27,6 +27,8 @@ typedef struct {
 	gboolean force_slow;          /* "full sync" */
 	int idle_timeout_ms;          /* no byte for this long ends the sync; 0 = 30 s */
 	ConduitProgressFunc progress;
+	/* Called once the handheld said who it is (UTF-8 user name); may be NULL. */
+	void (*device) (const char *user_name, gpointer user_data);
 	gpointer user_data;
 } ConduitSessionConfig;
 
