@@ -45,6 +45,9 @@ static gboolean verify_absolute_or_relative_path (const char *value, GError **er
  * - auth_max_failures 10 / lockout 300 s: slows password guessing while a
  *   phone with a stale password (it retries every few minutes) is not locked
  *   out for long.
+ * - max_connections 20000: room for the 10,000 parked Pings of our goal plus
+ *   ordinary traffic; beyond it requests get 503 with Retry-After instead of
+ *   the process running out of file descriptors or memory.
  * - connection_timeout 120 s: longer than any response we compute, short
  *   enough that idle or stalled sockets do not accumulate.
  * - allow_plain_eas true: many devices (Windows Mobile, old Android) are set
@@ -75,6 +78,7 @@ static const KeyDef key_table[] = {
 	{ "limits", "auth_max_failures", KEY_INT, F (auth_max_failures), "10", 1, 1000, NULL },
 	{ "limits", "auth_lockout_seconds", KEY_INT, F (auth_lockout_seconds), "300", 1, 86400, NULL },
 	{ "limits", "auth_cache_seconds", KEY_INT, F (auth_cache_seconds), "60", 0, 3600, NULL },
+	{ "limits", "max_connections", KEY_INT, F (max_connections), "20000", 2, 1000000, NULL },
 	{ "push", "heartbeat_min", KEY_INT, F (push_heartbeat_min), "60", 1, 3540, NULL },
 	{ "push", "heartbeat_max", KEY_INT, F (push_heartbeat_max), "3540", 1, 3540, NULL },
 	{ "push", "max_folders", KEY_INT, F (push_max_folders), "300", 1, 1000, NULL },

@@ -60,6 +60,7 @@ typedef struct {
 	gint64 auth_max_failures;	/* failures before lockout, per user and per address */
 	gint64 auth_lockout_seconds;
 	gint64 auth_cache_seconds;	/* lifetime of a verified-credentials cache entry */
+	gint64 max_connections;		/* open client connections before 503 */
 
 	/* [push] (Ping, Sync Wait) */
 	gint64 push_heartbeat_min;	/* seconds */

@@ -27,7 +27,11 @@ struct _AirdockdServer {
 	guint16 http_port;
 	guint16 https_port;
 	char *commands;		/* MS-ASProtocolCommands value */
+	GHashTable *sockets;	/* client GSockets connected: the connection count */
 };
+
+/* [MS-ASHTTP] 3.2.5.1: 503 with a hint when to come back. */
+#define OVERLOAD_RETRY_AFTER "30"
 
 /* What we announce as our own version ([MS-ASHTTP] 2.2.2.2 MS-Server-ActiveSync). */
 #define SERVER_VERSION "16.1"
@@ -557,16 +561,19 @@ early_reply_written (GObject *source, GAsyncResult *result, gpointer user_data)
  * libsoup reads the body of any request without "Expect: 100-continue"
  * whatever status a got-headers handler sets, so take the connection over. */
 static void
-reply_before_body (SoupServerMessage *msg, guint status)
+reply_before_body (SoupServerMessage *msg, guint status, gpointer user_data)
 {
 	EarlyReply *r = g_new0 (EarlyReply, 1);
 
-	r->stream = soup_server_message_steal_connection (msg);
+	r->stream = airdockd_server_steal_connection (user_data, msg);
 	r->response = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
 	                               "MS-Server-ActiveSync: " SERVER_VERSION "\r\n"
+	                               "%s"
 	                               "Content-Length: 0\r\n"
 	                               "Connection: close\r\n\r\n",
-	                               status, soup_status_get_phrase (status));
+	                               status, soup_status_get_phrase (status),
+	                               status == SOUP_STATUS_SERVICE_UNAVAILABLE
+	                               ? "Retry-After: " OVERLOAD_RETRY_AFTER "\r\n" : "");
 	g_output_stream_write_all_async (g_io_stream_get_output_stream (r->stream), r->response,
 	                                 strlen (r->response), G_PRIORITY_DEFAULT, NULL,
 	                                 early_reply_written, r);
@@ -580,8 +587,10 @@ got_headers (SoupServerMessage *msg, gpointer user_data)
 	SoupEncoding enc = soup_message_headers_get_encoding (h);
 	guint status = 0;
 
-	if (enc == SOUP_ENCODING_CONTENT_LENGTH &&
-	    soup_message_headers_get_content_length (h) > server->config->max_request_bytes)
+	if (g_hash_table_size (server->sockets) > (guint) server->config->max_connections)
+		status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+	else if (enc == SOUP_ENCODING_CONTENT_LENGTH &&
+	         soup_message_headers_get_content_length (h) > server->config->max_request_bytes)
 		status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
 	else if (enc == SOUP_ENCODING_CHUNKED)
 		/* A chunked body has no size we could check before reading it:
@@ -595,7 +604,26 @@ got_headers (SoupServerMessage *msg, gpointer user_data)
 		                  "EAS_CLIENT", remote != NULL ? remote : "",
 		                  "MESSAGE", "refusing request body: HTTP %u", status);
 	}
-	reply_before_body (msg, status);
+	reply_before_body (msg, status, server);
+}
+
+typedef struct {
+	AirdockdServer *server;
+	GSocket *sock;		/* only a key: never dereferenced */
+} SocketWatch;
+
+static void
+socket_disconnected (SoupServerMessage *msg, gpointer user_data)
+{
+	SocketWatch *w = user_data;
+
+	g_hash_table_remove (w->server->sockets, w->sock);
+}
+
+static void
+socket_watch_free (gpointer data, GClosure *closure)
+{
+	g_free (data);
 }
 
 static void
@@ -603,6 +631,19 @@ request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 {
 	AirdockdServer *server = user_data;
 	GSocket *sock = soup_server_message_get_socket (msg);
+
+	/* Count connections by their socket until libsoup reports the
+	 * disconnect (to whichever message is current then, so watch each).
+	 * A connection a handler steals leaves the count when it is stolen or
+	 * when the disconnect is reported: never counted twice. */
+	if (sock != NULL) {
+		SocketWatch *w = g_new0 (SocketWatch, 1);
+		w->server = server;
+		w->sock = sock;
+		g_hash_table_add (server->sockets, sock);
+		g_signal_connect_data (msg, "disconnected", G_CALLBACK (socket_disconnected), w,
+		                       socket_watch_free, 0);
+	}
 
 	/* The timeout also applies to the GSources libsoup waits on, so a
 	 * client that stalls during headers or body is dropped. */
@@ -630,6 +671,7 @@ airdockd_server_new (const AirdockdConfig *config, AirdockdStore *store, GError 
 	                                  (guint) config->auth_cache_seconds,
 	                                  verify_user, server);
 	server->commands = airdockd_commands_list ();
+	server->sockets = g_hash_table_new (NULL, NULL);
 	server->soup = soup_server_new ("tls-certificate", server->cert,
 	                                "server-header", "airdockd/" PACKAGE_VERSION " ",
 	                                NULL);
@@ -653,6 +695,7 @@ airdockd_server_free (AirdockdServer *server)
 	g_clear_pointer (&server->cert_der, g_bytes_unref);
 	g_clear_pointer (&server->auth, airdockd_auth_free);
 	g_free (server->commands);
+	g_clear_pointer (&server->sockets, g_hash_table_unref);
 	g_free (server);
 }
 
@@ -711,6 +754,16 @@ airdockd_server_listen (AirdockdServer *server, GError **error)
 	    !listen_one (server, "https_port", c->https_port, TRUE, &server->https_port, error))
 		return FALSE;
 	return TRUE;
+}
+
+GIOStream *
+airdockd_server_steal_connection (AirdockdServer *server, SoupServerMessage *msg)
+{
+	GSocket *sock = soup_server_message_get_socket (msg);
+
+	if (sock != NULL)
+		g_hash_table_remove (server->sockets, sock);
+	return soup_server_message_steal_connection (msg);
 }
 
 guint16

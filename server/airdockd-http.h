@@ -7,7 +7,8 @@
  *   OPTIONS /Microsoft-Server-ActiveSync versions and implemented commands
  *   POST /Microsoft-Server-ActiveSync    auth → query → version →
  *                                        provisioning check → handler
- * Request bodies above [limits] max_request_bytes get 413 as soon as the
+ * More than [limits] max_connections open connections: 503 with
+ * Retry-After.  Request bodies above [limits] max_request_bytes get 413 as soon as the
  * headers arrive, before the body is read (the connection is taken over
  * and closed); chunked bodies get 411.  Every client socket has a timeout
  * of [server] connection_timeout seconds (g_socket_set_timeout), covering
@@ -18,6 +19,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "server/airdockd-config.h"
 #include "server/airdockd-request.h"
@@ -39,6 +41,11 @@ void airdockd_server_free (AirdockdServer *server);
 /* Binds and listens.  On EACCES for a privileged port, the error names the
  * config keys and `setcap cap_net_bind_service=+ep`. */
 gboolean airdockd_server_listen (AirdockdServer *server, GError **error);
+
+/* Takes msg's connection over (soup_server_message_steal_connection) and
+ * takes it out of the [limits] max_connections count: a handler that parks
+ * connections itself (Ping) bounds them itself.  Returns the stream (owned). */
+GIOStream *airdockd_server_steal_connection (AirdockdServer *server, SoupServerMessage *msg);
 
 /* Bound ports (after listen), 0 when that listener is off. */
 guint16 airdockd_server_get_http_port (AirdockdServer *server);

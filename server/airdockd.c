@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -55,6 +56,19 @@ announce (AirdockdServer *server, const AirdockdConfig *config, guint16 lmtp, co
 	return ports_file == NULL || g_file_set_contents (ports_file, text, -1, error);
 }
 
+/* Parked Pings hold a socket each: allow as many descriptors as the
+ * system lets us ([limits] max_connections bounds what we use). */
+static void
+raise_fd_limit (void)
+{
+	struct rlimit rl;
+
+	if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit (RLIMIT_NOFILE, &rl);
+	}
+}
+
 static int
 run (const AirdockdConfig *config, const char *ports_file)
 {
@@ -65,6 +79,7 @@ run (const AirdockdConfig *config, const char *ports_file)
 	g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
 	guint16 lmtp_port = 0;
 
+	raise_fd_limit ();
 	if (g_mkdir_with_parents (config->data_dir, 0700) != 0) {
 		g_printerr ("airdockd: cannot create %s ([server] data_dir)\n", config->data_dir);
 		return 1;

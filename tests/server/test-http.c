@@ -476,6 +476,42 @@ test_plain_eas_off (Fixture *f, gconstpointer data)
 	}
 }
 
+#define CONNECTIONS_CONFIG "[limits]\nmax_connections = 2\n"
+
+/* N open connections are served; the N+1-th gets 503 with Retry-After;
+ * once one closes, requests are served again. */
+static void
+test_max_connections (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GSocketClient) sc = g_socket_client_new ();
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GSocketConnection) idle = g_socket_client_connect_to_host (sc, "127.0.0.1", f->h->http_port, NULL, &error);
+	g_autoptr (AirdockEasClient) second = client (f, FALSE, USER, PASSWORD, 141);
+	guint status = 503;
+
+	g_assert_no_error (error);
+	/* Connection 2 of 2 (the client keeps it alive afterwards). */
+	g_assert_cmpuint (post_settings_status (second), ==, 200);
+	/* Connection 3: refused. */
+	{
+		g_autoptr (AirdockEasClient) third = client (f, FALSE, USER, PASSWORD, 141);
+		g_autoptr (AirdockEasResponse) r = airdock_eas_client_post (third, EAS_CMD_SETTINGS, NULL, NULL, NULL, &error);
+		g_assert_no_error (error);
+		g_assert_cmpuint (r->http_status, ==, 503);
+		g_assert_cmpstr (soup_message_headers_get_one (r->headers, "Retry-After"), ==, "30");
+	}
+	/* The idle one goes away: the server notices and serves again (a
+	 * bounded wait for the close to reach it, not a measurement). */
+	g_io_stream_close (G_IO_STREAM (idle), NULL, NULL);
+	for (int i = 0; i < 200 && status == 503; i++) {
+		g_autoptr (AirdockEasClient) again = client (f, FALSE, USER, PASSWORD, 141);
+		status = post_settings_status (again);
+		if (status == 503)
+			g_usleep (50000);
+	}
+	g_assert_cmpuint (status, ==, 200);
+}
+
 #define TIMEOUT_CONFIG "[server]\nconnection_timeout = 5\n"
 
 /* A client that connects and sends nothing (no request, no TLS hello) is
@@ -783,6 +819,7 @@ main (int argc, char **argv)
 	g_test_add ("/http/auth/lockout-address", Fixture, LOCKOUT_CONFIG, fixture_setup, test_auth_lockout_address, fixture_teardown);
 	g_test_add ("/http/limits/too-large", Fixture, SIZE_CONFIG, fixture_setup, test_too_large, fixture_teardown);
 	g_test_add ("/http/plain-eas-off", Fixture, "[server]\nallow_plain_eas = false\n", fixture_setup, test_plain_eas_off, fixture_teardown);
+	g_test_add ("/http/limits/max-connections", Fixture, CONNECTIONS_CONFIG, fixture_setup, test_max_connections, fixture_teardown);
 	g_test_add ("/http/limits/idle-timeout", Fixture, TIMEOUT_CONFIG, fixture_setup, test_idle_timeout, fixture_teardown);
 	g_test_add ("/http/request/bad-line", Fixture, NULL, fixture_setup, test_bad_request_line, fixture_teardown);
 	g_test_add ("/http/request/base64", Fixture, NULL, fixture_setup, test_base64_query, fixture_teardown);
