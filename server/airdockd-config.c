@@ -45,9 +45,10 @@ static gboolean verify_absolute_or_relative_path (const char *value, GError **er
  * - auth_max_failures 10 / lockout 300 s: slows password guessing while a
  *   phone with a stale password (it retries every few minutes) is not locked
  *   out for long.
- * - max_connections 20000: room for the 10,000 parked Pings of our goal plus
- *   ordinary traffic; beyond it requests get 503 with Retry-After instead of
- *   the process running out of file descriptors or memory.
+ * - max_connections 20000: connections libsoup serves (parked Pings are
+ *   stolen from it and bounded by the push hub); far above a busy server's
+ *   traffic, and below where the process would run out of file descriptors
+ *   or memory; beyond it requests get 503 with Retry-After.
  * - connection_timeout 120 s: longer than any response we compute, short
  *   enough that idle or stalled sockets do not accumulate.
  * - allow_plain_eas true: many devices (Windows Mobile, old Android) are set
