@@ -189,6 +189,7 @@ main (int argc, char **argv)
 	}
 	fflush (stdout);
 	g_main_loop_run (conduit.loop);
+	conduit_dbus_flush (conduit.dbus);
 	g_free (conduit.log_dir);
 	/* Listener threads may be blocked in accept: leave without joining. */
 	fflush (stdout);

@@ -169,6 +169,13 @@ conduit_dbus_free (ConduitDbus *d)
 	g_free (d);
 }
 
+void
+conduit_dbus_flush (ConduitDbus *d)
+{
+	if (d != NULL && d->conn != NULL)
+		(void) g_dbus_connection_flush_sync (d->conn, NULL, NULL);
+}
+
 static gboolean
 emit_idle (gpointer data)
 {

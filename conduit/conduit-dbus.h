@@ -17,6 +17,8 @@ typedef struct _ConduitDbus ConduitDbus;
 /* Owns the name on the bus; NULL with error when the bus is not reachable. */
 ConduitDbus *conduit_dbus_new (GBusType bus, GError **error);
 void conduit_dbus_free (ConduitDbus *d);
+/* Writes out queued signals (before the process exits). */
+void conduit_dbus_flush (ConduitDbus *d);
 
 /* Thread-safe. */
 void conduit_dbus_set_connected (ConduitDbus *d);
