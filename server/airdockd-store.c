@@ -285,7 +285,8 @@ fire_changes (AirdockdStore *store)
 	store->changes = g_array_new (FALSE, FALSE, sizeof (PendingChange));
 	for (guint i = 0; i < changes->len; i++) {
 		PendingChange *c = &g_array_index (changes, PendingChange, i);
-		char *key = g_strdup_printf ("%" G_GINT64_FORMAT "/%s", c->user_id, c->folder_id);
+		char *key = g_strdup_printf ("%" G_GINT64_FORMAT "/%s", c->user_id,
+					     c->folder_id ? c->folder_id : "\001hierarchy");
 		if (g_hash_table_add (seen, key))
 			for (guint h = 0; h < store->hooks->len; h++) {
 				Hook *hook = &g_array_index (store->hooks, Hook, h);
@@ -1043,6 +1044,8 @@ airdockd_store_folder_create (AirdockdStore *store, gint64 user_id, const char *
 	folders = B (store)->folder_list (store->backend, user_id, FALSE, 0, error);
 	if (folders != NULL && check_place (folders, NULL, parent_id, display_name, error))
 		f = B (store)->folder_insert (store->backend, user_id, parent_id, display_name, type, error);
+	if (f != NULL)
+		queue_change (store, user_id, NULL);
 	return finish_ptr (store, f, (GDestroyNotify) airdockd_folder_free, error);
 }
 
@@ -1076,6 +1079,7 @@ folder_update_locked (AirdockdStore *store, gint64 user_id, const char *server_i
 		new_name = f->display_name;
 	if (!check_place (folders, server_id, new_parent_id, new_name, error))
 		return FALSE;
+	queue_change (store, user_id, NULL);
 	return B (store)->folder_update (store->backend, user_id, server_id, new_parent_id, new_name, error);
 }
 
@@ -1136,6 +1140,7 @@ folder_delete_locked (AirdockdStore *store, gint64 user_id, const char *server_i
 	}
 	if (!is_user_folder_type (f->type))
 		return special_folder (error);
+	queue_change (store, user_id, NULL);
 	return folder_clear_tree (store, user_id, folders, server_id, TRUE, TRUE, 0, error);
 }
 

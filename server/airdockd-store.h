@@ -93,7 +93,9 @@ void airdockd_store_rollback (AirdockdStore *store);
 /* Called after a commit that changed items of a folder (add, change, move in
  * or out, delete, empty), once per (user, folder) per commit.  This is the
  * "new item in folder" hook for the push hub (Ping) and the LMTP delivery.
- * folder_server_id is only valid during the call.  Only changes made through
+ * folder_server_id is only valid during the call.  It is NULL, once per user
+ * per commit, when the folder hierarchy changed (folder created, renamed,
+ * moved, deleted: FolderSync needed).  Only changes made through
  * this AirdockdStore object are reported (another process's deliveries are
  * not: PostgreSQL LISTEN/NOTIFY will cover that). */
 typedef void (*AirdockdStoreChangeFunc) (AirdockdStore *store,

@@ -316,6 +316,8 @@ test_schema_newer (void)
 
 /* ------------------------------------------------------------ folders */
 
+static void count_hook (AirdockdStore *store, gint64 user_id, const char *folder, gpointer data);
+
 static void
 test_folders (Fixture *f, gconstpointer data)
 {
@@ -330,11 +332,19 @@ test_folders (Fixture *f, gconstpointer data)
 	g_autoptr (GPtrArray) changes = NULL;
 	g_autofree char *inbox = folder_id (f->store, uid, AIRDOCKD_FOLDER_INBOX);
 	g_autoptr (GPtrArray) list = NULL;
+	g_autoptr (GPtrArray) calls = g_ptr_array_new_with_free_func (g_free);
+	g_autofree char *hierarchy = g_strdup_printf ("%" G_GINT64_FORMAT "/*", uid);
+	guint hook;
 	gint64 mid;
 
 	g_assert_no_error (error);
 	g_assert_cmpint (start, >, 0);
+	hook = airdockd_store_add_change_hook (f->store, count_hook, calls, NULL);
 	b = airdockd_store_folder_create (f->store, uid, a->server_id, "Sub", AIRDOCKD_FOLDER_USER_MAIL, &error);
+	/* a hierarchy change calls the hooks with no folder */
+	g_assert_cmpuint (calls->len, ==, 1);
+	g_assert_cmpstr (calls->pdata[0], ==, hierarchy);
+	airdockd_store_remove_change_hook (f->store, hook);
 	g_assert_no_error (error);
 	c = airdockd_store_folder_create (f->store, uid, "0", "Other", AIRDOCKD_FOLDER_USER_GENERIC, &error);
 	g_assert_no_error (error);
@@ -716,7 +726,7 @@ static void
 count_hook (AirdockdStore *store, gint64 user_id, const char *folder, gpointer data)
 {
 	GPtrArray *calls = data;
-	g_ptr_array_add (calls, g_strdup_printf ("%" G_GINT64_FORMAT "/%s", user_id, folder));
+	g_ptr_array_add (calls, g_strdup_printf ("%" G_GINT64_FORMAT "/%s", user_id, folder ? folder : "*"));
 }
 
 static guint
