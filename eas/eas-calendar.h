@@ -67,7 +67,9 @@ gboolean eas_recurrence_decode (const EasNode *node, EasVersion version, gboolea
                                 EasRecurrence *out, GError **error);
 void eas_recurrence_encode (EasWbxmlWriter *writer, const EasRecurrence *r,
                             EasVersion version, gboolean task);
-/* ⇄ RRULE.  dtstart gives the defaults an RRULE may leave out (weekday,
+/* ⇄ RRULE.  FirstDayOfWeek becomes WKST; Monday, iCalendar's default,
+ * reads back as absent.  CalendarType/IsLeapMonth have no RRULE form.
+ * dtstart gives the defaults an RRULE may leave out (weekday,
  * day of month, month).  An RRULE EAS cannot express (HOURLY, several
  * BYMONTHDAY …) is EAS_PIM_ERROR_RECURRENCE. */
 struct icalrecurrencetype eas_recurrence_to_rrule (const EasRecurrence *r);

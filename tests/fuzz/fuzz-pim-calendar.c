@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "eas/eas-calendar.h"
