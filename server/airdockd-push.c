@@ -253,15 +253,12 @@ subscribed (const Parked *p, const char *folder)
 /* Rechecks one parked request; wakes (and frees) it when something it
  * waits for changed. */
 static void
-check_parked (Parked *p, gint64 item_modseq, gint64 folder_modseq)
+check_parked (Parked *p, gint64 item_modseq, gint64 folder_modseq, GHashTable *wipes)
 {
 	AirdockdPush *hub = p->hub;
 	g_autoptr (GPtrArray) changed = NULL;
-	g_autoptr (AirdockdDevice) device = NULL;
 
-	device = airdockd_store_device_get_by_id (hub->store, p->user_id, p->device_id, NULL);
-	if (device != NULL && (device->wipe_state == AIRDOCKD_WIPE_PENDING ||
-	                       device->wipe_state == AIRDOCKD_WIPE_ACCOUNT_ONLY_PENDING)) {
+	if (wipes != NULL && g_hash_table_contains (wipes, &p->device_id)) {
 		wake (p, AIRDOCKD_PUSH_WIPE, NULL, 0);
 		return;
 	}
@@ -286,8 +283,9 @@ check_parked (Parked *p, gint64 item_modseq, gint64 folder_modseq)
 	p->item_modseq = item_modseq;
 }
 
+/* wipes: device ids (gint64*) with a pending wipe, or NULL. */
 static void
-check_user (AirdockdPush *hub, gint64 user_id)
+check_user (AirdockdPush *hub, gint64 user_id, GHashTable *wipes)
 {
 	Parked *p = g_hash_table_lookup (hub->by_user, &user_id);
 	gint64 items, folders;
@@ -299,7 +297,7 @@ check_user (AirdockdPush *hub, gint64 user_id)
 	while (p != NULL) {
 		Parked *next = p->user_next;
 
-		check_parked (p, items, folders);
+		check_parked (p, items, folders, wipes);
 		p = next;
 	}
 }
@@ -310,7 +308,7 @@ airdockd_push_notify (AirdockdPush *hub, gint64 user_id, const char *folder_serv
 	Parked *p;
 
 	if (folder_server_id == NULL) {
-		check_user (hub, user_id);
+		check_user (hub, user_id, NULL);
 		return;
 	}
 	p = g_hash_table_lookup (hub->by_user, &user_id);
@@ -347,6 +345,22 @@ file_changed (const char *path, struct timespec *mtime, off_t *size)
 	return changed;
 }
 
+/* Devices with a wipe pending (one query for all, not one per device). */
+static GHashTable *
+pending_wipes (AirdockdPush *hub)
+{
+	g_autoptr (GPtrArray) devices = airdockd_store_device_list (hub->store, 0, NULL);
+	GHashTable *wipes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+	for (guint i = 0; devices != NULL && i < devices->len; i++) {
+		const AirdockdDevice *d = g_ptr_array_index (devices, i);
+
+		if (d->wipe_state == AIRDOCKD_WIPE_PENDING || d->wipe_state == AIRDOCKD_WIPE_ACCOUNT_ONLY_PENDING)
+			g_hash_table_add (wipes, g_memdup2 (&d->id, sizeof d->id));
+	}
+	return wipes;
+}
+
 static void
 poll_store (AirdockdPush *hub)
 {
@@ -355,6 +369,7 @@ poll_store (AirdockdPush *hub)
 	g_autofree char *wal = g_build_filename (dir, "airdock.sqlite-wal", NULL);
 	gboolean changed = file_changed (db, &hub->db_mtime, &hub->db_size);
 	g_autoptr (GArray) users = NULL;
+	g_autoptr (GHashTable) wipes = NULL;
 	GHashTableIter iter;
 	gpointer key;
 
@@ -366,8 +381,9 @@ poll_store (AirdockdPush *hub)
 	g_hash_table_iter_init (&iter, hub->by_user);
 	while (g_hash_table_iter_next (&iter, &key, NULL))
 		g_array_append_val (users, *(gint64 *) key);
+	wipes = pending_wipes (hub);
 	for (guint i = 0; i < users->len; i++)
-		check_user (hub, g_array_index (users, gint64, i));
+		check_user (hub, g_array_index (users, gint64, i), wipes);
 }
 
 /* ---- the one-second tick: heartbeats, poll, status file ------------------------ */
