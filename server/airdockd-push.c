@@ -158,6 +158,7 @@ typedef struct {
 	GIOStream *stream;
 	GBytes *head;
 	GBytes *body;
+	GOutputVector v[2];	/* must live until the write finishes */
 } Reply;
 
 static void
@@ -200,7 +201,7 @@ send_reply (GIOStream *stream, guint status, GBytes *body)
 	                              status, soup_status_get_phrase (status),
 	                              len > 0 ? "Content-Type: application/vnd.ms-sync.wbxml\r\n" : "",
 	                              len);
-	GOutputVector v[2];
+	GOutputVector *v = r->v;
 
 	r->stream = g_object_ref (stream);
 	r->head = g_bytes_new_take (head, strlen (head));
@@ -209,7 +210,7 @@ send_reply (GIOStream *stream, guint status, GBytes *body)
 	v[1].buffer = r->body != NULL ? g_bytes_get_data (r->body, &v[1].size) : NULL;
 	if (r->body == NULL)
 		v[1].size = 0;
-	g_output_stream_writev_all_async (g_io_stream_get_output_stream (stream), v, 2,
+	g_output_stream_writev_all_async (g_io_stream_get_output_stream (stream), r->v, 2,
 	                                  G_PRIORITY_DEFAULT, NULL, reply_written, r);
 }
 

@@ -54,14 +54,20 @@ fixture_teardown (Fixture *f, gconstpointer data)
 }
 
 static AirdockEasClient *
-client (Fixture *f, const char *user, const char *device)
+client_on (Fixture *f, gboolean https, const char *user, const char *device)
 {
 	g_autoptr (GError) error = NULL;
-	AirdockEasClient *c = airdock_eas_client_new (f->h, FALSE, user, PASSWORD, device, "TestPhone", 141);
+	AirdockEasClient *c = airdock_eas_client_new (f->h, https, user, PASSWORD, device, "TestPhone", 141);
 
 	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
 	g_assert_no_error (error);
 	return c;
+}
+
+static AirdockEasClient *
+client (Fixture *f, const char *user, const char *device)
+{
+	return client_on (f, FALSE, user, device);
 }
 
 /* <Ping> with heartbeat (0 = none) and folders (NULL-terminated ids). */
@@ -335,6 +341,23 @@ test_wake_by_lmtp (Fixture *f, gconstpointer data)
 	g_clear_pointer (&pb.r, airdock_eas_response_free);
 }
 
+/* The same over TLS: the response is written on the stolen TLS stream. */
+static void
+test_wake_https (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) a = client_on (f, TRUE, "alice", "PINGDEV1");
+	const char *af[] = { f->alice_inbox, NULL };
+	AsyncPing pa = { 0 };
+	GThread *ta = ping_start (&pa, a, ping_body (30, af));
+
+	wait_parked (f, 1);
+	deliver (f, "alice@example.org");
+	g_thread_join (ta);
+	g_assert_cmpuint (pa.status, ==, EAS_PING_STATUS_CHANGES);
+	g_clear_pointer (&pa.r, airdock_eas_response_free);
+	wait_parked (f, 0);
+}
+
 /* A client that hangs up while parked is freed at once. */
 static void
 test_hangup (Fixture *f, gconstpointer data)
@@ -380,6 +403,7 @@ main (int argc, char **argv)
 	ADD ("syntax-error", test_syntax_error);
 	ADD ("expire", test_expire);
 	ADD ("wake-by-lmtp", test_wake_by_lmtp);
+	ADD ("wake-https", test_wake_https);
 	ADD ("hangup", test_hangup);
 #undef ADD
 	return g_test_run ();
