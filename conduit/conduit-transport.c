@@ -217,17 +217,21 @@ conduit_transport_open_tty (const char *path, GError **error)
 	return conduit_transport_new_fd (fd, TRUE);
 }
 
-void
-conduit_transport_new_pair (ConduitTransport **out_a, ConduitTransport **out_b)
+gboolean
+conduit_transport_new_pair (ConduitTransport **out_a, ConduitTransport **out_b, GError **error)
 {
 	int sv[2];
 
 	/* A local stream pair stands in for a USB bulk pipe: no line speed,
 	 * framing detected from the first bytes. */
-	if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		g_error ("socketpair: %s", g_strerror (errno));
+	if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		g_set_error (error, CONDUIT_TRANSPORT_ERROR, CONDUIT_TRANSPORT_ERROR_FAILED, "socketpair: %s",
+		             g_strerror (errno));
+		return FALSE;
+	}
 	*out_a = conduit_transport_new_fd (sv[0], FALSE);
 	*out_b = conduit_transport_new_fd (sv[1], FALSE);
+	return TRUE;
 }
 
 gboolean

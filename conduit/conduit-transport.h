@@ -58,7 +58,7 @@ gboolean conduit_tty_set_raw (int fd, guint32 baud, GError **error);
 
 /* Two in-memory transports joined back to back (a "USB-like byte pipe"):
  * what one writes the other reads.  Both must be freed. */
-void conduit_transport_new_pair (ConduitTransport **out_a, ConduitTransport **out_b);
+gboolean conduit_transport_new_pair (ConduitTransport **out_a, ConduitTransport **out_b, GError **error);
 
 /* Framing from the first bytes of a stream (hotsync.md): TRUE and
  * *out_serial once decided, FALSE while more bytes are needed. */

@@ -396,7 +396,7 @@ eas_search_fts_expression (const char *text)
 				g_string_append_c (s, '"');
 			g_string_append_c (s, *p);
 		}
-		g_string_append (s, "\"*");
+		g_string_append_c (s, '"');
 	}
 	if (s->len == 0)
 		return NULL;

@@ -62,7 +62,8 @@ test_memory_pipe (gconstpointer data)
 
 	add_memo (state, "over the pipe");
 	add_memo (state, "second");
-	conduit_transport_new_pair (&desk, &hand);
+	g_assert_true (conduit_transport_new_pair (&desk, &hand, &error));
+	g_assert_no_error (error);
 	ht.t = hand;
 	ht.serial = serial;
 	ht.state = state;

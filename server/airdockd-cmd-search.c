@@ -1,0 +1,260 @@
+/* airdockd-cmd-search.c — Search ([MS-ASCMD] 2.2.1.16): GAL over the
+ * server's accounts, Mailbox over the full-text index.
+ *
+ * Statuses: an undecodable request gets Search Status 2 (protocol error);
+ * a Mailbox query we cannot express (EqualTo, Or over non-text, a second
+ * CollectionId, a comparison on another property than DateReceived) gets
+ * Store Status 8 (too complex); DocumentLibrary gets Store Status 5 (we
+ * offer none); a store failure Store Status 3.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "eas/eas-search.h"
+#include "server/airdockd-commands.h"
+#include "server/airdockd-email.h"
+#include "server/airdockd-search-index.h"
+
+typedef struct {
+	AirdockdSearchFilter filter;
+	GString *fts;
+	gboolean other_class;	/* Class other than Email: nothing matches */
+} MailQuery;
+
+static gboolean mail_collect (const EasSearchQuery *q, MailQuery *m);
+
+/* Or: only of free text (and nested Ors of it), as one FTS expression. */
+static gboolean
+or_expression (const EasSearchQuery *q, GString *out)
+{
+	gboolean any = FALSE;
+
+	g_string_append_c (out, '(');
+	for (guint i = 0; i < q->children->len; i++) {
+		const EasSearchQuery *c = g_ptr_array_index (q->children, i);
+		g_autofree char *expr = NULL;
+
+		if (c->kind == EAS_SEARCH_QUERY_OR) {
+			g_autoptr (GString) sub = g_string_new (NULL);
+			if (!or_expression (c, sub))
+				return FALSE;
+			expr = g_string_free (g_steal_pointer (&sub), FALSE);
+		} else if (c->kind == EAS_SEARCH_QUERY_FREE_TEXT) {
+			expr = eas_search_fts_expression (c->text);
+			if (expr == NULL)
+				continue;
+		} else {
+			return FALSE;
+		}
+		g_string_append_printf (out, "%s(%s)", any ? " OR " : "", expr);
+		any = TRUE;
+	}
+	g_string_append_c (out, ')');
+	return any;
+}
+
+static void
+fts_and (MailQuery *m, const char *expr)
+{
+	if (m->fts->len > 0)
+		g_string_append (m->fts, " AND ");
+	g_string_append_printf (m->fts, "(%s)", expr);
+}
+
+/* [MS-ASCMD] 2.2.3.83/2.2.3.93: dates are compared on Email:DateReceived. */
+static gboolean
+mail_date (const EasSearchQuery *q, MailQuery *m)
+{
+	g_autoptr (GDateTime) dt = NULL;
+	g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+
+	if (q->property != EAS_EMAIL_DATE_RECEIVED)
+		return FALSE;
+	dt = g_date_time_new_from_iso8601 (q->text, utc);
+	if (dt == NULL)
+		return FALSE;
+	if (q->kind == EAS_SEARCH_QUERY_GREATER_THAN)
+		m->filter.received_after = MAX (m->filter.received_after, g_date_time_to_unix (dt));
+	else if (m->filter.received_before == 0)
+		m->filter.received_before = g_date_time_to_unix (dt);
+	else
+		m->filter.received_before = MIN (m->filter.received_before, g_date_time_to_unix (dt));
+	return TRUE;
+}
+
+static gboolean
+mail_collect (const EasSearchQuery *q, MailQuery *m)
+{
+	g_autofree char *expr = NULL;
+	g_autoptr (GString) or = NULL;
+
+	switch (q->kind) {
+	case EAS_SEARCH_QUERY_AND:
+		for (guint i = 0; i < q->children->len; i++)
+			if (!mail_collect (g_ptr_array_index (q->children, i), m))
+				return FALSE;
+		return TRUE;
+	case EAS_SEARCH_QUERY_OR:
+		or = g_string_new (NULL);
+		if (or_expression (q, or))
+			fts_and (m, or->str);
+		return TRUE;
+	case EAS_SEARCH_QUERY_FREE_TEXT:
+		expr = eas_search_fts_expression (q->text);
+		if (expr != NULL)
+			fts_and (m, expr);
+		return TRUE;
+	case EAS_SEARCH_QUERY_CLASS:
+		if (g_ascii_strcasecmp (q->text, "Email") != 0)
+			m->other_class = TRUE;
+		return TRUE;
+	case EAS_SEARCH_QUERY_COLLECTION_ID:
+		if (m->filter.collection_id != NULL && strcmp (m->filter.collection_id, q->text) != 0)
+			return FALSE;
+		m->filter.collection_id = q->text;
+		return TRUE;
+	case EAS_SEARCH_QUERY_GREATER_THAN:
+	case EAS_SEARCH_QUERY_LESS_THAN:
+		return mail_date (q, m);
+	case EAS_SEARCH_QUERY_CONVERSATION_ID:
+		m->filter.conversation_id = q->opaque;
+		return TRUE;
+	case EAS_SEARCH_QUERY_EQUAL_TO:
+	default:
+		return FALSE;
+	}
+}
+
+static void
+write_mail_hits (AirdockdRequest *req, const EasSearchRequest *sr, GPtrArray *hits,
+                 EasWbxmlWriter *w, guint *out_count)
+{
+	guint count = 0;
+
+	for (guint i = 0; i < hits->len; i++) {
+		const AirdockdSearchHit *hit = g_ptr_array_index (hits, i);
+		g_autoptr (GError) error = NULL;
+		g_autoptr (EasEmailItem) item = airdockd_email_load (req->store, req->user_id, hit->server_id,
+		                                                     &sr->email, &error);
+
+		if (item == NULL)	/* deleted between query and load */
+			continue;
+		eas_search_write_mail_result (w, hit->server_id, hit->collection_id, item, &sr->email);
+		count++;
+	}
+	*out_count = count;
+}
+
+static GBytes *
+search_mailbox (AirdockdRequest *req, const EasSearchRequest *sr)
+{
+	g_autoptr (GString) fts = g_string_new (NULL);
+	MailQuery m = { .fts = fts };
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdSearchIndex) index = NULL;
+	g_autoptr (GPtrArray) hits = NULL;
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	guint64 total = 0;
+	guint count = 0;
+
+	if (!mail_collect (sr->query, &m)) {
+		eas_search_write_begin (w, EAS_SEARCH_STATUS_TOO_COMPLEX);
+		eas_search_write_end (w, 0, 0, 0);
+		return eas_wbxml_writer_finish (w, NULL);
+	}
+	m.filter.fts_match = fts->len > 0 ? fts->str : NULL;
+	if (!m.other_class) {
+		index = airdockd_search_index_open (req->store, &error);
+		if (index != NULL)
+			hits = airdockd_search_index_query (index, req->user_id, &m.filter, sr->range_start,
+			                                    sr->range_end - sr->range_start + 1, &total, &error);
+		if (hits == NULL) {
+			airdockd_request_log (req, G_LOG_LEVEL_WARNING, "search: %s", error->message);
+			return eas_search_encode_status (EAS_SEARCH_STATUS_SERVER_ERROR);
+		}
+	}
+	eas_search_write_begin (w, EAS_SEARCH_STATUS_SUCCESS);
+	if (hits != NULL)
+		write_mail_hits (req, sr, hits, w, &count);
+	eas_search_write_end (w, sr->range_start, count, total);
+	return eas_wbxml_writer_finish (w, NULL);
+}
+
+static gboolean
+gal_matches (const AirdockdUser *user, const char *folded_query)
+{
+	g_autofree char *name = g_utf8_casefold (user->name, -1);
+	g_autofree char *email = g_utf8_casefold (user->email, -1);
+
+	return g_str_has_prefix (name, folded_query) || g_str_has_prefix (email, folded_query);
+}
+
+static GBytes *
+search_gal (AirdockdRequest *req, const EasSearchRequest *sr)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) users = airdockd_store_user_list (req->store, &error);
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	g_autofree char *folded = g_utf8_casefold (sr->gal_query, -1);
+	guint64 total = 0;
+	guint count = 0;
+
+	if (users == NULL) {
+		airdockd_request_log (req, G_LOG_LEVEL_WARNING, "search: %s", error->message);
+		return eas_search_encode_status (EAS_SEARCH_STATUS_SERVER_ERROR);
+	}
+	eas_search_write_begin (w, EAS_SEARCH_STATUS_SUCCESS);
+	for (guint i = 0; i < users->len; i++) {
+		const AirdockdUser *u = g_ptr_array_index (users, i);
+		EasGalEntry entry = { 0 };
+
+		if (!gal_matches (u, folded))
+			continue;
+		total++;
+		if (total - 1 < sr->range_start || total - 1 > sr->range_end)
+			continue;
+		entry.display_name = u->name;
+		entry.alias = u->name;
+		entry.email_address = u->email;
+		entry.picture_status = sr->picture ? EAS_GAL_PICTURE_STATUS_NONE : 0;
+		eas_search_write_gal_result (w, &entry);
+		count++;
+	}
+	eas_search_write_end (w, sr->range_start, count, total);
+	return eas_wbxml_writer_finish (w, NULL);
+}
+
+void
+airdockd_cmd_search (AirdockdRequest *req)
+{
+	gsize len;
+	const guint8 *data = g_bytes_get_data (req->body, &len);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasNode) root = eas_wbxml_parse (data, len, NULL, &error);
+	g_autoptr (EasSearchRequest) sr = NULL;
+	g_autoptr (EasWbxmlWriter) w = NULL;
+
+	if (root != NULL)
+		sr = eas_search_request_decode (root, req->version, &error);
+	if (sr == NULL) {
+		airdockd_request_log (req, G_LOG_LEVEL_INFO, "bad request: %s", error->message);
+		airdockd_request_set_wbxml (req, eas_search_encode_status (EAS_SEARCH_STATUS_INVALID_REQUEST));
+		return;
+	}
+	switch (sr->store) {
+	case EAS_SEARCH_STORE_GAL:
+		airdockd_request_set_wbxml (req, search_gal (req, sr));
+		break;
+	case EAS_SEARCH_STORE_MAILBOX:
+		airdockd_request_set_wbxml (req, search_mailbox (req, sr));
+		break;
+	case EAS_SEARCH_STORE_DOCUMENT_LIBRARY:
+	default:
+		w = eas_wbxml_writer_new ();
+		eas_search_write_begin (w, EAS_SEARCH_STATUS_ACCESS_DENIED);
+		eas_search_write_end (w, 0, 0, 0);
+		airdockd_request_set_wbxml (req, eas_wbxml_writer_finish (w, NULL));
+		break;
+	}
+}
