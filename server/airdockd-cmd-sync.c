@@ -24,6 +24,7 @@
 #include "eas/eas-synckey.h"
 #include "server/airdockd-commands.h"
 #include "server/airdockd-email.h"
+#include "server/airdockd-push.h"
 
 /* Bytes of mail one Sync response may carry (see trim_to_budget()). */
 #define SYNC_RESPONSE_BUDGET (8u * 1024 * 1024)
@@ -907,8 +908,8 @@ cache_store (AirdockdRequest *req, EasSyncRequest *sreq)
 /* ---- the request ----------------------------------------------------------- */
 
 /* [MS-ASCMD] 2.2.3.198 Wait, 2.2.3.88.2 HeartbeatInterval: both → 4; out of
- * range → 14 with the violated bound as Limit.  In range they are accepted
- * but the answer is immediate (no parked Sync yet). */
+ * range → 14 with the violated bound as Limit.  In range, a Sync with
+ * nothing to send parks in the push hub (airdockd_push_sync_wait). */
 static gboolean
 check_wait (AirdockdRequest *req, const EasSyncRequest *sreq)
 {
@@ -961,6 +962,8 @@ airdockd_cmd_sync (AirdockdRequest *req)
 		return;
 	}
 	cache_store (req, sreq);
+	if (airdockd_push_sync_wait (req, sreq))
+		return;		/* parked: the push hub answers when something changes */
 	fragments = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 	for (guint i = 0; i < sreq->collections->len; i++)
 		g_ptr_array_add (fragments, sync_collection (req, g_ptr_array_index (sreq->collections, i),

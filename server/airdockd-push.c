@@ -585,3 +585,126 @@ airdockd_push_max_folders (AirdockdPush *hub)
 {
 	return (guint) hub->config->push_max_folders;
 }
+
+/* ---- Sync Wait ---------------------------------------------------------------------- */
+
+/* What it takes to run the parked Sync again on wake. */
+typedef struct {
+	AirdockdServer *server;
+	AirdockdStore *store;
+	gint64 user_id;
+	gint64 device_id;
+	char *user_name;
+	char *user_email;
+	EasQuery *query;
+	EasVersion version;
+	guint32 policy_key;
+	GBytes *body;
+} SyncWait;
+
+static void
+sync_wait_free (gpointer data)
+{
+	SyncWait *w = data;
+
+	g_free (w->user_name);
+	g_free (w->user_email);
+	g_clear_pointer (&w->query, eas_query_free);
+	g_clear_pointer (&w->body, g_bytes_unref);
+	g_free (w);
+}
+
+static GBytes *
+sync_wait_respond (AirdockdPushReason reason, const char * const *folders, gsize n_folders, gpointer data)
+{
+	SyncWait *w = data;
+	AirdockdRequest r = { 0 };
+	GBytes *body;
+
+	if (reason == AIRDOCKD_PUSH_WIPE)
+		/* [MS-ASCMD] 2.2.2: common status 140, remote wipe requested. */
+		return eas_sync_encode_status ((EasSyncStatus) 140, 0);
+	r.server = w->server;
+	r.store = w->store;
+	r.user_id = w->user_id;
+	r.user_name = w->user_name;
+	r.user_email = w->user_email;
+	r.query = w->query;
+	r.version = w->version;
+	r.device_id = w->device_id;
+	r.policy_key = w->policy_key;
+	r.remote_address = "parked";
+	r.body = w->body;
+	/* http_message NULL: this run answers, it cannot park again. */
+	airdockd_cmd_sync (&r);
+	body = g_steal_pointer (&r.response_body);
+	g_clear_pointer (&r.response_headers, g_hash_table_unref);
+	return body;
+}
+
+/* TRUE when the collection has nothing to send now: no client commands,
+ * the device's current key, no changes since. */
+static gboolean
+collection_idle (AirdockdRequest *req, const EasSyncCollection *c)
+{
+	g_autoptr (AirdockdSyncState) state = NULL;
+	guint64 n = 0;
+
+	if (c->commands->len > 0 || c->sync_key == NULL || c->collection_id == NULL)
+		return FALSE;
+	state = airdockd_store_sync_state_get (req->store, req->user_id, req->device_id, c->collection_id, NULL);
+	if (state == NULL || g_strcmp0 (state->sync_key, c->sync_key) != 0)
+		return FALSE;
+	return airdockd_store_item_count_changes (req->store, req->user_id, c->collection_id,
+	                                          state->last_modseq, &n, NULL) && n == 0;
+}
+
+static SyncWait *
+sync_wait_new (AirdockdRequest *req)
+{
+	SyncWait *w = g_new0 (SyncWait, 1);
+
+	w->server = req->server;
+	w->store = req->store;
+	w->user_id = req->user_id;
+	w->device_id = req->device_id;
+	w->user_name = g_strdup (req->user_name);
+	w->user_email = g_strdup (req->user_email);
+	w->query = g_new0 (EasQuery, 1);
+	w->query->cmd = req->query->cmd;
+	w->query->user = g_strdup (req->query->user);
+	w->query->device_id = g_strdup (req->query->device_id);
+	w->query->device_type = g_strdup (req->query->device_type);
+	w->version = req->version;
+	w->policy_key = req->policy_key;
+	w->body = g_bytes_ref (req->body);
+	return w;
+}
+
+gboolean
+airdockd_push_sync_wait (AirdockdRequest *req, const EasSyncRequest *sreq)
+{
+	AirdockdPush *hub;
+	AirdockdPushPark park = { 0 };
+	GStrvBuilder *b;
+
+	if ((!sreq->has_wait && !sreq->has_heartbeat) || req->http_message == NULL ||
+	    sreq->collections->len == 0)
+		return FALSE;
+	for (guint i = 0; i < sreq->collections->len; i++)
+		if (!collection_idle (req, g_ptr_array_index (sreq->collections, i)))
+			return FALSE;
+	hub = airdockd_push_get (req->server);
+	b = g_strv_builder_new ();
+	for (guint i = 0; i < sreq->collections->len; i++)
+		g_strv_builder_add (b, ((EasSyncCollection *) g_ptr_array_index (sreq->collections, i))->collection_id);
+	park.folders = g_strv_builder_end (b);
+	g_strv_builder_unref (b);
+	park.heartbeat = sreq->has_wait ? sreq->wait * 60 : sreq->heartbeat;
+	park.item_modseq = airdockd_store_item_modseq (req->store, req->user_id, NULL);
+	park.folder_modseq = airdockd_store_folder_modseq (req->store, req->user_id, NULL);
+	park.respond = sync_wait_respond;
+	park.user_data = sync_wait_new (req);
+	park.destroy = sync_wait_free;
+	return airdockd_push_park (hub, req, &park);
+}

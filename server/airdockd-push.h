@@ -29,6 +29,7 @@
 
 #include <gio/gio.h>
 
+#include "eas/eas-sync.h"
 #include "server/airdockd-request.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,13 @@ gboolean airdockd_push_park (AirdockdPush *hub, AirdockdRequest *req, AirdockdPu
 /* The event bus: items of folder_server_id (NULL = any folder, recheck
  * the user's counters) changed for user_id. */
 void airdockd_push_notify (AirdockdPush *hub, gint64 user_id, const char *folder_server_id);
+
+/* Sync with Wait (minutes) or HeartbeatInterval (seconds), already
+ * range-checked ([MS-ASCMD] 2.2.3.198, 2.2.3.88.2): when no collection has
+ * client commands or changes to send, parks req and returns TRUE; on a
+ * change (or expiry, or a newer request) the hub runs the same Sync again
+ * and answers with its result.  FALSE: answer now. */
+gboolean airdockd_push_sync_wait (AirdockdRequest *req, const EasSyncRequest *sreq);
 
 /* Number of parked requests. */
 guint airdockd_push_count (AirdockdPush *hub);

@@ -358,6 +358,66 @@ test_wake_https (Fixture *f, gconstpointer data)
 	wait_parked (f, 0);
 }
 
+static EasNode *
+sync_body (const char *key, const char *collection, const char *heartbeat)
+{
+	EasNode *root = eas_node_new (EAS_AIRSYNC_SYNC);
+	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
+
+	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, key);
+	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, collection);
+	if (heartbeat != NULL)
+		eas_node_append_text (root, EAS_AIRSYNC_HEARTBEAT_INTERVAL, heartbeat);
+	return root;
+}
+
+typedef struct {
+	AirdockEasClient *c;
+	EasNode *root;
+	AirdockEasResponse *r;
+} AsyncSync;
+
+static gpointer
+sync_thread (gpointer data)
+{
+	AsyncSync *a = data;
+	g_autoptr (EasNode) root = g_steal_pointer (&a->root);
+
+	a->r = airdock_eas_client_post_tree (a->c, EAS_CMD_SYNC, root, NULL);
+	return NULL;
+}
+
+/* Sync with HeartbeatInterval and nothing to send parks; a delivery wakes
+ * it with the new message. */
+static void
+test_sync_wait (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = client (f, "alice", "SYNCWAIT1");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasNode) first = sync_body ("0", f->alice_inbox, NULL);
+	g_autoptr (AirdockEasResponse) r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, first, &error);
+	const EasNode *col;
+	AsyncSync a = { 0 };
+	GThread *t;
+
+	g_assert_no_error (error);
+	col = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
+	g_assert_nonnull (col);
+	a.c = c;
+	a.root = sync_body (eas_node_child_text (col, EAS_AIRSYNC_SYNC_KEY), f->alice_inbox, "60");
+	t = g_thread_new ("sync", sync_thread, &a);
+	wait_parked (f, 1);
+	deliver (f, "alice@example.org");
+	g_thread_join (t);
+	g_assert_nonnull (a.r);
+	g_assert_cmpuint (a.r->http_status, ==, 200);
+	col = eas_node_path (a.r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
+	g_assert_nonnull (col);
+	g_assert_nonnull (eas_node_path (col, EAS_AIRSYNC_COMMANDS, EAS_AIRSYNC_ADD, 0));
+	g_clear_pointer (&a.r, airdock_eas_response_free);
+	wait_parked (f, 0);
+}
+
 /* A client that hangs up while parked is freed at once. */
 static void
 test_hangup (Fixture *f, gconstpointer data)
@@ -405,6 +465,7 @@ main (int argc, char **argv)
 	ADD ("wake-by-lmtp", test_wake_by_lmtp);
 	ADD ("wake-https", test_wake_https);
 	ADD ("hangup", test_hangup);
+	ADD ("sync-wait", test_sync_wait);
 #undef ADD
 	return g_test_run ();
 }
