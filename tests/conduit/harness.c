@@ -144,6 +144,30 @@ read_line (GSubprocess *p)
 	return line;
 }
 
+GSubprocess *
+harness_spawn (const char *tool_path, const char *first, ...)
+{
+	g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GError) error = NULL;
+	GSubprocess *p;
+	va_list ap;
+
+	g_ptr_array_add (argv, tool (tool_path));
+	va_start (ap, first);
+	for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+		g_ptr_array_add (argv, g_strdup (a));
+	va_end (ap);
+	p = spawn (argv, &error);
+	g_assert_no_error (error);
+	return p;
+}
+
+char *
+harness_read_line (GSubprocess *p)
+{
+	return read_line (p);
+}
+
 static GSubprocess *
 start_conduit (Harness *h, const char *listen, const char *const *extra)
 {

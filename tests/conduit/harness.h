@@ -35,6 +35,12 @@ int harness_handheld_sync_net (Harness *h, GSubprocess *conduit, const char *whe
 /* The same over a pty at max baud (handheld offers it, conduit accepts it). */
 int harness_sync_pty (Harness *h, guint baud, const char *const *handheld_extra);
 
+/* Any tool of the build (path relative to the build dir), stdout piped;
+ * it dies with the test. */
+GSubprocess *harness_spawn (const char *tool_path, const char *first, ...) G_GNUC_NULL_TERMINATED;
+/* One line of a child's stdout (without the newline), NULL at the end. */
+char *harness_read_line (GSubprocess *p);
+
 /* The store's live items of a kind, as "subject|body|category" lines sorted. */
 char *harness_store_dump (Harness *h, PststoreKind kind);
 /* The handheld's live records of "memo" or "todo" from `list`, sorted. */

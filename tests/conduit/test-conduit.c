@@ -583,6 +583,49 @@ test_check_config (void)
 	g_assert_cmpint (check_config ("[other]\n"), ==, 2);
 }
 
+/* Two handhelds at once, one on TCP and one on a pty, into one store. */
+static void
+test_two_links (void)
+{
+	Harness a, b;
+	g_autofree char *pty = NULL, *listen_serial = NULL, *listening = NULL, *store_arg = NULL, *logs_arg = NULL;
+	g_autofree char *line1 = NULL, *line2 = NULL, *notes = NULL;
+	g_autoptr (GSubprocess) hb = NULL, c = NULL, ha = NULL;
+
+	harness_init (&a);
+	harness_init (&b);
+	g_free (harness_handheld (&a, 0, "--user-id", "101", "memo", "add", "from TCP", NULL));
+	g_free (harness_handheld (&b, 0, "--user-id", "202", "memo", "add", "from serial", NULL));
+	hb = harness_spawn ("tests/handheld/airdock-handheld", "--state", b.state, "--pty", "--baud=115200", NULL);
+	pty = harness_read_line (hb);
+	g_assert_nonnull (pty);
+	g_assert_true (g_str_has_prefix (pty, "pty /"));
+	listen_serial = g_strdup_printf ("--listen=serial:%s@115200", pty + 4);
+	store_arg = g_strconcat ("--store=", a.store, NULL);
+	logs_arg = g_strconcat ("--log-dir=", a.logs, NULL);
+	c = harness_spawn ("conduit/airdock-conduit", store_arg, logs_arg, "--listen=net:127.0.0.1:0", listen_serial, NULL);
+	listening = harness_read_line (c);
+	g_assert_nonnull (listening);
+	g_assert_true (g_str_has_prefix (listening, "listening net:"));
+	ha = harness_spawn ("tests/handheld/airdock-handheld", "--state", a.state, "--net",
+	                    listening + strlen ("listening net:"), NULL);
+	g_assert_true (g_subprocess_wait_check (ha, NULL, NULL));
+	g_assert_true (g_subprocess_wait_check (hb, NULL, NULL));
+	line1 = harness_read_line (c);
+	line2 = harness_read_line (c);
+	g_subprocess_force_exit (c);
+	g_assert_nonnull (line1);
+	g_assert_nonnull (line2);
+	g_assert_nonnull (strstr (line1, " ok slow"));
+	g_assert_nonnull (strstr (line2, " ok slow"));
+	notes = harness_store_dump (&a, PSTSTORE_KIND_NOTE);
+	g_assert_cmpstr (notes, ==, "from TCP|from TCP|Unfiled\nfrom serial|from serial|Unfiled\n");
+	g_assert_cmpuint (harness_count_logs (&a, 101), ==, 1);
+	g_assert_cmpuint (harness_count_logs (&a, 202), ==, 1);
+	harness_clear (&a);
+	harness_clear (&b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -596,6 +639,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/conduit/net/windows-1252", test_text);
 	g_test_add_func ("/conduit/net/bad-record", test_bad_record);
 	g_test_add_func ("/conduit/check-config", test_check_config);
+	g_test_add_func ("/conduit/two-links", test_two_links);
 	g_test_add_func ("/conduit/rows/7-changed-vs-deleted", test_row7_changed_vs_deleted);
 	g_test_add_func ("/conduit/rows/12-deleted-vs-changed", test_row12_deleted_vs_changed);
 	g_test_add_func ("/conduit/rows/14-deleted-both", test_row14_deleted_both);
