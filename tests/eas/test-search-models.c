@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "eas/eas-resolve.h"
 #include "eas/eas-search.h"
 #include "tests/eas/test-eas-doc.h"
 
@@ -270,6 +271,139 @@ test_encode_status (void)
 	g_assert_null (eas_node_child (root, EAS_SEARCH_RESPONSE));
 }
 
+/* ---- ResolveRecipients ---------------------------------------------------- */
+
+static EasResolveRequest *
+resolve_decode (const char *xml, GError **error)
+{
+	g_autoptr (GBytes) doc = test_eas_doc ("ResolveRecipients", xml);
+	g_autoptr (EasNode) root = test_eas_parse (doc);
+
+	return eas_resolve_request_decode (root, error);
+}
+
+static void
+assert_resolve_invalid (const char *xml, EasResolveErrorCode code)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasResolveRequest) r = resolve_decode (xml, &error);
+
+	g_assert_null (r);
+	g_assert_error (error, EAS_RESOLVE_ERROR, (gint) code);
+}
+
+static void
+test_resolve_decode (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasResolveRequest) r = resolve_decode (
+		"<ResolveRecipients><To>alice</To><To>Bob &lt;bob@example.org&gt;</To><Options>"
+		"<CertificateRetrieval>2</CertificateRetrieval><MaxCertificates>5</MaxCertificates>"
+		"<MaxAmbiguousRecipients>3</MaxAmbiguousRecipients>"
+		"<Availability><StartTime>2026-11-26T08:00:00.000Z</StartTime>"
+		"<EndTime>2026-11-26T10:15:00.000Z</EndTime></Availability>"
+		"<Picture><MaxSize>100</MaxSize></Picture></Options></ResolveRecipients>", &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->to->len, ==, 2);
+	g_assert_cmpstr (g_ptr_array_index (r->to, 1), ==, "Bob <bob@example.org>");
+	g_assert_cmpint (r->cert_retrieval, ==, EAS_RESOLVE_CERTS_FULL);
+	g_assert_cmpuint (r->max_certificates, ==, 5);
+	g_assert_cmpuint (r->max_ambiguous, ==, 3);
+	g_assert_true (r->availability);
+	g_assert_true (r->picture);
+	/* 2 h 15 min: 4.5 intervals of 30 minutes, rounded up. */
+	g_assert_cmpuint (eas_resolve_freebusy_length (r), ==, 5);
+}
+
+static void
+test_resolve_errors (void)
+{
+	assert_resolve_invalid ("<ResolveRecipients><Options/></ResolveRecipients>", EAS_RESOLVE_ERROR_INVALID);
+	assert_resolve_invalid ("<ResolveRecipients><To></To></ResolveRecipients>", EAS_RESOLVE_ERROR_INVALID);
+	assert_resolve_invalid ("<ResolveRecipients><To>a</To><Options><CertificateRetrieval>4</CertificateRetrieval>"
+	                        "</Options></ResolveRecipients>", EAS_RESOLVE_ERROR_INVALID);
+	assert_resolve_invalid ("<ResolveRecipients><To>a</To><Options><Availability>"
+	                        "<StartTime>2026-11-26T10:00:00Z</StartTime><EndTime>2026-11-26T09:00:00Z</EndTime>"
+	                        "</Availability></Options></ResolveRecipients>", EAS_RESOLVE_ERROR_INVALID);
+	assert_resolve_invalid ("<ResolveRecipients><To>a</To><Options><Availability>"
+	                        "<StartTime>yesterday</StartTime><EndTime>2026-11-26T09:00:00Z</EndTime>"
+	                        "</Availability></Options></ResolveRecipients>", EAS_RESOLVE_ERROR_INVALID);
+}
+
+static void
+test_resolve_limits (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GString) ok = g_string_new ("<ResolveRecipients>");
+	g_autoptr (GString) bad = NULL;
+	g_autofree char *len_ok = g_strnfill (EAS_RESOLVE_MAX_TO_LEN, 'x');
+	g_autofree char *len_bad = g_strnfill (EAS_RESOLVE_MAX_TO_LEN + 1, 'x');
+	g_autofree char *xml_len_ok = g_strdup_printf ("<ResolveRecipients><To>%s</To></ResolveRecipients>", len_ok);
+	g_autofree char *xml_len_bad = g_strdup_printf ("<ResolveRecipients><To>%s</To></ResolveRecipients>", len_bad);
+	g_autoptr (EasResolveRequest) r = NULL;
+	g_autoptr (EasResolveRequest) r2 = NULL;
+	g_autoptr (EasResolveRequest) span = NULL;
+	/* 32,768 intervals of 30 minutes = 682 days 16 h: at the limit, and one second more. */
+	const char *span_ok = "<ResolveRecipients><To>a</To><Options><Availability>"
+	                      "<StartTime>2026-01-01T00:00:00Z</StartTime><EndTime>2027-11-14T16:00:00Z</EndTime>"
+	                      "</Availability></Options></ResolveRecipients>";
+	const char *span_bad = "<ResolveRecipients><To>a</To><Options><Availability>"
+	                       "<StartTime>2026-01-01T00:00:00Z</StartTime><EndTime>2027-11-14T16:00:01Z</EndTime>"
+	                       "</Availability></Options></ResolveRecipients>";
+
+	for (guint i = 0; i < EAS_RESOLVE_MAX_TO; i++)
+		g_string_append (ok, "<To>a</To>");
+	bad = g_string_new (ok->str);
+	g_string_append (ok, "</ResolveRecipients>");
+	g_string_append (bad, "<To>a</To></ResolveRecipients>");
+	r = resolve_decode (ok->str, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->to->len, ==, EAS_RESOLVE_MAX_TO);
+	assert_resolve_invalid (bad->str, EAS_RESOLVE_ERROR_LIMIT);
+	r2 = resolve_decode (xml_len_ok, &error);
+	g_assert_no_error (error);
+	assert_resolve_invalid (xml_len_bad, EAS_RESOLVE_ERROR_INVALID);
+	span = resolve_decode (span_ok, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (eas_resolve_freebusy_length (span), ==, EAS_RESOLVE_MAX_FREEBUSY);
+	assert_resolve_invalid (span_bad, EAS_RESOLVE_ERROR_LIMIT);
+}
+
+static void
+test_resolve_encode (void)
+{
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	g_autoptr (GBytes) out = NULL;
+	g_autoptr (EasNode) root = NULL;
+	EasResolveRecipient rec = { .display_name = "alice", .email_address = "alice@example.org", .type = 1,
+	                            .availability_status = 1, .merged_free_busy = "0000",
+	                            .certificates_status = EAS_RESOLVE_STATUS_NO_CERTIFICATE };
+	const EasNode *resp, *recip;
+
+	eas_resolve_write_begin (w);
+	eas_resolve_write_response_begin (w, "alice", EAS_RESOLVE_STATUS_SUCCESS, 1);
+	eas_resolve_write_recipient (w, &rec);
+	eas_resolve_write_response_end (w);
+	eas_resolve_write_response_begin (w, "nobody", EAS_RESOLVE_STATUS_NOT_RESOLVED, 0);
+	eas_resolve_write_response_end (w);
+	eas_resolve_write_end (w);
+	out = eas_wbxml_writer_finish (w, NULL);
+	root = test_eas_parse (out);
+	g_assert_cmpstr (eas_node_child_text (root, EAS_RESOLVERECIPIENTS_STATUS), ==, "1");
+	resp = eas_node_child (root, EAS_RESOLVERECIPIENTS_RESPONSE);
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_RESOLVERECIPIENTS_TO), ==, "alice");
+	recip = eas_node_child (resp, EAS_RESOLVERECIPIENTS_RECIPIENT);
+	g_assert_cmpstr (eas_node_child_text (recip, EAS_RESOLVERECIPIENTS_EMAIL_ADDRESS), ==, "alice@example.org");
+	g_assert_cmpstr (eas_node_child_text (eas_node_child (recip, EAS_RESOLVERECIPIENTS_AVAILABILITY),
+	                                      EAS_RESOLVERECIPIENTS_MERGED_FREE_BUSY), ==, "0000");
+	g_assert_cmpstr (eas_node_child_text (eas_node_child (recip, EAS_RESOLVERECIPIENTS_CERTIFICATES),
+	                                      EAS_RESOLVERECIPIENTS_STATUS), ==, "7");
+	resp = eas_node_next_same (resp);
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_RESOLVERECIPIENTS_STATUS), ==, "4");
+	g_assert_null (eas_node_child (resp, EAS_RESOLVERECIPIENTS_RECIPIENT));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -285,5 +419,9 @@ main (int argc, char **argv)
 	g_test_add_func ("/search/encode/empty", test_encode_empty);
 	g_test_add_func ("/search/encode/gal", test_encode_gal);
 	g_test_add_func ("/search/encode/status", test_encode_status);
+	g_test_add_func ("/resolve/decode", test_resolve_decode);
+	g_test_add_func ("/resolve/errors", test_resolve_errors);
+	g_test_add_func ("/resolve/limits", test_resolve_limits);
+	g_test_add_func ("/resolve/encode", test_resolve_encode);
 	return g_test_run ();
 }

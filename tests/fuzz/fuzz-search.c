@@ -1,7 +1,9 @@
-/* fuzz-search.c — the Search request decoder on arbitrary bytes; whatever
- * decodes must respect the limits and yield a writable response. */
+/* fuzz-search.c — the Search and ResolveRecipients request decoders on
+ * arbitrary bytes; whatever decodes must respect the limits and yield a
+ * writable response. */
 #include "config.h"
 
+#include "eas/eas-resolve.h"
 #include "eas/eas-search.h"
 #include "eas/eas-wbxml.h"
 #include "fuzz.h"
@@ -18,6 +20,31 @@ query_nodes (const EasSearchQuery *q, guint depth)
 	return n;
 }
 
+static void
+check_resolve (const EasNode *root)
+{
+	g_autoptr (EasResolveRequest) rr = eas_resolve_request_decode (root, NULL);
+	g_autoptr (EasWbxmlWriter) w = NULL;
+	g_autoptr (GBytes) out = NULL;
+	EasResolveRecipient rec = { .display_name = "a", .email_address = "a@b", .type = 1 };
+
+	if (rr == NULL)
+		return;
+	g_assert_cmpuint (rr->to->len, >=, 1);
+	g_assert_cmpuint (rr->to->len, <=, EAS_RESOLVE_MAX_TO);
+	g_assert_cmpuint (eas_resolve_freebusy_length (rr), <=, EAS_RESOLVE_MAX_FREEBUSY);
+	w = eas_wbxml_writer_new ();
+	eas_resolve_write_begin (w);
+	for (guint i = 0; i < rr->to->len; i++) {
+		eas_resolve_write_response_begin (w, g_ptr_array_index (rr->to, i), EAS_RESOLVE_STATUS_SUCCESS, 1);
+		eas_resolve_write_recipient (w, &rec);
+		eas_resolve_write_response_end (w);
+	}
+	eas_resolve_write_end (w);
+	out = eas_wbxml_writer_finish (w, NULL);
+	g_assert_nonnull (out);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -28,6 +55,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
 	if (root == NULL)
 		return 0;
+	check_resolve (root);
 	req = eas_search_request_decode (root, 161, NULL);
 	if (req == NULL)
 		return 0;
