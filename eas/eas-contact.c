@@ -644,7 +644,23 @@ remove_type_params (EasVCardProperty *p)
 
 /* Replaces the value of a simple (non-structured) property. */
 static void
-set_simple (EasVCardProperty *p, EasContactField f, const char *value)
+set_photo (EasVCardProperty *p, const char *value, gboolean v4)
+{
+	const char *media = photo_media_type (value);
+
+	g_ptr_array_set_size (p->params, 0);
+	if (v4) {
+		p->value = g_strdup_printf ("data:%s;base64,%s", media, value);
+		return;
+	}
+	/* RFC 2426 3.1.4: PHOTO;ENCODING=b;TYPE=JPEG:… */
+	eas_vcard_property_add_param (p, "ENCODING", "b");
+	eas_vcard_property_add_param (p, "TYPE", strchr (media, '/') + 1);
+	p->value = g_strdup (value);
+}
+
+static void
+set_simple (EasVCardProperty *p, EasContactField f, const char *value, gboolean v4)
 {
 	g_autofree char *date = NULL;
 
@@ -655,9 +671,7 @@ set_simple (EasVCardProperty *p, EasContactField f, const char *value)
 		p->value = g_strdup (date != NULL ? date : "");
 		break;
 	case K_PHOTO:
-		remove_type_params (p);
-		g_ptr_array_set_size (p->params, 0);
-		p->value = g_strdup_printf ("data:%s;base64,%s", photo_media_type (value), value);
+		set_photo (p, value, v4);
 		break;
 	case K_EMAIL:
 		/* A new address: the old one's types described something else. */
@@ -736,7 +750,7 @@ apply_field (Merge *mg, EasContactField f, Action act, const char *value,
 		return;	/* unchanged: keep its types and parameters */
 	if (target == NULL)
 		target = create_prop (mg->card, f);
-	set_simple (target, f, value);
+	set_simple (target, f, value, g_strcmp0 (mg->card->version, "4.0") == 0);
 }
 
 static int

@@ -500,6 +500,30 @@ test_merge_new (void)
 	g_assert_cmpstr (eas_vcard_get (card, "N")->value, ==, "Lee;Ann;;;");
 }
 
+/* A stored vCard 3.0 stays 3.0, with a 3.0-style PHOTO. */
+static void
+test_merge_v3 (void)
+{
+	const char *v3 = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nN:A;;;;\r\nEND:VCARD\r\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(EasVCard) stored = eas_vcard_parse (v3, strlen (v3), NULL, &error);
+	g_autoptr(EasContact) change = eas_contact_new ();
+	g_autoptr(EasVCard) merged = NULL;
+	g_autoptr(EasContact) seen = NULL;
+	EasVCardProperty *photo;
+
+	g_assert_no_error (error);
+	change->fields[EAS_CONTACT_PICTURE] = g_strdup ("iVBORw0KGgo=");
+	merged = eas_contact_merge (stored, change, 141, NULL, 0);
+	g_assert_cmpstr (merged->version, ==, "3.0");
+	photo = eas_vcard_get (merged, "PHOTO");
+	g_assert_cmpstr (photo->value, ==, "iVBORw0KGgo=");
+	g_assert_cmpstr (eas_vcard_property_get_param (photo, "ENCODING"), ==, "b");
+	g_assert_cmpstr (eas_vcard_property_get_param (photo, "TYPE"), ==, "png");
+	seen = eas_contact_from_vcard (merged);
+	g_assert_cmpstr (seen->fields[EAS_CONTACT_PICTURE], ==, "iVBORw0KGgo=");
+}
+
 /* Birthdays sent as local midnight east of UTC keep their day. */
 static void
 test_birthday_zones (void)
@@ -579,5 +603,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/contact/merge/outside-version", test_merge_outside_version);
 	g_test_add_func ("/contact/merge/phone-slots", test_merge_phone_slots);
 	g_test_add_func ("/contact/merge/new", test_merge_new);
+	g_test_add_func ("/contact/merge/vcard-3.0", test_merge_v3);
 	return g_test_run ();
 }
