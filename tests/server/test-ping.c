@@ -418,6 +418,83 @@ test_sync_wait (Fixture *f, gconstpointer data)
 	wait_parked (f, 0);
 }
 
+/* Parks alice's PINGDEV1 on her Inbox in a thread; returns the thread. */
+static GThread *
+park_alice (Fixture *f, AsyncPing *pa, AirdockEasClient *c)
+{
+	const char *af[] = { f->alice_inbox, NULL };
+	GThread *t = ping_start (pa, c, ping_body (30, af));
+
+	wait_parked (f, 1);
+	return t;
+}
+
+/* `airdockctl deliver` is another process: the server notices its commit
+ * by polling the store's files ([push] poll_interval). */
+static void
+test_wake_by_airdockctl (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = client (f, "alice", "PINGDEV1");
+	g_autoptr (GError) error = NULL;
+	g_autofree char *ctl = airdock_harness_build_path ("server/airdockctl");
+	g_autofree char *path = g_build_filename (f->h->dir, "in.eml", NULL);
+	g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+	g_autoptr (GSubprocess) p = NULL;
+	AsyncPing pa = { 0 };
+	GThread *t = park_alice (f, &pa, c);
+	const EasNode *folder;
+
+	g_assert_true (g_file_set_contents (path, "From: a@example.net\r\nSubject: ctl\r\n\r\nHi.\r\n", -1, &error));
+	g_subprocess_launcher_set_stdin_file_path (l, path);
+	p = g_subprocess_launcher_spawn (l, &error, ctl, "-c", f->h->config_path, "deliver", "alice", NULL);
+	g_assert_no_error (error);
+	g_assert_true (g_subprocess_wait_check (p, NULL, &error));
+	g_thread_join (t);
+	g_assert_cmpuint (pa.status, ==, EAS_PING_STATUS_CHANGES);
+	folder = eas_node_child (eas_node_child (pa.r->tree, EAS_PING_FOLDERS), EAS_PING_FOLDER);
+	g_assert_nonnull (folder);
+	g_assert_cmpstr (folder->text, ==, f->alice_inbox);
+	g_clear_pointer (&pa.r, airdock_eas_response_free);
+}
+
+/* A folder created elsewhere (here: through another store connection, as
+ * an administrator tool would) answers 7: FolderSync needed. */
+static void
+test_hierarchy_change (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = client (f, "alice", "PINGDEV1");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdFolder) created = NULL;
+	AsyncPing pa = { 0 };
+	GThread *t = park_alice (f, &pa, c);
+
+	created = airdockd_store_folder_create (f->store, f->alice, AIRDOCKD_FOLDER_ROOT, "Projects",
+	                                        AIRDOCKD_FOLDER_USER_MAIL, &error);
+	g_assert_no_error (error);
+	g_thread_join (t);
+	g_assert_cmpuint (pa.status, ==, EAS_PING_STATUS_FOLDER_SYNC_REQUIRED);
+	g_clear_pointer (&pa.r, airdock_eas_response_free);
+}
+
+/* A remote wipe requested while the device waits wakes it with 140, so it
+ * provisions and receives the wipe. */
+static void
+test_wipe_pending (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = client (f, "alice", "PINGDEV1");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdDevice) d = NULL;
+	AsyncPing pa = { 0 };
+	GThread *t = park_alice (f, &pa, c);
+
+	d = airdockd_store_device_get (f->store, f->alice, "PINGDEV1", &error);
+	g_assert_no_error (error);
+	g_assert_true (airdockd_store_device_set_wipe (f->store, f->alice, d->id, AIRDOCKD_WIPE_PENDING, &error));
+	g_thread_join (t);
+	g_assert_cmpuint (pa.status, ==, 140);
+	g_clear_pointer (&pa.r, airdock_eas_response_free);
+}
+
 /* A client that hangs up while parked is freed at once. */
 static void
 test_hangup (Fixture *f, gconstpointer data)
@@ -466,6 +543,9 @@ main (int argc, char **argv)
 	ADD ("wake-https", test_wake_https);
 	ADD ("hangup", test_hangup);
 	ADD ("sync-wait", test_sync_wait);
+	ADD ("wake-by-airdockctl", test_wake_by_airdockctl);
+	ADD ("hierarchy-change", test_hierarchy_change);
+	ADD ("wipe-pending", test_wipe_pending);
 #undef ADD
 	return g_test_run ();
 }
