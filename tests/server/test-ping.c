@@ -70,6 +70,16 @@ client (Fixture *f, const char *user, const char *device)
 	return client_on (f, FALSE, user, device);
 }
 
+/* A second connection of an already provisioned device (same key). */
+static AirdockEasClient *
+second_client (Fixture *f, AirdockEasClient *first, const char *user, const char *device)
+{
+	AirdockEasClient *c = airdock_eas_client_new (f->h, FALSE, user, PASSWORD, device, "TestPhone", 141);
+
+	airdock_eas_client_set_policy_key (c, airdock_eas_client_get_policy_key (first));
+	return c;
+}
+
 /* <Ping> with heartbeat (0 = none) and folders (NULL-terminated ids). */
 static EasNode *
 ping_body (guint heartbeat, const char * const *folders)
@@ -303,7 +313,7 @@ test_wake_by_lmtp (Fixture *f, gconstpointer data)
 {
 	g_autoptr (AirdockEasClient) a = client (f, "alice", "PINGDEV1");
 	g_autoptr (AirdockEasClient) b = client (f, "bob", "PINGDEV2");
-	g_autoptr (AirdockEasClient) b2 = client (f, "bob", "PINGDEV2");
+	g_autoptr (AirdockEasClient) b2 = second_client (f, b, "bob", "PINGDEV2");
 	const char *af[] = { f->alice_inbox, NULL };
 	const char *bf[] = { f->bob_inbox, NULL };
 	AsyncPing pa = { 0 }, pb = { 0 };
@@ -495,6 +505,68 @@ test_wipe_pending (Fixture *f, gconstpointer data)
 	g_clear_pointer (&pa.r, airdock_eas_response_free);
 }
 
+/* Posts a Sync of alice's Inbox; returns the new key, and in *out_id
+ * (may be NULL) the ServerId of the first Add. */
+static char *
+sync_inbox (Fixture *f, AirdockEasClient *c, const char *key, const char *delete_id, char **out_id)
+{
+	g_autoptr (EasNode) root = sync_body (key, f->alice_inbox, NULL);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+	const EasNode *col, *add;
+
+	if (delete_id != NULL) {
+		EasNode *c0 = eas_node_path (root, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
+		EasNode *del = eas_node_append (eas_node_append (c0, EAS_AIRSYNC_COMMANDS), EAS_AIRSYNC_DELETE);
+
+		eas_node_append_text (c0, EAS_AIRSYNC_DELETES_AS_MOVES, "0");
+		eas_node_append_text (del, EAS_AIRSYNC_SERVER_ID, delete_id);
+	}
+	r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
+	g_assert_no_error (error);
+	col = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
+	g_assert_nonnull (col);
+	g_assert_cmpstr (eas_node_child_text (col, EAS_AIRSYNC_STATUS), ==, "1");
+	add = eas_node_path (col, EAS_AIRSYNC_COMMANDS, EAS_AIRSYNC_ADD, 0);
+	if (out_id != NULL) {
+		g_assert_nonnull (add);
+		*out_id = g_strdup (eas_node_child_text (add, EAS_AIRSYNC_SERVER_ID));
+	}
+	return g_strdup (eas_node_child_text (col, EAS_AIRSYNC_SYNC_KEY));
+}
+
+/* Another device of the same user deletes a message: that wakes this
+ * device's Ping; the deleting device's own next Ping does not wake for
+ * its own change (it parks, and only its next request ends it: 1). */
+static void
+test_other_device_change (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) a = client (f, "alice", "PINGDEV1");
+	g_autoptr (AirdockEasClient) b = client (f, "alice", "PINGDEV2");
+	g_autoptr (AirdockEasClient) b2 = second_client (f, b, "alice", "PINGDEV2");
+	g_autofree char *k1 = NULL, *k2 = NULL, *k3 = NULL, *id = NULL;
+	const char *af[] = { f->alice_inbox, NULL };
+	AsyncPing pa = { 0 }, pb = { 0 };
+	GThread *t;
+
+	deliver (f, "alice@example.org");
+	k1 = sync_inbox (f, b, "0", NULL, NULL);
+	k2 = sync_inbox (f, b, k1, NULL, &id);
+	t = park_alice (f, &pa, a);
+	k3 = sync_inbox (f, b, k2, id, NULL);
+	g_thread_join (t);
+	g_assert_cmpuint (pa.status, ==, EAS_PING_STATUS_CHANGES);
+	g_clear_pointer (&pa.r, airdock_eas_response_free);
+	wait_parked (f, 0);
+
+	t = ping_start (&pb, b, ping_body (30, af));
+	wait_parked (f, 1);
+	g_assert_cmpuint (ping (b2, ping_body (3, af), NULL), ==, EAS_PING_STATUS_EXPIRED);
+	g_thread_join (t);
+	g_assert_cmpuint (pb.status, ==, EAS_PING_STATUS_EXPIRED);
+	g_clear_pointer (&pb.r, airdock_eas_response_free);
+}
+
 /* A client that hangs up while parked is freed at once. */
 static void
 test_hangup (Fixture *f, gconstpointer data)
@@ -546,6 +618,7 @@ main (int argc, char **argv)
 	ADD ("wake-by-airdockctl", test_wake_by_airdockctl);
 	ADD ("hierarchy-change", test_hierarchy_change);
 	ADD ("wipe-pending", test_wipe_pending);
+	ADD ("other-device-change", test_other_device_change);
 #undef ADD
 	return g_test_run ();
 }
