@@ -95,6 +95,7 @@ static const KeyDef key_table[] = {
 	{ "policy", "require_encryption", KEY_BOOL, F (policy.require_encryption), "false", 0, 0, NULL },
 	{ "policy", "allow_attachments", KEY_BOOL, F (policy.allow_attachments), "true", 0, 0, NULL },
 	{ "policy", "max_attachment_bytes", KEY_INT, F (policy.max_attachment_bytes), "0", 0, 1024 * MiB, NULL },
+	{ "security", "trust_store", KEY_STRING, F (trust_store), "/etc/ssl/certs/ca-certificates.crt", 0, 0, verify_absolute_or_relative_path },
 	{ "log", "debug", KEY_BOOL, F (debug), "false", 0, 0, NULL },
 	{ "log", "traffic", KEY_BOOL, F (traffic), "false", 0, 0, NULL },
 };
@@ -343,6 +344,7 @@ airdockd_config_free (AirdockdConfig *config)
 	g_free (config->tls_key);
 	g_free (config->lmtp_listen);
 	g_free (config->smtp_relay);
+	g_free (config->trust_store);
 	g_free (config);
 }
 

@@ -71,6 +71,9 @@ typedef struct {
 	/* [policy] */
 	AirdockdPolicyConfig policy;
 
+	/* [security] */
+	char *trust_store;		/* PEM CA bundle (and CRLs) for ValidateCert */
+
 	/* [log] */
 	gboolean debug;
 	gboolean traffic;		/* log EAS request/response bodies as XML (implies debug) */

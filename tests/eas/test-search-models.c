@@ -6,6 +6,7 @@
 
 #include "eas/eas-resolve.h"
 #include "eas/eas-search.h"
+#include "eas/eas-validatecert.h"
 #include "tests/eas/test-eas-doc.h"
 
 static EasSearchRequest *
@@ -404,6 +405,76 @@ test_resolve_encode (void)
 	g_assert_null (eas_node_child (resp, EAS_RESOLVERECIPIENTS_RECIPIENT));
 }
 
+/* ---- ValidateCert --------------------------------------------------------- */
+
+static char *
+certs_xml (guint n, const char *text)
+{
+	g_autoptr (GString) s = g_string_new ("<ValidateCert><Certificates>");
+
+	for (guint i = 0; i < n; i++)
+		g_string_append_printf (s, "<Certificate>%s</Certificate>", text);
+	g_string_append (s, "</Certificates><CheckCRL>1</CheckCRL></ValidateCert>");
+	return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static EasValidateCertRequest *
+vc_decode (const char *xml, GError **error)
+{
+	g_autoptr (GBytes) doc = test_eas_doc ("ValidateCert", xml);
+	g_autoptr (EasNode) root = test_eas_parse (doc);
+
+	return eas_validatecert_request_decode (root, error);
+}
+
+static void
+test_validatecert_decode (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasValidateCertRequest) r = vc_decode (
+		"<ValidateCert><CertificateChain><Certificate>AAEC</Certificate></CertificateChain>"
+		"<Certificates><Certificate>aGVs bG8=</Certificate><Certificate>a*b=</Certificate>"
+		"<Certificate>aGVsbG8</Certificate><Certificate>aG=Vs</Certificate></Certificates>"
+		"<CheckCRL>1</CheckCRL></ValidateCert>", &error);
+	GBytes *b;
+
+	g_assert_no_error (error);
+	g_assert_true (r->check_crl);
+	g_assert_cmpuint (r->chain->len, ==, 1);
+	g_assert_cmpuint (r->certificates->len, ==, 4);
+	b = g_ptr_array_index (r->certificates, 0);
+	g_assert_cmpmem (g_bytes_get_data (b, NULL), g_bytes_get_size (b), "hello", 5);
+	/* Bad alphabet, bad length, '=' inside: kept as NULL (status 17 later). */
+	g_assert_null (g_ptr_array_index (r->certificates, 1));
+	g_assert_null (g_ptr_array_index (r->certificates, 2));
+	g_assert_null (g_ptr_array_index (r->certificates, 3));
+}
+
+static void
+test_validatecert_limits (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *ok = certs_xml (EAS_VALIDATECERT_MAX_CERTS, "AAEC");
+	g_autofree char *bad = certs_xml (EAS_VALIDATECERT_MAX_CERTS + 1, "AAEC");
+	g_autoptr (EasValidateCertRequest) r = vc_decode (ok, &error);
+	g_autoptr (EasValidateCertRequest) r2 = NULL;
+	g_autoptr (EasValidateCertRequest) r3 = NULL;
+	g_autoptr (EasValidateCertRequest) r4 = NULL;
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->certificates->len, ==, EAS_VALIDATECERT_MAX_CERTS);
+	r2 = vc_decode (bad, &error);
+	g_assert_null (r2);
+	g_assert_error (error, EAS_VALIDATECERT_ERROR, EAS_VALIDATECERT_ERROR_LIMIT);
+	g_clear_error (&error);
+	r3 = vc_decode ("<ValidateCert><Certificates/></ValidateCert>", &error);
+	g_assert_error (error, EAS_VALIDATECERT_ERROR, EAS_VALIDATECERT_ERROR_INVALID);
+	g_clear_error (&error);
+	r4 = vc_decode ("<ValidateCert><Certificates><Certificate>AAEC</Certificate></Certificates>"
+	                "<CheckCRL>2</CheckCRL></ValidateCert>", &error);
+	g_assert_error (error, EAS_VALIDATECERT_ERROR, EAS_VALIDATECERT_ERROR_INVALID);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -423,5 +494,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/resolve/errors", test_resolve_errors);
 	g_test_add_func ("/resolve/limits", test_resolve_limits);
 	g_test_add_func ("/resolve/encode", test_resolve_encode);
+	g_test_add_func ("/validatecert/decode", test_validatecert_decode);
+	g_test_add_func ("/validatecert/limits", test_validatecert_limits);
 	return g_test_run ();
 }
