@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "eas/eas-contact.h"
 #include "eas/eas-vcard.h"
 #include "fuzz.h"
 
@@ -31,6 +32,22 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 		g_autofree char *t = eas_vcard_property_get_text (p);
 		g_assert_nonnull (parts);
 		g_assert_nonnull (t);
+	}
+	/* The contact mapping reads any card, and a device echoing what it
+	 * saw merges back cleanly. */
+	{
+		g_autoptr (EasContact) seen = eas_contact_from_vcard (card);
+		g_autoptr (EasVCard) merged = eas_contact_merge (card, seen, 161, NULL, 0);
+		g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+		g_autoptr (GBytes) out = NULL;
+		g_autoptr (GError) error3 = NULL;
+
+		g_assert_nonnull (merged);
+		eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
+		eas_contact_encode (w, seen, 25);
+		eas_wbxml_writer_end (w);
+		out = eas_wbxml_writer_finish (w, &error3);
+		g_assert_no_error (error3);
 	}
 	return 0;
 }
