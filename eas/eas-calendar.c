@@ -500,6 +500,8 @@ eas_event_free (EasEvent *event)
 	g_free (event->organizer_name);
 	g_free (event->organizer_email);
 	g_free (event->body);
+	g_free (event->online_meeting_conf_link);
+	g_free (event->online_meeting_external_link);
 	g_clear_pointer (&event->attendees, g_ptr_array_unref);
 	g_clear_pointer (&event->categories, g_ptr_array_unref);
 	g_free (event->recurrence);
@@ -726,6 +728,10 @@ decode_event_child (EasEvent *ev, const EasNode *n, EasVersion version, gboolean
 		return take_int (&ev->disallow_new_time_proposal, n, 0, 1, error);
 	case EAS_CALENDAR_APPOINTMENT_REPLY_TIME:
 		return eas_pim_node_time (n, &ev->appointment_reply_time, error);
+	case EAS_CALENDAR_ONLINE_MEETING_CONF_LINK:
+		return version < 141 || take_text (&ev->online_meeting_conf_link, n, error);
+	case EAS_CALENDAR_ONLINE_MEETING_EXTERNAL_LINK:
+		return version < 141 || take_text (&ev->online_meeting_external_link, n, error);
 	default:
 		return TRUE;
 	}
@@ -862,6 +868,10 @@ eas_event_encode (EasWbxmlWriter *writer, const EasEvent *event, EasVersion vers
 	if (event->recurrence != NULL)
 		eas_recurrence_encode (writer, event->recurrence, version, FALSE);
 	write_exceptions (writer, event->exceptions, version);
+	if (version >= 141) {
+		write_text (writer, EAS_CALENDAR_ONLINE_MEETING_CONF_LINK, event->online_meeting_conf_link);
+		write_text (writer, EAS_CALENDAR_ONLINE_MEETING_EXTERNAL_LINK, event->online_meeting_external_link);
+	}
 	if (version >= 160)
 		write_text (writer, EAS_CALENDAR_CLIENT_UID, event->client_uid);
 }
@@ -1057,6 +1067,10 @@ fill_vevent (icalcomponent *c, const EasEvent *ev, const EasEvent *master, const
 		icalcomponent_add_property (c, icalproperty_new_description (text));
 	if (master == NULL && ev->client_uid != NULL)
 		add_x (c, "X-EAS-CLIENT-UID", ev->client_uid);
+	if (master == NULL && ev->online_meeting_conf_link != NULL)
+		add_x (c, "X-EAS-ONLINE-MEETING-CONF-LINK", ev->online_meeting_conf_link);
+	if (master == NULL && ev->online_meeting_external_link != NULL)
+		add_x (c, "X-EAS-ONLINE-MEETING-EXTERNAL-LINK", ev->online_meeting_external_link);
 	fill_people (c, ev, master);
 	fill_flags (c, ev, master);
 }
@@ -1433,6 +1447,8 @@ master_from (EasEvent *ev, const FromCtx *fc, icalcomponent *c, GError **error)
 	if ((p = icalcomponent_get_first_property (c, ICAL_UID_PROPERTY)) != NULL)
 		ev->uid = g_strdup (icalproperty_get_uid (p));
 	ev->client_uid = g_strdup (get_x (c, "X-EAS-CLIENT-UID"));
+	ev->online_meeting_conf_link = g_strdup (get_x (c, "X-EAS-ONLINE-MEETING-CONF-LINK"));
+	ev->online_meeting_external_link = g_strdup (get_x (c, "X-EAS-ONLINE-MEETING-EXTERNAL-LINK"));
 	if (ev->start_time != 0) {
 		g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ev->start_time);
 

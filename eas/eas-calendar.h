@@ -112,6 +112,8 @@ struct _EasEvent {
 	int response_type;		/* 14.0+ */
 	int disallow_new_time_proposal;	/* 14.0+ */
 	gint64 appointment_reply_time;	/* 14.0+ */
+	char *online_meeting_conf_link;	/* 14.1+ */
+	char *online_meeting_external_link;	/* 14.1+ */
 	GPtrArray *attendees;		/* of EasAttendee*; NULL = absent */
 	GPtrArray *categories;		/* of char*; NULL = absent */
 	EasRecurrence *recurrence;	/* NULL = single event */

@@ -94,6 +94,8 @@ full_event_xml (void)
 		"<cal:ResponseRequested>1</cal:ResponseRequested><cal:ResponseType>1</cal:ResponseType>"
 		"<cal:DisallowNewTimeProposal>1</cal:DisallowNewTimeProposal>"
 		"<cal:AppointmentReplyTime>20260302T100000Z</cal:AppointmentReplyTime>"
+		"<cal:OnlineMeetingConfLink>https://meet.example/conf</cal:OnlineMeetingConfLink>"
+		"<cal:OnlineMeetingExternalLink>https://meet.example/ext</cal:OnlineMeetingExternalLink>"
 		"<b:Body><b:Type>1</b:Type><b:Data>Agenda:\n1. news</b:Data></b:Body>", tz);
 }
 
@@ -127,6 +129,8 @@ assert_events_equal (const EasEvent *a, const EasEvent *b)
 	g_assert_cmpint (a->appointment_reply_time, ==, b->appointment_reply_time);
 	g_assert_cmpstr (a->organizer_email, ==, b->organizer_email);
 	g_assert_cmpstr (a->organizer_name, ==, b->organizer_name);
+	g_assert_cmpstr (a->online_meeting_conf_link, ==, b->online_meeting_conf_link);
+	g_assert_cmpstr (a->online_meeting_external_link, ==, b->online_meeting_external_link);
 	g_assert_cmpint (a->attendees == NULL, ==, b->attendees == NULL);
 	for (guint i = 0; a->attendees != NULL && i < a->attendees->len; i++) {
 		const EasAttendee *x = g_ptr_array_index (a->attendees, i);
@@ -164,9 +168,11 @@ test_encode_versions (void)
 	g_assert_null (eas_node_child (v25, EAS_CALENDAR_RESPONSE_TYPE));
 	g_assert_null (eas_node_path (v25, EAS_CALENDAR_ATTENDEES, EAS_CALENDAR_ATTENDEE,
 	                              EAS_CALENDAR_ATTENDEE_STATUS, 0));
+	g_assert_null (eas_node_child (v25, EAS_CALENDAR_ONLINE_MEETING_CONF_LINK));
 	back25 = eas_event_decode (v25, 25, &error);
 	g_assert_no_error (error);
 	g_assert_cmpint (back25->response_type, ==, -1);
+	g_assert_cmpstr (ev->online_meeting_conf_link, ==, "https://meet.example/conf");
 	/* 14.1: everything, and back. */
 	g_assert_nonnull (eas_node_path (v141, EAS_AIRSYNCBASE_BODY, EAS_AIRSYNCBASE_DATA, 0));
 	g_assert_nonnull (eas_node_path (v141, EAS_CALENDAR_EXCEPTIONS, EAS_CALENDAR_EXCEPTION,
