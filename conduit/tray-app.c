@@ -28,6 +28,7 @@ struct _TrayApp {
 	gboolean indicator_active;
 	AppIndicator *indicator;
 	char *last_printed;
+	gboolean paint_hooked;
 
 	GtkWidget *window;
 	GtkWidget *header;
@@ -61,8 +62,6 @@ print_state (TrayApp *self)
 	g_autofree char *progress = NULL;
 	const char *icon = NULL;
 
-	if (!self->print_state)
-		return;
 	if (gtk_widget_get_visible (self->progress))
 		progress = g_strdup_printf ("%.2f", gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (self->progress)));
 	else
@@ -75,10 +74,32 @@ print_state (TrayApp *self)
 	                        progress, icon != NULL ? icon : "");
 	if (g_strcmp0 (line, self->last_printed) == 0)
 		return;
+	/* Once the X server has drawn what the line says (see on_after_paint). */
+	gdk_display_sync (gtk_widget_get_display (self->window));
 	fputs (line, stdout);
 	fflush (stdout);
 	g_free (self->last_printed);
 	self->last_printed = g_steal_pointer (&line);
+}
+
+/* --print-state reports a state once it is painted, so that a screenshot
+ * taken after the line shows it; a hidden window reports at once. */
+static void
+on_after_paint (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+	print_state (user_data);
+}
+
+static void
+print_state_when_shown (TrayApp *self)
+{
+	if (!self->print_state)
+		return;
+	if (gtk_widget_get_mapped (self->window))
+		gtk_widget_queue_draw (self->window);
+	else
+		print_state (self);
 }
 
 static void
@@ -145,7 +166,7 @@ refresh (TrayApp *self)
 	set_action_enabled (self, "full-sync", present && !syncing);
 	set_action_enabled (self, "open-log", log_path != NULL && *log_path != '\0');
 	refresh_indicator (self, icon, title, status_line, last, syncing ? (int) (progress * 100.0 + 0.5) : -1);
-	print_state (self);
+	print_state_when_shown (self);
 }
 
 static void
@@ -360,6 +381,9 @@ on_map_event (GtkWidget *widget,
 	if (self->print_state && GDK_IS_X11_WINDOW (w)) {
 		printf ("XID\t0x%lx\n", (unsigned long) gdk_x11_window_get_xid (w));
 		fflush (stdout);
+		if (!self->paint_hooked)
+			g_signal_connect (gdk_window_get_frame_clock (w), "after-paint", G_CALLBACK (on_after_paint), self);
+		self->paint_hooked = TRUE;
 	}
 	return GDK_EVENT_PROPAGATE;
 }

@@ -188,7 +188,7 @@ first_line (GSubprocess *proc)
 static gboolean
 env_start (char **out_reason)
 {
-	const char *xvfb_argv[] = { "Xvfb", "-displayfd", "1", "-screen", "0", "640x360x24", "-nolisten", "tcp", NULL };
+	const char *xvfb_argv[] = { "Xvfb", "-displayfd", "1", "-screen", "0", "800x450x24", "-nolisten", "tcp", NULL };
 	const char *bus_argv[] = { "dbus-daemon", "--session", "--nofork", "--print-address=1", NULL };
 	g_autoptr (GError) error = NULL;
 	g_autofree char *display = NULL;
