@@ -452,6 +452,32 @@ test_bad_input (void)
 	              EAS_PIM_ERROR, EAS_PIM_ERROR_MALFORMED);
 }
 
+/* The iCalendar side has the same attendee limit, at N and N+1. */
+static void
+test_ical_attendee_limit (void)
+{
+	for (guint n = EAS_PIM_MAX_ATTENDEES; n <= EAS_PIM_MAX_ATTENDEES + 1; n++) {
+		icalcomponent *ve = icalcomponent_new_vevent ();
+		g_autoptr(GError) error = NULL;
+		g_autoptr(EasEvent) ev = NULL;
+
+		icalcomponent_add_property (ve, icalproperty_new_summary ("big"));
+		for (guint i = 0; i < n; i++) {
+			g_autofree char *a = g_strdup_printf ("mailto:a%u@example.com", i);
+			icalcomponent_add_property (ve, icalproperty_new_attendee (a));
+		}
+		ev = eas_event_from_ical (ve, &error);
+		if (n == EAS_PIM_MAX_ATTENDEES) {
+			g_assert_no_error (error);
+			g_assert_cmpuint (ev->attendees->len, ==, n);
+		} else {
+			g_assert_null (ev);
+			g_assert_error (error, EAS_PIM_ERROR, EAS_PIM_ERROR_LIMIT);
+		}
+		icalcomponent_free (ve);
+	}
+}
+
 /* Bodies: EAS_PIM_MAX_BODY_BYTES is accepted, one more byte is not. */
 static void
 test_body_limit (void)
@@ -746,6 +772,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/calendar/recurrence/rrule-import", test_rrule_import);
 	g_test_add_func ("/calendar/decode/bad-input", test_bad_input);
 	g_test_add_func ("/calendar/decode/body-limit", test_body_limit);
+	g_test_add_func ("/calendar/ical/attendee-limit", test_ical_attendee_limit);
 	g_test_add_func ("/calendar/fixtures/evolution", test_fixtures_evolution);
 	g_test_add_func ("/calendar/fixtures/horde", test_fixtures_horde);
 	return g_test_run ();

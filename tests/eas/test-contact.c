@@ -500,6 +500,39 @@ test_merge_new (void)
 	g_assert_cmpstr (eas_vcard_get (card, "N")->value, ==, "Lee;Ann;;;");
 }
 
+/* Lists follow the same rules: sent replaces, sent empty clears, absent
+ * and Supported clears, absent and not Supported stays. */
+static void
+test_merge_lists (void)
+{
+	g_autoptr(EasVCard) stored = stored_card ();
+	g_autoptr(EasContact) change = eas_contact_new ();
+	g_autoptr(EasVCard) with_lists = NULL;
+	g_autoptr(EasVCard) kept = NULL;
+	g_autoptr(EasVCard) cleared = NULL;
+	g_autoptr(EasContact) seen = NULL;
+	const EasTag supported[] = { EAS_CONTACTS_CATEGORIES };
+
+	change->categories = g_ptr_array_new_with_free_func (g_free);
+	g_ptr_array_add (change->categories, g_strdup ("Friends, close"));
+	change->children = g_ptr_array_new_with_free_func (g_free);
+	g_ptr_array_add (change->children, g_strdup ("Tim"));
+	with_lists = eas_contact_merge (stored, change, 141, NULL, 0);
+	seen = eas_contact_from_vcard (with_lists);
+	g_assert_cmpuint (seen->categories->len, ==, 1);
+	g_assert_cmpstr (g_ptr_array_index (seen->categories, 0), ==, "Friends, close");
+	g_assert_cmpstr (g_ptr_array_index (seen->children, 0), ==, "Tim");
+
+	g_clear_pointer (&change->categories, g_ptr_array_unref);
+	g_clear_pointer (&change->children, g_ptr_array_unref);
+	kept = eas_contact_merge (with_lists, change, 141, NULL, 0);
+	g_assert_nonnull (eas_vcard_get (kept, "CATEGORIES"));
+	g_assert_nonnull (eas_vcard_get (kept, "RELATED"));
+	cleared = eas_contact_merge (with_lists, change, 141, supported, G_N_ELEMENTS (supported));
+	g_assert_null (eas_vcard_get (cleared, "CATEGORIES"));
+	g_assert_nonnull (eas_vcard_get (cleared, "RELATED"));
+}
+
 /* A stored vCard 3.0 stays 3.0, with a 3.0-style PHOTO. */
 static void
 test_merge_v3 (void)
@@ -604,5 +637,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/contact/merge/phone-slots", test_merge_phone_slots);
 	g_test_add_func ("/contact/merge/new", test_merge_new);
 	g_test_add_func ("/contact/merge/vcard-3.0", test_merge_v3);
+	g_test_add_func ("/contact/merge/lists", test_merge_lists);
 	return g_test_run ();
 }
