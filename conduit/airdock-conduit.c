@@ -14,6 +14,7 @@
 #include "conduit/conduit-dbus.h"
 #include "conduit/conduit-listen.h"
 #include "conduit/conduit-session.h"
+#include "conduit/conduit-usb.h"
 
 typedef struct {
 	char *store;
@@ -191,7 +192,9 @@ main (int argc, char **argv)
 	g_main_loop_run (conduit.loop);
 	conduit_dbus_flush (conduit.dbus);
 	g_free (conduit.log_dir);
-	/* Listener threads may be blocked in accept: leave without joining. */
+	/* Listener threads may be blocked in accept: leave without joining,
+	 * but let a USB device that just synced be released first. */
+	conduit_usb_wait_closed (2000);
 	fflush (stdout);
 	_exit (conduit.last_ok ? 0 : 1);
 }

@@ -261,6 +261,10 @@ scan (Watch *w, GHashTable *seen)
 	return now;
 }
 
+/* Held while a device is open: a program that exits after a sync waits
+ * for the interface release (conduit_usb_wait_closed). */
+static GMutex device_open;
+
 static gboolean
 sync_device (Watch *w, libusb_device *dev)
 {
@@ -272,14 +276,30 @@ sync_device (Watch *w, libusb_device *dev)
 
 	if (libusb_get_device_descriptor (dev, &desc) != 0)
 		return TRUE;
+	g_mutex_lock (&device_open);
 	t = open_device (dev, desc.idVendor, &error);
 	if (t == NULL) {
+		g_mutex_unlock (&device_open);
 		g_message ("usb %04x:%04x: %s", desc.idVendor, desc.idProduct, error->message);
 		return TRUE;
 	}
 	more = w->func (t, "usb");
 	conduit_transport_free (t);
+	g_mutex_unlock (&device_open);
 	return more;
+}
+
+void
+conduit_usb_wait_closed (guint timeout_ms)
+{
+	gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+	while (!g_mutex_trylock (&device_open)) {
+		if (g_get_monotonic_time () >= end)
+			return;
+		g_usleep (10 * 1000);
+	}
+	g_mutex_unlock (&device_open);
 }
 
 static gpointer

@@ -45,4 +45,9 @@ gboolean conduit_usb_parse_visor_info (const guint8 *data, gsize len, guint8 *ou
  * device that appears. */
 ConduitListener *conduit_usb_listener_start (ConduitSyncFunc func, GError **error);
 
+/* Waits at most timeout_ms until no device is open: after the sync
+ * function returned, the interface is released and the kernel driver given
+ * back.  A program that exits after a sync calls this first. */
+void conduit_usb_wait_closed (guint timeout_ms);
+
 G_END_DECLS
