@@ -11,6 +11,7 @@
 
 #include "eas/eas-wbxml.h"
 #include "server/airdockd-auth.h"
+#include "server/airdockd-autodiscover.h"
 #include "server/airdockd-commands.h"
 #include "server/airdockd-http.h"
 #include "server/airdockd-push.h"
@@ -678,6 +679,8 @@ airdockd_server_new (const AirdockdConfig *config, AirdockdStore *store, GError 
 	soup_server_add_handler (server->soup, "/", handle_default, server, NULL);
 	soup_server_add_handler (server->soup, AIRDOCKD_EAS_PATH, handle_eas, server, NULL);
 	soup_server_add_handler (server->soup, "/server.cer", handle_certificate, server, NULL);
+	soup_server_add_handler (server->soup, AIRDOCKD_AUTODISCOVER_PATH, airdockd_autodiscover_handler, server, NULL);
+	soup_server_add_handler (server->soup, AIRDOCKD_AUTODISCOVER_PATH_UPPER, airdockd_autodiscover_handler, server, NULL);
 	g_signal_connect (server->soup, "request-started", G_CALLBACK (request_started), server);
 	return g_steal_pointer (&server);
 }

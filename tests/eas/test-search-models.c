@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "eas/eas-autodiscover.h"
 #include "eas/eas-resolve.h"
 #include "eas/eas-search.h"
 #include "eas/eas-validatecert.h"
@@ -475,6 +476,106 @@ test_validatecert_limits (void)
 	g_assert_error (error, EAS_VALIDATECERT_ERROR, EAS_VALIDATECERT_ERROR_INVALID);
 }
 
+/* ---- Autodiscover --------------------------------------------------------- */
+
+static EasAutodiscoverRequest *
+ad_parse (const char *xml, GError **error)
+{
+	return eas_autodiscover_request_parse ((const guint8 *) xml, strlen (xml), error);
+}
+
+static void
+test_autodiscover_parse (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasAutodiscoverRequest) r = ad_parse (
+		"<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<Autodiscover xmlns=\"http://schemas.microsoft.com/"
+		"exchange/autodiscover/mobilesync/requestschema/2006\"><Request>\r\n<EMailAddress> a&amp;b@example.org "
+		"</EMailAddress><AcceptableResponseSchema>" EAS_AUTODISCOVER_MOBILESYNC_RESPONSE_SCHEMA
+		"</AcceptableResponseSchema></Request></Autodiscover>", &error);
+	g_autoptr (EasAutodiscoverRequest) o = ad_parse (
+		"<a:Autodiscover xmlns:a=\"x\"><a:Request><a:EMailAddress>x@y</a:EMailAddress><a:AcceptableResponseSchema>"
+		EAS_AUTODISCOVER_OUTLOOK_RESPONSE_SCHEMA "</a:AcceptableResponseSchema></a:Request></a:Autodiscover>", &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpstr (r->email_address, ==, "a&b@example.org");
+	g_assert_true (eas_autodiscover_wants_mobilesync (r));
+	g_assert_cmpstr (o->email_address, ==, "x@y");
+	g_assert_false (eas_autodiscover_wants_mobilesync (o));
+}
+
+static void
+test_autodiscover_errors (void)
+{
+	static const char *const bad[] = {
+		"", "not xml", "<Other><Request><EMailAddress>a@b</EMailAddress></Request></Other>",
+		"<Autodiscover><Request></Request></Autodiscover>", "<Autodiscover><Request><EMailAddress>a@b",
+		"<Autodiscover><EMailAddress>a@b</EMailAddress></Autodiscover>",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+		g_autoptr (GError) error = NULL;
+		g_autoptr (EasAutodiscoverRequest) r = ad_parse (bad[i], &error);
+		g_assert_null (r);
+		g_assert_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_INVALID);
+	}
+}
+
+static char *
+ad_with_email (gsize n)
+{
+	g_autofree char *addr = g_strnfill (n, 'a');
+	return g_strdup_printf ("<Autodiscover><Request><EMailAddress>%s</EMailAddress></Request></Autodiscover>", addr);
+}
+
+static void
+test_autodiscover_limits (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *ok = ad_with_email (EAS_AUTODISCOVER_MAX_EMAIL);
+	g_autofree char *bad = ad_with_email (EAS_AUTODISCOVER_MAX_EMAIL + 1);
+	g_autoptr (EasAutodiscoverRequest) r = ad_parse (ok, &error);
+	g_autoptr (EasAutodiscoverRequest) r2 = NULL;
+	g_autoptr (EasAutodiscoverRequest) r3 = NULL;
+	g_autoptr (GString) deep = g_string_new ("<Autodiscover><Request><EMailAddress>a@b</EMailAddress></Request>");
+	g_autoptr (GString) big = g_string_new (NULL);
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (strlen (r->email_address), ==, EAS_AUTODISCOVER_MAX_EMAIL);
+	r2 = ad_parse (bad, &error);
+	g_assert_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_LIMIT);
+	g_clear_error (&error);
+	for (guint i = 1; i < EAS_AUTODISCOVER_MAX_DEPTH; i++)
+		g_string_append (deep, "<x>");
+	g_string_append (deep, "<x/>");
+	for (guint i = 1; i < EAS_AUTODISCOVER_MAX_DEPTH; i++)
+		g_string_append (deep, "</x>");
+	g_string_append (deep, "</Autodiscover>");
+	r3 = ad_parse (deep->str, &error);
+	g_assert_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_LIMIT);
+	g_clear_error (&error);
+	g_string_append (big, ok);
+	while (big->len <= EAS_AUTODISCOVER_MAX_BYTES)
+		g_string_append_c (big, ' ');
+	g_assert_null (eas_autodiscover_request_parse ((const guint8 *) big->str, big->len, &error));
+	g_assert_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_LIMIT);
+}
+
+static void
+test_autodiscover_build (void)
+{
+	g_autoptr (GBytes) ok = eas_autodiscover_build_response ("en:us", "A <&> B", "a@b", "https://h/Microsoft-Server-ActiveSync");
+	g_autoptr (GBytes) err = eas_autodiscover_build_error (601, "nope");
+	g_autofree char *s = g_strndup (g_bytes_get_data (ok, NULL), g_bytes_get_size (ok));
+	g_autofree char *e = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+
+	g_assert_nonnull (strstr (s, "<DisplayName>A &lt;&amp;&gt; B</DisplayName>"));
+	g_assert_nonnull (strstr (s, "<Url>https://h/Microsoft-Server-ActiveSync</Url>"));
+	g_assert_nonnull (strstr (s, "<Name>https://h/Microsoft-Server-ActiveSync</Name>"));
+	g_assert_nonnull (strstr (s, "<Response xmlns=\"" EAS_AUTODISCOVER_MOBILESYNC_RESPONSE_SCHEMA "\">"));
+	g_assert_nonnull (strstr (e, "<ErrorCode>601</ErrorCode>"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -496,5 +597,9 @@ main (int argc, char **argv)
 	g_test_add_func ("/resolve/encode", test_resolve_encode);
 	g_test_add_func ("/validatecert/decode", test_validatecert_decode);
 	g_test_add_func ("/validatecert/limits", test_validatecert_limits);
+	g_test_add_func ("/autodiscover/parse", test_autodiscover_parse);
+	g_test_add_func ("/autodiscover/errors", test_autodiscover_errors);
+	g_test_add_func ("/autodiscover/limits", test_autodiscover_limits);
+	g_test_add_func ("/autodiscover/build", test_autodiscover_build);
 	return g_test_run ();
 }

@@ -1,0 +1,71 @@
+/* eas-autodiscover.h — Autodiscover for mobile devices ([MS-ASCMD] 2.2.1.1,
+ * schema [MS-OXDSCLI] mobilesync): parse the request XML, build the
+ * response XML.
+ *
+ * Pure: no I/O.  The server authenticates, then answers with the user's
+ * settings and the URL of its EAS endpoint.
+ *
+ * Limits (why): the request is a few hundred bytes; EAS_AUTODISCOVER_MAX_BYTES
+ * bounds what we hand to the XML parser, EAS_AUTODISCOVER_MAX_DEPTH and
+ * EAS_AUTODISCOVER_MAX_ELEMENTS bound its work, and an address is at most
+ * 320 bytes (RFC 5321 4.5.3.1), a schema URI at most 256.
+ *
+ * Error domain: EAS_AUTODISCOVER_ERROR; the server answers ErrorCode 600.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define EAS_AUTODISCOVER_ERROR (eas_autodiscover_error_quark ())
+GQuark eas_autodiscover_error_quark (void);
+
+typedef enum {
+	EAS_AUTODISCOVER_ERROR_INVALID,		/* not XML, wrong root, missing element */
+	EAS_AUTODISCOVER_ERROR_LIMIT,		/* one of the limits */
+} EasAutodiscoverErrorCode;
+
+#define EAS_AUTODISCOVER_MAX_BYTES 16384
+#define EAS_AUTODISCOVER_MAX_DEPTH 8
+#define EAS_AUTODISCOVER_MAX_ELEMENTS 64
+#define EAS_AUTODISCOVER_MAX_EMAIL 320
+#define EAS_AUTODISCOVER_MAX_SCHEMA 256
+
+#define EAS_AUTODISCOVER_MOBILESYNC_RESPONSE_SCHEMA \
+	"http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006"
+#define EAS_AUTODISCOVER_OUTLOOK_RESPONSE_SCHEMA \
+	"http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"
+
+/* [MS-ASCMD] 2.2.3.61 ErrorCode */
+#define EAS_AUTODISCOVER_ERROR_CODE_INVALID_REQUEST 600
+#define EAS_AUTODISCOVER_ERROR_CODE_SCHEMA_UNSUPPORTED 601
+
+typedef struct {
+	char *email_address;		/* Request/EMailAddress */
+	char *response_schema;		/* Request/AcceptableResponseSchema, or NULL */
+} EasAutodiscoverRequest;
+
+void eas_autodiscover_request_free (EasAutodiscoverRequest *request);
+
+/* Parses the request document (data, len bytes, no NUL needed). */
+EasAutodiscoverRequest *eas_autodiscover_request_parse (const guint8 *data, gsize len, GError **error);
+
+/* TRUE when the client accepts the mobilesync response (also when it names
+ * no schema). */
+gboolean eas_autodiscover_wants_mobilesync (const EasAutodiscoverRequest *request);
+
+/* The mobilesync response: Culture, User (DisplayName, EMailAddress),
+ * Action/Settings/Server (Type MobileSync, Url and Name = url).  Strings
+ * are escaped.  Returns UTF-8 XML. */
+GBytes *eas_autodiscover_build_response (const char *culture,
+                                         const char *display_name,
+                                         const char *email_address,
+                                         const char *url);
+
+/* <Response><Error><ErrorCode>code</ErrorCode><Message>…</Message> */
+GBytes *eas_autodiscover_build_error (guint code, const char *message);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasAutodiscoverRequest, eas_autodiscover_request_free)
+
+G_END_DECLS
