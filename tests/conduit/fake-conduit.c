@@ -11,7 +11,11 @@
  *   Calls () → (uu)   how often SyncNow and FullSync were called
  *   Notifications () → (as)  "summary<TAB>body" of each Notify, in order
  *   signal Called (s)  a Conduit1 method ("SyncNow", "FullSync") was called
- * It prints "READY" on stdout once it owns both names, and exits on SIGTERM. */
+ * With --watcher it also plays a StatusNotifier watcher
+ * (org.kde.StatusNotifierWatcher) with a host, which makes the tray use its
+ * indicator; the control method Items () → (a(ss)) lists the (bus name,
+ * object path) of each registered StatusNotifierItem.
+ * It prints "READY" on stdout once it owns its names, and exits on SIGTERM. */
 #include "config.h"
 
 #include <signal.h>
@@ -31,6 +35,8 @@ typedef struct {
 	GPtrArray *notifications;
 	guint32 next_notification;
 	guint names_owned;
+	guint names_wanted;
+	GPtrArray *items;       /* "bus name\tpath" */
 } Fake;
 
 static const char control_xml[] =
@@ -47,7 +53,24 @@ static const char control_xml[] =
 	"      <arg name='full_sync' type='u' direction='out'/>"
 	"    </method>"
 	"    <method name='Notifications'><arg name='shown' type='as' direction='out'/></method>"
+	"    <method name='Items'><arg name='items' type='a(ss)' direction='out'/></method>"
 	"    <signal name='Called'><arg name='method' type='s'/></signal>"
+	"  </interface>"
+	"</node>";
+
+/* The StatusNotifierWatcher of the KDE/freedesktop StatusNotifierItem
+ * specification, as libayatana-appindicator uses it. */
+static const char watcher_xml[] =
+	"<node>"
+	"  <interface name='org.kde.StatusNotifierWatcher'>"
+	"    <method name='RegisterStatusNotifierItem'><arg type='s' direction='in'/></method>"
+	"    <method name='RegisterStatusNotifierHost'><arg type='s' direction='in'/></method>"
+	"    <property name='RegisteredStatusNotifierItems' type='as' access='read'/>"
+	"    <property name='IsStatusNotifierHostRegistered' type='b' access='read'/>"
+	"    <property name='ProtocolVersion' type='i' access='read'/>"
+	"    <signal name='StatusNotifierItemRegistered'><arg type='s'/></signal>"
+	"    <signal name='StatusNotifierItemUnregistered'><arg type='s'/></signal>"
+	"    <signal name='StatusNotifierHostRegistered'/>"
 	"  </interface>"
 	"</node>";
 
@@ -149,6 +172,15 @@ control_call (GDBusConnection       *connection,
 	} else if (g_str_equal (method, "Calls")) {
 		g_dbus_method_invocation_return_value (invocation,
 		                                       g_variant_new ("(uu)", fake->sync_now_calls, fake->full_sync_calls));
+	} else if (g_str_equal (method, "Items")) {
+		g_auto (GVariantBuilder) b = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(ss)"));
+
+		for (guint i = 0; i < fake->items->len; i++) {
+			g_auto (GStrv) parts = g_strsplit (fake->items->pdata[i], "\t", 2);
+
+			g_variant_builder_add (&b, "(ss)", parts[0], parts[1]);
+		}
+		g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(ss))", &b));
 	} else {
 		const char *const *shown = (const char *const *) fake->notifications->pdata;
 
@@ -202,6 +234,47 @@ emit_called (GDBusMethodInvocation *invocation,
 		g_printerr ("fake-conduit: cannot emit Called: %s\n", error->message);
 }
 
+static void
+watcher_call (GDBusConnection       *connection,
+              const char            *sender,
+              const char            *path,
+              const char            *interface,
+              const char            *method,
+              GVariant              *parameters,
+              GDBusMethodInvocation *invocation,
+              gpointer               user_data)
+{
+	Fake *fake = user_data;
+
+	if (g_str_equal (method, "RegisterStatusNotifierItem")) {
+		const char *item;
+
+		g_variant_get (parameters, "(&s)", &item);
+		/* the item is an object path on the caller's connection, or a bus name */
+		if (g_variant_is_object_path (item))
+			g_ptr_array_add (fake->items, g_strdup_printf ("%s\t%s", sender, item));
+		else
+			g_ptr_array_add (fake->items, g_strdup_printf ("%s\t/StatusNotifierItem", item));
+	}
+	g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static GVariant *
+watcher_get (GDBusConnection *connection,
+             const char      *sender,
+             const char      *path,
+             const char      *interface,
+             const char      *property,
+             GError         **error,
+             gpointer         user_data)
+{
+	if (g_str_equal (property, "IsStatusNotifierHostRegistered"))
+		return g_variant_new_boolean (TRUE);
+	if (g_str_equal (property, "ProtocolVersion"))
+		return g_variant_new_int32 (0);
+	return g_variant_new_strv (NULL, 0);
+}
+
 static gboolean
 on_sync_now (TrayConduit1          *skeleton,
              GDBusMethodInvocation *invocation,
@@ -250,7 +323,7 @@ on_name_acquired (GDBusConnection *connection,
 {
 	Fake *fake = user_data;
 
-	if (++fake->names_owned == 2) {
+	if (++fake->names_owned == fake->names_wanted) {
 		puts ("READY");
 		fflush (stdout);
 	}
@@ -275,20 +348,25 @@ on_sigterm (gpointer user_data)
 }
 
 int
-main (void)
+main (int   argc,
+      char *argv[])
 {
 	static const GDBusInterfaceVTable control_vtable = { .method_call = control_call };
 	static const GDBusInterfaceVTable notifications_vtable = { .method_call = notifications_call };
+	static const GDBusInterfaceVTable watcher_vtable = { .method_call = watcher_call, .get_property = watcher_get };
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+	gboolean watcher = argc > 1 && g_str_equal (argv[1], "--watcher");
 	Fake fake = { 0 };
-	guint owner[2];
+	guint owner[3] = { 0 };
 
 	if (bus == NULL)
 		g_error ("No session bus: %s", error->message);
 	fake.loop = g_main_loop_new (NULL, FALSE);
 	fake.notifications = g_ptr_array_new_with_free_func (g_free);
 	g_ptr_array_add (fake.notifications, NULL);
+	fake.items = g_ptr_array_new_with_free_func (g_free);
+	fake.names_wanted = watcher ? 3 : 2;
 	fake.skeleton = tray_conduit1_skeleton_new ();
 	tray_conduit1_set_state (fake.skeleton, "idle");
 	g_signal_connect (fake.skeleton, "handle-sync-now", G_CALLBACK (on_sync_now), &fake);
@@ -303,14 +381,23 @@ main (void)
 	owner[1] = g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications",
 	                                         G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
 	                                         on_name_acquired, on_name_lost, &fake, NULL);
+	if (watcher) {
+		register_object (bus, watcher_xml, "/StatusNotifierWatcher", &watcher_vtable, &fake);
+		owner[2] = g_bus_own_name_on_connection (bus, "org.kde.StatusNotifierWatcher",
+		                                         G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
+		                                         on_name_acquired, on_name_lost, &fake, NULL);
+	}
 	g_unix_signal_add (SIGTERM, on_sigterm, &fake);
 	g_main_loop_run (fake.loop);
 
 	g_bus_unown_name (owner[0]);
 	g_bus_unown_name (owner[1]);
+	if (owner[2] != 0)
+		g_bus_unown_name (owner[2]);
 	g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (fake.skeleton));
 	g_object_unref (fake.skeleton);
 	g_ptr_array_unref (fake.notifications);
+	g_ptr_array_unref (fake.items);
 	g_main_loop_unref (fake.loop);
 	return 0;
 }

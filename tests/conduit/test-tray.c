@@ -8,8 +8,10 @@
  * (dbus-daemon), against tests/conduit/fake-conduit.  The tray runs with
  * --print-state, which reports what its widgets show; the window title is
  * also read back from the X server (xprop), "Sync now" is pressed with the
- * keyboard (xdotool, through XTEST), and a screenshot of the screen goes to
- * tests/conduit/tray-syncing.png in the build tree.  Every child process
+ * keyboard (xdotool, through XTEST), and screenshots of the screen go to
+ * tests/conduit/tray-*.png in the build tree.  With a StatusNotifier watcher
+ * on the bus, the indicator's properties and menu are read as a tray host
+ * would read them.  Every child process
  * gets SIGTERM when this program dies (PR_SET_PDEATHSIG), so a failed
  * assertion leaves nothing running. */
 #include "config.h"
@@ -274,46 +276,38 @@ on_limit (gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-/* Runs the main context until cond holds; FALSE when WAIT_LIMIT_S passed. */
+static gboolean
+on_recheck (gpointer data)
+{
+	return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main context until cond holds, checking it after each event and
+ * at least every 50 ms (for conditions polled over D-Bus); FALSE when
+ * WAIT_LIMIT_S passed. */
 static gboolean
 wait_for (Condition cond,
           gpointer  data)
 {
 	gboolean expired = FALSE;
 	guint limit = g_timeout_add_seconds (WAIT_LIMIT_S, on_limit, &expired);
+	guint recheck = g_timeout_add (50, on_recheck, NULL);
 
 	while (!cond (data) && !expired)
 		g_main_context_iteration (NULL, TRUE);
+	g_source_remove (recheck);
 	if (!expired)
 		g_source_remove (limit);
 	return !expired;
 }
 
-static gboolean
-on_tick (gpointer data)
-{
-	*(gboolean *) data = TRUE;
-	return G_SOURCE_REMOVE;
-}
-
-/* Lets the main context run for a moment between two D-Bus polls. */
-static void
-pause_briefly (void)
-{
-	gboolean done = FALSE;
-
-	g_timeout_add (50, on_tick, &done);
-	while (!done)
-		g_main_context_iteration (NULL, TRUE);
-}
-
 /* ---------------------------------------------------------------- processes */
 
 static GSubprocess *
-fake_start (void)
+fake_start_full (const char *option)
 {
 	g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "tests", "conduit", "fake-conduit", NULL);
-	const char *argv[] = { path, NULL };
+	const char *argv[] = { path, option, NULL };
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GSubprocess) proc = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, argv, NULL, &error);
 	g_autofree char *line = NULL;
@@ -322,6 +316,12 @@ fake_start (void)
 	line = first_line (proc);
 	g_assert_cmpstr (line, ==, "READY");
 	return g_steal_pointer (&proc);
+}
+
+static GSubprocess *
+fake_start (void)
+{
+	return fake_start_full (NULL);
 }
 
 static void
@@ -381,8 +381,19 @@ tray_mapped (gpointer data)
 	return tray->xid != NULL || tray->eof;
 }
 
+static gboolean
+tray_has_state (gpointer data)
+{
+	Tray *tray = data;
+
+	return tray->state != NULL || tray->eof;
+}
+
+/* Starts airdock-tray; with wait_mapped, returns once its window is mapped,
+ * else once it has shown its first state. */
 static Tray *
-tray_start (const char *language)
+tray_start_full (const char *language,
+                 gboolean    wait_mapped)
 {
 	g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "conduit", "airdock-tray", NULL);
 	g_autofree char *locale = g_test_build_filename (G_TEST_BUILT, "po", "locale", NULL);
@@ -396,9 +407,15 @@ tray_start (const char *language)
 	tray->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (tray->proc));
 	tray->cancel = g_cancellable_new ();
 	read_next_line (tray);
-	g_assert_true (wait_for (tray_mapped, tray));
+	g_assert_true (wait_for (wait_mapped ? tray_mapped : tray_has_state, tray));
 	g_assert_false (tray->eof);
 	return tray;
+}
+
+static Tray *
+tray_start (const char *language)
+{
+	return tray_start_full (language, TRUE);
 }
 
 static void
@@ -517,7 +534,6 @@ fake_has_notification (gpointer data)
 	g_variant_get (reply, "(^a&s)", &shown);
 	if (g_strv_contains (shown, data))
 		return TRUE;
-	pause_briefly ();
 	return FALSE;
 }
 
@@ -698,6 +714,122 @@ test_gui_sync_now (void)
 	stop (fake);
 }
 
+typedef struct {
+	char *name;
+	char *path;
+} Item;
+
+static gboolean
+fake_has_item (gpointer data)
+{
+	Item *item = data;
+	g_autoptr (GVariant) reply = fake_call ("Items", NULL);
+	g_autoptr (GVariantIter) iter = NULL;
+
+	g_variant_get (reply, "(a(ss))", &iter);
+	if (g_variant_iter_next (iter, "(ss)", &item->name, &item->path))
+		return TRUE;
+	return FALSE;
+}
+
+typedef struct {
+	Item *item;
+	const char *property;
+	const char *want;
+} ItemShows;
+
+static gboolean
+item_shows (gpointer data)
+{
+	ItemShows *s = data;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GVariant) reply = NULL;
+	g_autoptr (GVariant) value = NULL;
+
+	reply = g_dbus_connection_call_sync (env.connection, s->item->name, s->item->path,
+	                                     "org.freedesktop.DBus.Properties", "Get",
+	                                     g_variant_new ("(ss)", "org.kde.StatusNotifierItem", s->property),
+	                                     G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+	g_assert_no_error (error);
+	g_variant_get (reply, "(v)", &value);
+	if (g_strcmp0 (g_variant_get_string (value, NULL), s->want) == 0)
+		return TRUE;
+	return FALSE;
+}
+
+static void
+assert_item_shows (Item       *item,
+                   const char *property,
+                   const char *want)
+{
+	ItemShows s = { item, property, want };
+
+	g_assert_true (wait_for (item_shows, &s));
+}
+
+/* The labels of the indicator's menu, as a tray host reads them (dbusmenu). */
+static char *
+item_menu_labels (Item *item)
+{
+	const char *props[] = { "label", NULL };
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GVariant) reply = NULL;
+	g_autoptr (GVariant) layout = NULL;
+	g_autoptr (GVariant) children = NULL;
+	g_autoptr (GString) labels = g_string_new (NULL);
+	g_autofree char *menu_path = g_strdup_printf ("%s/Menu", item->path);
+
+	reply = g_dbus_connection_call_sync (env.connection, item->name, menu_path, "com.canonical.dbusmenu",
+	                                     "GetLayout", g_variant_new ("(ii^as)", 0, -1, props),
+	                                     G_VARIANT_TYPE ("(u(ia{sv}av))"), G_DBUS_CALL_FLAGS_NONE, -1,
+	                                     NULL, &error);
+	g_assert_no_error (error);
+	layout = g_variant_get_child_value (reply, 1);
+	children = g_variant_get_child_value (layout, 2);
+	for (gsize i = 0; i < g_variant_n_children (children); i++) {
+		g_autoptr (GVariant) boxed = g_variant_get_child_value (children, i);
+		g_autoptr (GVariant) child = g_variant_get_variant (boxed);
+		g_autoptr (GVariant) child_props = g_variant_get_child_value (child, 1);
+		const char *label = NULL;
+
+		if (g_variant_lookup (child_props, "label", "&s", &label))
+			g_string_append_printf (labels, "%s|", label);
+	}
+	return g_string_free (g_steal_pointer (&labels), FALSE);
+}
+
+static void
+test_gui_indicator (void)
+{
+	g_autoptr (GSubprocess) fake = NULL;
+	g_autofree char *labels = NULL;
+	Item item = { NULL, NULL };
+	Tray *tray;
+
+	if (!gui_env ())
+		return;
+	/* A StatusNotifier host on the bus: the tray shows an indicator. */
+	fake = fake_start_full ("--watcher");
+	tray = tray_start_full (NULL, FALSE);
+	g_assert_true (wait_for (fake_has_item, &item));
+	assert_item_shows (&item, "Title", "Airdock — Idle");
+	assert_item_shows (&item, "IconName", tray_status_icon_name (TRAY_STATUS_IDLE));
+	assert_item_shows (&item, "Status", "Active");
+
+	fake_set ("State", g_variant_new_string ("syncing"), "Progress", g_variant_new_double (0.4),
+	          "ProgressText", g_variant_new_string ("MemoDB 120/300"), NULL);
+	assert_item_shows (&item, "Title", "Airdock — Syncing 40%");
+	assert_item_shows (&item, "IconName", tray_status_icon_name (TRAY_STATUS_SYNCING));
+	assert_item_shows (&item, "XAyatanaLabel", "40%");
+	labels = item_menu_labels (&item);
+	g_assert_cmpstr (labels, ==, "Syncing: MemoDB 120/300|No sync yet.|_Sync now|_Full sync|Open sync _log|"
+	                             "Show _window|_Quit|");
+	tray_stop (tray);
+	stop (fake);
+	g_free (item.name);
+	g_free (item.path);
+}
+
 static void
 test_gui_german (void)
 {
@@ -743,6 +875,7 @@ main (int   argc,
 	g_test_add_func ("/tray/gui/absent-then-idle", test_gui_absent_then_idle);
 	g_test_add_func ("/tray/gui/follows-sync", test_gui_follows_sync);
 	g_test_add_func ("/tray/gui/sync-now", test_gui_sync_now);
+	g_test_add_func ("/tray/gui/indicator", test_gui_indicator);
 	g_test_add_func ("/tray/gui/german", test_gui_german);
 	ret = g_test_run ();
 	env_stop ();
