@@ -36,6 +36,7 @@ typedef struct {
 	gboolean usable;
 	char *skip_reason;
 	char *runtime_dir;
+	char **environ;         /* for every child: the private display and bus */
 	GSubprocess *xvfb;
 	GSubprocess *bus;
 	GDBusConnection *connection;
@@ -168,6 +169,8 @@ spawn (GSubprocessFlags    flags,
 	g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (flags);
 
 	g_subprocess_launcher_set_child_setup (l, child_setup, NULL, NULL);
+	if (env.environ != NULL)
+		g_subprocess_launcher_set_environ (l, env.environ);
 	for (gsize i = 0; extra_env != NULL && extra_env[i] != NULL; i += 2) {
 		if (extra_env[i + 1] != NULL)
 			g_subprocess_launcher_setenv (l, extra_env[i], extra_env[i + 1], TRUE);
@@ -207,28 +210,41 @@ env_start (char **out_reason)
 		return FALSE;
 	}
 	g_autofree char *display_name = g_strdup_printf (":%s", display);
-	g_setenv ("DISPLAY", display_name, TRUE);
 
 	env.bus = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, bus_argv, NULL, &error);
 	g_assert_no_error (error);
 	address = first_line (env.bus);
 	g_assert_nonnull (address);
-	g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
 
-	/* Keep the session small and private: no accessibility bus, no dconf, no gvfs. */
+	/* The children's environment (this process's own stays untouched: other
+	 * threads run by now): the private display and bus, and a small
+	 * session without accessibility bus, dconf or gvfs. */
 	env.runtime_dir = g_dir_make_tmp ("airdock-tray-XXXXXX", &error);
 	g_assert_no_error (error);
-	g_setenv ("XDG_RUNTIME_DIR", env.runtime_dir, TRUE);
-	g_setenv ("NO_AT_BRIDGE", "1", TRUE);
-	g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-	g_setenv ("GIO_USE_VFS", "local", TRUE);
-	g_setenv ("GTK_THEME", "Adwaita", TRUE);
+	env.environ = g_get_environ ();
+	env.environ = g_environ_setenv (env.environ, "DISPLAY", display_name, TRUE);
+	env.environ = g_environ_setenv (env.environ, "DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+	env.environ = g_environ_setenv (env.environ, "XDG_RUNTIME_DIR", env.runtime_dir, TRUE);
+	env.environ = g_environ_setenv (env.environ, "NO_AT_BRIDGE", "1", TRUE);
+	env.environ = g_environ_setenv (env.environ, "GSETTINGS_BACKEND", "memory", TRUE);
+	env.environ = g_environ_setenv (env.environ, "GIO_USE_VFS", "local", TRUE);
+	env.environ = g_environ_setenv (env.environ, "GTK_THEME", "Adwaita", TRUE);
 
-	env.connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+	env.connection = g_dbus_connection_new_for_address_sync (address,
+	                                                         G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+	                                                         G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+	                                                         NULL, NULL, &error);
 	g_assert_no_error (error);
-	if (!gtk_init_check (NULL, NULL)) {
-		*out_reason = g_strdup ("GTK cannot open the Xvfb display");
-		return FALSE;
+	/* For screenshots: GTK on the Xvfb display. */
+	{
+		char *gtk_args[] = { (char *) "test-tray", (char *) "--display", display_name, NULL };
+		char **gtk_argv = gtk_args;
+		int gtk_argc = 3;
+
+		if (!gtk_init_check (&gtk_argc, &gtk_argv)) {
+			*out_reason = g_strdup ("GTK cannot open the Xvfb display");
+			return FALSE;
+		}
 	}
 	return TRUE;
 }
@@ -262,6 +278,7 @@ env_stop (void)
 	if (env.runtime_dir != NULL)
 		(void) g_rmdir (env.runtime_dir);
 	g_free (env.runtime_dir);
+	g_strfreev (env.environ);
 	g_free (env.skip_reason);
 }
 
@@ -461,7 +478,7 @@ x_title (const char *xid)
 	const char *open;
 	const char *close;
 
-	g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+	g_assert_true (g_spawn_sync (NULL, (char **) argv, env.environ, G_SPAWN_SEARCH_PATH, NULL, NULL,
 	                             &out, NULL, &status, &error));
 	g_assert_no_error (error);
 	g_assert_true (g_spawn_check_wait_status (status, NULL));
@@ -671,7 +688,7 @@ xdotool (const char *first,
 		g_ptr_array_add (argv, (gpointer) a);
 	va_end (ap);
 	g_ptr_array_add (argv, NULL);
-	g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+	g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env.environ, G_SPAWN_SEARCH_PATH, NULL, NULL,
 	                             NULL, NULL, &status, &error));
 	g_assert_no_error (error);
 	g_assert_true (g_spawn_check_wait_status (status, &error));
@@ -861,6 +878,10 @@ main (int   argc,
 	g_setenv ("LC_ALL", "C.UTF-8", TRUE);
 	g_setenv ("TZ", "UTC", TRUE);
 	g_unsetenv ("LANGUAGE");
+	/* GTK in this process only takes screenshots. */
+	g_setenv ("NO_AT_BRIDGE", "1", TRUE);
+	g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+	g_setenv ("GIO_USE_VFS", "local", TRUE);
 	g_test_init (&argc, &argv, NULL);
 	localedir = g_test_build_filename (G_TEST_BUILT, "po", "locale", NULL);
 	setlocale (LC_ALL, "");
