@@ -36,6 +36,7 @@ struct _TrayApp {
 	GtkWidget *status_label;
 	GtkWidget *last_label;
 	GtkWidget *progress;
+	GtkWidget *buttons;
 
 	GtkWidget *menu;
 	GtkWidget *menu_status;
@@ -55,11 +56,34 @@ current_status (TrayApp *self)
 	return tray_status_from_string (tray_conduit1_get_state (self->proxy));
 }
 
+/* The actions of the window's sensitive buttons, "sync-now,full-sync", or
+ * "none". */
+static char *
+enabled_buttons (TrayApp *self)
+{
+	g_autoptr (GList) children = gtk_container_get_children (GTK_CONTAINER (self->buttons));
+	g_autoptr (GString) out = g_string_new (NULL);
+
+	for (GList *l = children; l != NULL; l = l->next) {
+		const char *action = gtk_actionable_get_action_name (l->data);
+
+		if (!gtk_widget_is_sensitive (l->data) || action == NULL)
+			continue;
+		if (out->len > 0)
+			g_string_append_c (out, ',');
+		g_string_append (out, g_str_has_prefix (action, "app.") ? action + 4 : action);
+	}
+	if (out->len == 0)
+		g_string_append (out, "none");
+	return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static void
 print_state (TrayApp *self)
 {
 	g_autofree char *line = NULL;
 	g_autofree char *progress = NULL;
+	g_autofree char *enabled = NULL;
 	const char *icon = NULL;
 
 	if (gtk_widget_get_visible (self->progress))
@@ -67,11 +91,12 @@ print_state (TrayApp *self)
 	else
 		progress = g_strdup ("-");
 	gtk_image_get_icon_name (GTK_IMAGE (self->image), &icon, NULL);
-	line = g_strdup_printf ("STATE\t%s\t%s\t%s\t%s\t%s\n",
+	enabled = enabled_buttons (self);
+	line = g_strdup_printf ("STATE\t%s\t%s\t%s\t%s\t%s\t%s\n",
 	                        gtk_window_get_title (GTK_WINDOW (self->window)),
 	                        gtk_label_get_text (GTK_LABEL (self->status_label)),
 	                        gtk_label_get_text (GTK_LABEL (self->last_label)),
-	                        progress, icon != NULL ? icon : "");
+	                        progress, icon != NULL ? icon : "", enabled);
 	if (g_strcmp0 (line, self->last_printed) == 0)
 		return;
 	/* Once the X server has drawn what the line says (see on_after_paint). */
@@ -199,7 +224,7 @@ on_sync_finished (TrayConduit1 *proxy,
 	if (conflicts > 0) {
 		g_autofree char *body = tray_view_conflicts_body (conflicts);
 
-		send_notification (self, "sync-conflicts", _("Sync conflicts"), body, TRUE);
+		send_notification (self, "sync-conflicts", _ ("Sync conflicts"), body, TRUE);
 	}
 	refresh (self);
 }
@@ -412,6 +437,8 @@ build_window (TrayApp *self)
 	GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 	GtkWidget *buttons = gtk_button_box_new (GTK_ORIENTATION_HORIZONTAL);
 
+	self->buttons = buttons;
+
 	self->window = gtk_application_window_new (self->app);
 	gtk_window_set_default_size (GTK_WINDOW (self->window), 420, -1);
 	/* The title bar is drawn by GTK, so the state shows even where no
@@ -436,9 +463,9 @@ build_window (TrayApp *self)
 	gtk_box_pack_start (GTK_BOX (top), texts, TRUE, TRUE, 0);
 	gtk_button_box_set_layout (GTK_BUTTON_BOX (buttons), GTK_BUTTONBOX_END);
 	gtk_box_set_spacing (GTK_BOX (buttons), 6);
-	gtk_container_add (GTK_CONTAINER (buttons), action_button (_("_Sync now"), "app.sync-now"));
-	gtk_container_add (GTK_CONTAINER (buttons), action_button (_("_Full sync"), "app.full-sync"));
-	gtk_container_add (GTK_CONTAINER (buttons), action_button (_("Open sync _log"), "app.open-log"));
+	gtk_container_add (GTK_CONTAINER (buttons), action_button (_ ("_Sync now"), "app.sync-now"));
+	gtk_container_add (GTK_CONTAINER (buttons), action_button (_ ("_Full sync"), "app.full-sync"));
+	gtk_container_add (GTK_CONTAINER (buttons), action_button (_ ("Open sync _log"), "app.open-log"));
 	gtk_box_pack_start (GTK_BOX (box), top, FALSE, FALSE, 0);
 	gtk_box_pack_start (GTK_BOX (box), self->progress, FALSE, FALSE, 0);
 	gtk_box_pack_end (GTK_BOX (box), buttons, FALSE, FALSE, 0);
@@ -468,12 +495,12 @@ build_menu (TrayApp *self)
 	self->menu_status = menu_append (self->menu, "", NULL);
 	self->menu_last = menu_append (self->menu, "", NULL);
 	gtk_menu_shell_append (GTK_MENU_SHELL (self->menu), gtk_separator_menu_item_new ());
-	menu_append (self->menu, _("_Sync now"), "app.sync-now");
-	menu_append (self->menu, _("_Full sync"), "app.full-sync");
-	menu_append (self->menu, _("Open sync _log"), "app.open-log");
+	menu_append (self->menu, _ ("_Sync now"), "app.sync-now");
+	menu_append (self->menu, _ ("_Full sync"), "app.full-sync");
+	menu_append (self->menu, _ ("Open sync _log"), "app.open-log");
 	gtk_menu_shell_append (GTK_MENU_SHELL (self->menu), gtk_separator_menu_item_new ());
-	menu_append (self->menu, _("Show _window"), "app.show-window");
-	menu_append (self->menu, _("_Quit"), "app.quit");
+	menu_append (self->menu, _ ("Show _window"), "app.show-window");
+	menu_append (self->menu, _ ("_Quit"), "app.quit");
 	gtk_widget_show_all (self->menu);
 }
 
@@ -581,14 +608,14 @@ tray_app_new (void)
 	TrayApp *self = g_new0 (TrayApp, 1);
 	const GOptionEntry entries[] = {
 		{ "print-state", 0, 0, G_OPTION_ARG_NONE, NULL,
-		  N_("Print each change of the displayed state to standard output"), NULL },
+		  N_ ("Print each change of the displayed state to standard output"), NULL },
 		{ NULL },
 	};
 
 	self->app = gtk_application_new ("org.airdock.Tray", G_APPLICATION_DEFAULT_FLAGS);
 	g_application_add_main_option_entries (G_APPLICATION (self->app), entries);
 	g_application_set_option_context_summary (G_APPLICATION (self->app),
-	                                          _("Shows the state of the Airdock conduit and starts syncs."));
+	                                          _ ("Shows the state of the Airdock conduit and starts syncs."));
 	g_signal_connect (self->app, "handle-local-options", G_CALLBACK (on_handle_local_options), self);
 	g_signal_connect (self->app, "startup", G_CALLBACK (on_startup), self);
 	g_signal_connect (self->app, "activate", G_CALLBACK (on_activate), self);

@@ -6,8 +6,11 @@
  * With --print-state the displayed state is written to stdout, one line per
  * change, read back from the widgets themselves (for tests and debugging):
  *   XID<TAB>0x<window id>                      once the window is mapped
- *   STATE<TAB>title<TAB>status<TAB>last<TAB>progress<TAB>icon
- * where progress is "-" while the progress bar is hidden. */
+ *   STATE<TAB>title<TAB>status<TAB>last<TAB>progress<TAB>icon<TAB>buttons
+ * where progress is "-" while the progress bar is hidden and buttons lists
+ * the sensitive buttons' actions ("sync-now,full-sync,open-log") or "none".
+ * A STATE line comes once the window has painted it (or at once while the
+ * window is hidden). */
 #pragma once
 
 #include <gtk/gtk.h>

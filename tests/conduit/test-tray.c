@@ -379,7 +379,7 @@ on_line (GObject      *source,
 	} else if (g_str_has_prefix (line, "STATE\t")) {
 		g_strfreev (tray->state);
 		tray->state = g_strsplit (line + 6, "\t", -1);
-		g_assert_cmpuint (g_strv_length (tray->state), ==, 5);
+		g_assert_cmpuint (g_strv_length (tray->state), ==, 6);
 	}
 	read_next_line (tray);
 }
@@ -465,7 +465,7 @@ tray_shows (gpointer data)
 	       (s->tray->state != NULL && g_strcmp0 (s->tray->state[s->field], s->want) == 0);
 }
 
-enum { FIELD_TITLE, FIELD_STATUS, FIELD_LAST, FIELD_PROGRESS, FIELD_ICON };
+enum { FIELD_TITLE, FIELD_STATUS, FIELD_LAST, FIELD_PROGRESS, FIELD_ICON, FIELD_BUTTONS };
 
 /* The window title as the X server has it (what a window manager shows). */
 static char *
@@ -614,10 +614,12 @@ test_gui_absent_then_idle (void)
 	tray = tray_start (NULL);
 	assert_shows (tray, FIELD_TITLE, "Airdock — Conduit not running");
 	assert_shows (tray, FIELD_STATUS, "The Airdock conduit is not running.");
+	assert_shows (tray, FIELD_BUTTONS, "none");
 	fake = fake_start ();
 	assert_shows (tray, FIELD_TITLE, "Airdock — Idle");
 	assert_shows (tray, FIELD_STATUS, "Waiting for a handheld.");
 	assert_shows (tray, FIELD_LAST, "No sync yet.");
+	assert_shows (tray, FIELD_BUTTONS, "sync-now,full-sync");
 	/* the conduit goes away and comes back: the tray keeps watching */
 	stop (fake);
 	assert_shows (tray, FIELD_TITLE, "Airdock — Conduit not running");
@@ -652,16 +654,19 @@ test_gui_follows_sync (void)
 	assert_shows (tray, FIELD_STATUS, "Syncing: MemoDB 120/300");
 	assert_shows (tray, FIELD_PROGRESS, "0.40");
 	assert_shows (tray, FIELD_ICON, tray_status_icon_name (TRAY_STATUS_SYNCING));
+	assert_shows (tray, FIELD_BUTTONS, "none");
 	screenshot ("tray-syncing.png");
 
 	fake_set ("State", g_variant_new_string ("idle"), "Progress", g_variant_new_double (0.0),
 	          "ProgressText", g_variant_new_string (""), "Device", g_variant_new_string (""),
 	          "LastResult", g_variant_new_string ("12 memos, 3 todos"),
-	          "LastSyncTime", g_variant_new_int64 (1795705200), NULL);
+	          "LastSyncTime", g_variant_new_int64 (1795705200),
+	          "LastLogPath", g_variant_new_string ("/nonexistent/airdock/Ada.log"), NULL);
 	g_variant_unref (fake_call ("Finish", g_variant_new ("(bsu)", TRUE, "12 memos, 3 todos", 2)));
 	assert_shows (tray, FIELD_TITLE, "Airdock — Idle");
 	assert_shows (tray, FIELD_PROGRESS, "-");
 	assert_shows (tray, FIELD_LAST, "Last sync: 2026-11-26 15:00 — 12 memos, 3 todos");
+	assert_shows (tray, FIELD_BUTTONS, "sync-now,full-sync,open-log");
 	g_assert_true (wait_for (fake_has_notification, (gpointer) "Sync finished\t12 memos, 3 todos"));
 	g_assert_true (wait_for (fake_has_notification,
 	                         (gpointer) "Sync conflicts\t2 conflicts: both versions were kept."));
