@@ -45,6 +45,7 @@ static gint n_users = 100;
 static gint n_deliveries = 30;
 static gint n_syncs = 200;
 static gboolean https = FALSE;
+static gint poll_interval = -1;
 
 static const GOptionEntry options[] = {
 	{ "devices", 'n', 0, G_OPTION_ARG_INT, &n_devices, "Devices, one parked Ping each (1000)", "N" },
@@ -52,6 +53,7 @@ static const GOptionEntry options[] = {
 	{ "deliveries", 'm', 0, G_OPTION_ARG_INT, &n_deliveries, "LMTP deliveries to time (30)", "M" },
 	{ "syncs", 'k', 0, G_OPTION_ARG_INT, &n_syncs, "Ordinary Syncs to time (200)", "K" },
 	{ "https", 's', 0, G_OPTION_ARG_NONE, &https, "Park over HTTPS instead of HTTP", NULL },
+	{ "poll-interval", 'p', 0, G_OPTION_ARG_INT, &poll_interval, "Server's [push] poll_interval (default: its own)", "S" },
 	{ NULL }
 };
 
@@ -496,7 +498,11 @@ main (int argc, char **argv)
 	if (g_getenv ("TMPDIR") == NULL && g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR))
 		g_setenv ("TMPDIR", "/dev/shm", TRUE);
 
-	g_autoptr (AirdockHarness) h = airdock_harness_start ("[server]\nconnection_timeout = 3600\n");
+	g_autofree char *extra = poll_interval >= 0
+	                         ? g_strdup_printf ("[server]\nconnection_timeout = 3600\n"
+	                                            "[push]\npoll_interval = %d\n", poll_interval)
+	                         : g_strdup ("[server]\nconnection_timeout = 3600\n");
+	g_autoptr (AirdockHarness) h = airdock_harness_start (extra);
 	g_autoptr (AirdockdStore) store = airdock_harness_open_store (h);
 	n_users = MIN (n_users, n_devices);
 	uids = g_new0 (gint64, n_users);
