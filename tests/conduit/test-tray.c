@@ -576,6 +576,12 @@ has_call (gpointer data)
 	return ((GPtrArray *) data)->len > 0;
 }
 
+static gboolean
+has_second_call (gpointer data)
+{
+	return ((GPtrArray *) data)->len > 1;
+}
+
 /* Saves the whole Xvfb screen; the picture must not be one flat colour. */
 static void
 screenshot (const char *name)
@@ -673,7 +679,10 @@ test_gui_follows_sync (void)
 	screenshot ("tray-idle.png");
 
 	fake_set ("State", g_variant_new_string ("error"), NULL);
+	g_variant_unref (fake_call ("Finish", g_variant_new ("(bsu)", FALSE, "The handheld went away", 0)));
 	assert_shows (tray, FIELD_TITLE, "Airdock — Sync failed");
+	assert_shows (tray, FIELD_ICON, tray_status_icon_name (TRAY_STATUS_ERROR));
+	g_assert_true (wait_for (fake_has_notification, (gpointer) "Sync failed\tThe handheld went away"));
 	tray_stop (tray);
 	stop (fake);
 }
@@ -725,13 +734,17 @@ test_gui_sync_now (void)
 	xdotool ("windowfocus", "--sync", tray->xid, NULL);
 	xdotool ("key", "alt+s", NULL);
 	g_assert_true (wait_for (has_call, called));
+	/* and Alt+F for "_Full sync" */
+	xdotool ("key", "alt+f", NULL);
+	g_assert_true (wait_for (has_second_call, called));
 	g_dbus_connection_signal_unsubscribe (env.connection, called_id);
-	g_assert_cmpuint (called->len, ==, 1);
+	g_assert_cmpuint (called->len, ==, 2);
 	g_assert_cmpstr (called->pdata[0], ==, "SyncNow");
+	g_assert_cmpstr (called->pdata[1], ==, "FullSync");
 	reply = fake_call ("Calls", NULL);
 	g_variant_get (reply, "(uu)", &sync_now, &full_sync);
 	g_assert_cmpuint (sync_now, ==, 1);
-	g_assert_cmpuint (full_sync, ==, 0);
+	g_assert_cmpuint (full_sync, ==, 1);
 	tray_stop (tray);
 	stop (fake);
 }
