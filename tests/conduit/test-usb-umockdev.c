@@ -577,6 +577,7 @@ run_usb_sync (Harness *h, Device *d, Handheld *hh)
 	g_mutex_unlock (&d->lock);
 	conduit_transport_free (mine);   /* the simulator sees a hang-up if still reading */
 	g_thread_join (thread);
+	g_clear_pointer (&hh->end, conduit_transport_free);
 	g_assert_true (umockdev_testbed_detach_ioctl (bed, PALM_NODE, &error));
 	g_assert_no_error (error);
 }
