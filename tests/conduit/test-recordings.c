@@ -1,6 +1,6 @@
 /* Part 1 (/conduit/recordings/session/…, at the end): does the conduit ask
- * what the recorded desktops asked?  See the comment above
- * test_session().
+ * what the recorded desktops asked?  See the comment before
+ * SessionCase.
  *
  * Part 2: does the simulator answer like a real handheld?  Every DLP request the
  * desktop sent in the recorded NetSync sessions (read-memo, list-db,
