@@ -184,13 +184,50 @@ find_endpoints (libusb_device_handle *h, guint16 vendor, guint8 *in_ep, guint8 *
 	return ok;
 }
 
+/* The kernel driver bound to interface 0 ("visor", "uas"…) from sysfs,
+ * or NULL when none is (or sysfs does not say). */
+static char *
+interface_driver (libusb_device *dev)
+{
+	guint8 ports[8];
+	int n = libusb_get_port_numbers (dev, ports, sizeof ports);
+	struct libusb_config_descriptor *cfg = NULL;
+	g_autoptr (GString) path = NULL;
+	g_autofree char *target = NULL;
+	guint value = 1;
+
+	if (n <= 0)
+		return NULL;
+	if (libusb_get_active_config_descriptor (dev, &cfg) == 0) {
+		value = cfg->bConfigurationValue;
+		libusb_free_config_descriptor (cfg);
+	}
+	path = g_string_new (NULL);
+	g_string_printf (path, "/sys/bus/usb/devices/%u-", libusb_get_bus_number (dev));
+	for (int i = 0; i < n; i++)
+		g_string_append_printf (path, i > 0 ? ".%u" : "%u", ports[i]);
+	g_string_append_printf (path, ":%u.0/driver", value);
+	target = g_file_read_link (path->str, NULL);
+	return target != NULL ? g_path_get_basename (target) : NULL;
+}
+
 static ConduitTransport *
 open_device (libusb_device *dev, guint16 vendor, GError **error)
 {
 	libusb_device_handle *h = NULL;
 	UsbTransport *self;
 	guint8 in_ep = 0, out_ep = 0;
-	int r = libusb_open (dev, &h);
+	g_autofree char *driver = interface_driver (dev);
+	int r;
+
+	/* Sony, Samsung, Garmin… make other USB devices too: detach only the
+	 * serial driver a handheld gets (visor), never e.g. a disk's. */
+	if (driver != NULL && strcmp (driver, "visor") != 0 && strcmp (driver, "usbfs") != 0) {
+		g_set_error (error, CONDUIT_USB_ERROR, CONDUIT_USB_ERROR_FAILED,
+		             "interface 0 belongs to the kernel driver %s: not a handheld, left alone", driver);
+		return NULL;
+	}
+	r = libusb_open (dev, &h);
 
 	if (r == 0) {
 		(void) libusb_set_auto_detach_kernel_driver (h, 1);

@@ -218,7 +218,9 @@ bulk_submit (Device *d, Urb *u, guint8 ep)
 	struct usbdevfs_urb *k = (struct usbdevfs_urb *) (gpointer) u->urb->data;
 	g_autoptr (GError) error = NULL;
 
-	if (ep == EP_OUT || (d->visor_only && ep == 0x01)) {
+	if (d->pipe == NULL) {
+		urb_finish (u, -ENODEV, 0);
+	} else if (ep == EP_OUT || (d->visor_only && ep == 0x01)) {
 		d->bulk_out++;
 		d->largest_out = MAX (d->largest_out, (gsize) k->buffer_length);
 		if (!conduit_transport_write (d->pipe, u->buf->data, (gsize) k->buffer_length, &error))
@@ -699,6 +701,71 @@ test_visor (void)
 	harness_clear (&h);
 }
 
+/* A device of one of the vendor ids whose interface 0 a disk driver holds
+ * (Sony and Samsung make USB disks too): the conduit must not detach the
+ * driver, nor send the device anything. */
+static void
+test_other_driver (void)
+{
+	g_autoptr (UMockdevTestbed) bed = umockdev_testbed_new ();
+	g_autoptr (UMockdevIoctlBase) handler = umockdev_ioctl_base_new ();
+	g_autofree char *desc = g_test_build_filename (G_TEST_DIST, "tests/data/conduit/palm-and-hub.umockdev", NULL);
+	g_autofree char *prog = g_test_build_filename (G_TEST_BUILT, "conduit/airdock-conduit", NULL);
+	g_autofree char *dir = g_dir_make_tmp ("airdock-usb-XXXXXX", NULL);
+	g_autofree char *store = g_strdup_printf ("--store=%s/store.sqlite", dir);
+	g_autofree char *iface = NULL;
+	g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE |
+	                                                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+	g_autoptr (GSubprocess) p = NULL;
+	g_autoptr (GDataInputStream) err = NULL;
+	g_autoptr (GError) error = NULL;
+	Device d = { 0 };
+	gboolean reported = FALSE;
+
+	g_assert_true (umockdev_testbed_add_from_file (bed, desc, &error));
+	g_assert_no_error (error);
+	iface = umockdev_testbed_add_device (bed, "usb", "1-1:1.0", "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1",
+	                                     "bInterfaceNumber", "00", NULL, "DEVTYPE", "usb_interface", NULL);
+	g_assert_nonnull (iface);
+	umockdev_testbed_set_attribute_link (bed, iface, "driver", "../../../../../../bus/usb/drivers/uas");
+	g_mutex_init (&d.lock);
+	d.log = g_string_new (NULL);
+	d.driver_bound = TRUE;
+	d.urbs = g_ptr_array_new_with_free_func (urb_free);
+	g_signal_connect (handler, "handle-ioctl", G_CALLBACK (on_ioctl), &d);
+	g_assert_true (umockdev_testbed_attach_ioctl (bed, PALM_NODE, handler, &error));
+	g_assert_no_error (error);
+
+	g_subprocess_launcher_set_child_setup (l, child_setup, NULL, NULL);
+	g_subprocess_launcher_setenv (l, "LD_PRELOAD", "libumockdev-preload.so.0", TRUE);
+	allow_preload (l);
+	p = g_subprocess_launcher_spawn (l, &error, prog, store, "--listen=usb", "--once", NULL);
+	g_assert_no_error (error);
+	err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (p));
+	while (!reported) {
+		g_autofree char *line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+
+		g_assert_no_error (error);
+		g_assert_nonnull (line);
+		g_test_message ("%s", line);
+		reported = strstr (line, "usb 0830:0060: interface 0 belongs to the kernel driver uas") != NULL;
+	}
+	g_subprocess_force_exit (p);
+	g_subprocess_wait (p, NULL, NULL);
+	g_mutex_lock (&d.lock);
+	g_assert_cmpstr (d.log->str, ==, "");   /* no detach, no request */
+	g_assert_true (d.driver_bound);
+	g_mutex_unlock (&d.lock);
+	g_assert_true (umockdev_testbed_detach_ioctl (bed, PALM_NODE, &error));
+	g_assert_no_error (error);
+	device_clear (&d);
+	{
+		g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+
+		g_assert_cmpint (system (cmd), ==, 0);
+	}
+}
+
 static gboolean
 preloaded (void)
 {
@@ -735,6 +802,7 @@ main (int argc, char **argv)
 	if (preloaded ()) {
 		g_test_add_func ("/conduit/usb/umockdev/sync", test_sync);
 		g_test_add_func ("/conduit/usb/umockdev/visor", test_visor);
+		g_test_add_func ("/conduit/usb/umockdev/other-driver", test_other_driver);
 	}
 	return g_test_run ();
 }
