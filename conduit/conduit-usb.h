@@ -1,7 +1,8 @@
 /* HotSync over USB through libusb-1.0 (hotsync.md, "USB discovery"):
  * hot-plug (or, without it, a one-second scan) for the known Palm vendor
- * ids; once a device shows up (the user pressed HotSync) the kernel driver
- * is detached, interface 0 claimed, the HotSync bulk endpoints found with
+ * ids; once a device shows up (the user pressed HotSync) the kernel's
+ * visor driver is detached (a device another driver holds is skipped),
+ * interface 0 claimed, the HotSync bulk endpoints found with
  * vendor request 0x04 (Palm extended connection info) or else 0x03 (Visor
  * connection info), request 0x01 sent to non-Tapwave devices, and the bulk
  * pipes become a ConduitTransport whose framing the session detects.
