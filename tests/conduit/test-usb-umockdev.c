@@ -486,6 +486,7 @@ on_ioctl (UMockdevIoctlBase *base, UMockdevIoctlClient *client, gpointer data)
 
 typedef struct {
 	ConduitTransport *end;
+	gboolean serial;          /* SLP/PADP/CMP framing (a Visor), else NetSync */
 	HandheldState *state;
 	HandheldLinkResult result;
 	GError *error;
@@ -497,7 +498,7 @@ handheld_thread (gpointer data)
 	Handheld *hh = data;
 	HandheldLinkOptions opts = { 0 };
 
-	(void) handheld_link_run (hh->end, FALSE, hh->state, &opts, &hh->result, &hh->error);
+	(void) handheld_link_run (hh->end, hh->serial, hh->state, &opts, &hh->result, &hh->error);
 	return NULL;
 }
 
@@ -675,15 +676,18 @@ test_sync (void)
 }
 
 /* A device that stalls request 0x04 (a Handspring Visor): the conduit
- * falls back to 0x03 and uses its port; the sync still completes.  The
- * kernel here lacks DISCONNECT_CLAIM, so libusb asks which driver holds
- * the interface, detaches it and claims. */
+ * falls back to 0x03 and uses its port; the Visor speaks SLP/PADP/CMP
+ * over the bulk pipes (hotsync.md), which the conduit detects from the
+ * first bytes; the sync completes.  The kernel here lacks
+ * DISCONNECT_CLAIM, so libusb detaches the driver and claims in two
+ * steps. */
 static void
 test_visor (void)
 {
 	Harness h;
 	Device d = { .visor_only = TRUE, .old_kernel = TRUE };
-	Handheld hh = { 0 };
+	Handheld hh = { .serial = TRUE };
+	g_autofree char *notes = NULL;
 	g_autofree char *ctl = NULL;
 
 	harness_init (&h);
@@ -696,6 +700,8 @@ test_visor (void)
 	g_assert_false (d.wrong_endpoint);
 	g_assert_no_error (hh.error);
 	g_assert_true (hh.result.completed);
+	notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+	g_assert_cmpstr (notes, ==, "Visor|Visor|Unfiled\n");
 	device_clear (&d);
 	handheld_state_free (hh.state);
 	harness_clear (&h);
