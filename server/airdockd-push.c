@@ -59,6 +59,8 @@ struct _AirdockdPush {
 	char *status_path;
 	/* external-change poll */
 	gint64 last_poll;
+	gint64 last_wipe_scan;
+	gboolean wipe_scan_due;
 	struct timespec db_mtime, wal_mtime;
 	off_t db_size, wal_size;
 };
@@ -254,15 +256,10 @@ subscribed (const Parked *p, const char *folder)
 /* Rechecks one parked request; wakes (and frees) it when something it
  * waits for changed. */
 static void
-check_parked (Parked *p, gint64 item_modseq, gint64 folder_modseq, GHashTable *wipes)
+check_parked (Parked *p, gint64 item_modseq, gint64 folder_modseq)
 {
 	AirdockdPush *hub = p->hub;
 	g_autoptr (GPtrArray) changed = NULL;
-
-	if (wipes != NULL && g_hash_table_contains (wipes, &p->device_id)) {
-		wake (p, AIRDOCKD_PUSH_WIPE, NULL, 0);
-		return;
-	}
 	if (folder_modseq > p->folder_modseq) {
 		wake (p, AIRDOCKD_PUSH_HIERARCHY, NULL, 0);
 		return;
@@ -284,9 +281,8 @@ check_parked (Parked *p, gint64 item_modseq, gint64 folder_modseq, GHashTable *w
 	p->item_modseq = item_modseq;
 }
 
-/* wipes: device ids (gint64*) with a pending wipe, or NULL. */
 static void
-check_user (AirdockdPush *hub, gint64 user_id, GHashTable *wipes)
+check_user (AirdockdPush *hub, gint64 user_id)
 {
 	Parked *p = g_hash_table_lookup (hub->by_user, &user_id);
 	gint64 items, folders;
@@ -298,7 +294,7 @@ check_user (AirdockdPush *hub, gint64 user_id, GHashTable *wipes)
 	while (p != NULL) {
 		Parked *next = p->user_next;
 
-		check_parked (p, items, folders, wipes);
+		check_parked (p, items, folders);
 		p = next;
 	}
 }
@@ -309,7 +305,7 @@ airdockd_push_notify (AirdockdPush *hub, gint64 user_id, const char *folder_serv
 	Parked *p;
 
 	if (folder_server_id == NULL) {
-		check_user (hub, user_id, NULL);
+		check_user (hub, user_id);
 		return;
 	}
 	p = g_hash_table_lookup (hub->by_user, &user_id);
@@ -346,20 +342,26 @@ file_changed (const char *path, struct timespec *mtime, off_t *size)
 	return changed;
 }
 
-/* Devices with a wipe pending (one query for all, not one per device). */
-static GHashTable *
-pending_wipes (AirdockdPush *hub)
+/* Wakes parked devices with a wipe pending: one query lists every device,
+ * so this runs at most every WIPE_SCAN_POLLS polls (a wipe is rare and not
+ * urgent; the list costs ~1 µs a device). */
+#define WIPE_SCAN_POLLS 5
+
+static void
+wake_wiped (AirdockdPush *hub)
 {
 	g_autoptr (GPtrArray) devices = airdockd_store_device_list (hub->store, 0, NULL);
-	GHashTable *wipes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
 	for (guint i = 0; devices != NULL && i < devices->len; i++) {
 		const AirdockdDevice *d = g_ptr_array_index (devices, i);
+		Parked *p;
 
-		if (d->wipe_state == AIRDOCKD_WIPE_PENDING || d->wipe_state == AIRDOCKD_WIPE_ACCOUNT_ONLY_PENDING)
-			g_hash_table_add (wipes, g_memdup2 (&d->id, sizeof d->id));
+		if (d->wipe_state != AIRDOCKD_WIPE_PENDING && d->wipe_state != AIRDOCKD_WIPE_ACCOUNT_ONLY_PENDING)
+			continue;
+		p = g_hash_table_lookup (hub->by_device, &d->id);
+		if (p != NULL)
+			wake (p, AIRDOCKD_PUSH_WIPE, NULL, 0);
 	}
-	return wipes;
 }
 
 static void
@@ -370,21 +372,29 @@ poll_store (AirdockdPush *hub)
 	g_autofree char *wal = g_build_filename (dir, "airdock.sqlite-wal", NULL);
 	gboolean changed = file_changed (db, &hub->db_mtime, &hub->db_size);
 	g_autoptr (GArray) users = NULL;
-	g_autoptr (GHashTable) wipes = NULL;
 	GHashTableIter iter;
 	gpointer key;
+	gint64 now = now_seconds ();
 
 	changed = file_changed (wal, &hub->wal_mtime, &hub->wal_size) || changed;
-	if (!changed || hub->count == 0)
+	hub->wipe_scan_due = hub->wipe_scan_due || changed;
+	if (hub->count == 0)
+		return;
+	if (hub->wipe_scan_due &&
+	    now - hub->last_wipe_scan >= WIPE_SCAN_POLLS * MAX (hub->config->push_poll_interval, 1)) {
+		hub->wipe_scan_due = FALSE;
+		hub->last_wipe_scan = now;
+		wake_wiped (hub);
+	}
+	if (!changed)
 		return;
 	/* Copy the ids first: waking edits the table. */
 	users = g_array_sized_new (FALSE, FALSE, sizeof (gint64), g_hash_table_size (hub->by_user));
 	g_hash_table_iter_init (&iter, hub->by_user);
 	while (g_hash_table_iter_next (&iter, &key, NULL))
 		g_array_append_val (users, *(gint64 *) key);
-	wipes = pending_wipes (hub);
 	for (guint i = 0; i < users->len; i++)
-		check_user (hub, g_array_index (users, gint64, i), wipes);
+		check_user (hub, g_array_index (users, gint64, i));
 }
 
 /* ---- the one-second tick: heartbeats, poll, status file ------------------------ */

@@ -19,7 +19,8 @@
  * deliver`, `airdockctl wipe`) are noticed by a poll every [push]
  * poll_interval seconds that does nothing unless the SQLite files changed
  * (stat of data_dir/airdock.sqlite and -wal), and then rechecks each user
- * with parked requests (item and hierarchy counters, pending wipe).
+ * with parked requests (item and hierarchy counters); pending wipes are
+ * looked for at most every 5 polls (one query listing every device).
  *
  * The hub is one per process, created on first use by
  * airdockd_push_get(); its state file data_dir/push.status
