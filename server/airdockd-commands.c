@@ -15,6 +15,7 @@ static const CommandEntry command_table[] = {
 	{ EAS_CMD_SEARCH, airdockd_cmd_search },
 	{ EAS_CMD_RESOLVE_RECIPIENTS, airdockd_cmd_resolve_recipients },
 	{ EAS_CMD_VALIDATE_CERT, airdockd_cmd_validate_cert },
+	{ EAS_CMD_FIND, airdockd_cmd_find },
 	{ EAS_CMD_SEND_MAIL, airdockd_cmd_send_mail },
 	{ EAS_CMD_SMART_REPLY, airdockd_cmd_smart_reply },
 	{ EAS_CMD_SMART_FORWARD, airdockd_cmd_smart_forward },

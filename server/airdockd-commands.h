@@ -20,6 +20,7 @@ void airdockd_cmd_settings (AirdockdRequest *req);
 void airdockd_cmd_search (AirdockdRequest *req);		/* server/airdockd-cmd-search.c */
 void airdockd_cmd_resolve_recipients (AirdockdRequest *req);	/* server/airdockd-cmd-resolve.c */
 void airdockd_cmd_validate_cert (AirdockdRequest *req);	/* server/airdockd-cmd-validatecert.c */
+void airdockd_cmd_find (AirdockdRequest *req);			/* server/airdockd-cmd-find.c */
 void airdockd_cmd_send_mail (AirdockdRequest *req);		/* server/airdockd-cmd-sendmail.c */
 void airdockd_cmd_smart_reply (AirdockdRequest *req);		/* server/airdockd-cmd-sendmail.c */
 void airdockd_cmd_smart_forward (AirdockdRequest *req);	/* server/airdockd-cmd-sendmail.c */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "eas/eas-autodiscover.h"
+#include "eas/eas-find.h"
 #include "eas/eas-resolve.h"
 #include "eas/eas-search.h"
 #include "eas/eas-validatecert.h"
@@ -576,6 +577,61 @@ test_autodiscover_build (void)
 	g_assert_nonnull (strstr (e, "<ErrorCode>601</ErrorCode>"));
 }
 
+/* ---- Find ----------------------------------------------------------------- */
+
+static EasFindRequest *
+find_decode (const char *xml, GError **error)
+{
+	g_autoptr (GBytes) doc = test_eas_doc ("Find", xml);
+	g_autoptr (EasNode) root = test_eas_parse (doc);
+
+	return eas_find_request_decode (root, error);
+}
+
+static void
+test_find_decode (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasFindRequest) m = find_decode (
+		"<Find><SearchId>1</SearchId><ExecuteSearch><MailBoxSearchCriterion><Query>"
+		"<AirSync:Class>Email</AirSync:Class><AirSync:CollectionId>7</AirSync:CollectionId>"
+		"<FreeText>hello world</FreeText></Query><Options><Range>0-499</Range><DeepTraversal/></Options>"
+		"</MailBoxSearchCriterion></ExecuteSearch></Find>", &error);
+	g_autoptr (EasFindRequest) g = find_decode (
+		"<Find><SearchId>2</SearchId><ExecuteSearch><GalSearchCriterion><Query><FreeText>al</FreeText></Query>"
+		"</GalSearchCriterion></ExecuteSearch></Find>", &error);
+
+	g_assert_no_error (error);
+	g_assert_false (m->gal);
+	g_assert_cmpstr (m->free_text, ==, "hello world");
+	g_assert_cmpstr (m->collection_id, ==, "7");
+	g_assert_cmpuint (m->range_end, ==, EAS_SEARCH_MAX_RANGE - 1);
+	g_assert_true (m->deep_traversal);
+	g_assert_true (g->gal);
+	g_assert_cmpstr (g->free_text, ==, "al");
+}
+
+static void
+test_find_errors (void)
+{
+	static const char *const bad[] = {
+		"<Find><ExecuteSearch><GalSearchCriterion><Query><FreeText>a</FreeText></Query></GalSearchCriterion>"
+		"</ExecuteSearch></Find>",
+		"<Find><SearchId>1</SearchId><ExecuteSearch></ExecuteSearch></Find>",
+		"<Find><SearchId>1</SearchId><ExecuteSearch><GalSearchCriterion><Query></Query></GalSearchCriterion>"
+		"</ExecuteSearch></Find>",
+		"<Find><SearchId>1</SearchId><ExecuteSearch><GalSearchCriterion><Query><FreeText>a</FreeText></Query>"
+		"<Options><Range>5-1</Range></Options></GalSearchCriterion></ExecuteSearch></Find>",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+		g_autoptr (GError) error = NULL;
+		g_autoptr (EasFindRequest) r = find_decode (bad[i], &error);
+		g_assert_null (r);
+		g_assert_error (error, EAS_FIND_ERROR, EAS_FIND_ERROR_INVALID);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -601,5 +657,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/autodiscover/errors", test_autodiscover_errors);
 	g_test_add_func ("/autodiscover/limits", test_autodiscover_limits);
 	g_test_add_func ("/autodiscover/build", test_autodiscover_build);
+	g_test_add_func ("/find/decode", test_find_decode);
+	g_test_add_func ("/find/errors", test_find_errors);
 	return g_test_run ();
 }

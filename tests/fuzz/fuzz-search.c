@@ -1,8 +1,9 @@
-/* fuzz-search.c — the Search and ResolveRecipients request decoders on
+/* fuzz-search.c — the Search, Find and ResolveRecipients request decoders on
  * arbitrary bytes; whatever decodes must respect the limits and yield a
  * writable response. */
 #include "config.h"
 
+#include "eas/eas-find.h"
 #include "eas/eas-resolve.h"
 #include "eas/eas-search.h"
 #include "eas/eas-wbxml.h"
@@ -45,6 +46,27 @@ check_resolve (const EasNode *root)
 	g_assert_nonnull (out);
 }
 
+static void
+check_find (const EasNode *root)
+{
+	g_autoptr (EasFindRequest) fr = eas_find_request_decode (root, NULL);
+	g_autoptr (EasWbxmlWriter) w = NULL;
+	g_autoptr (GBytes) out = NULL;
+	EasFindMailResult r = { .server_id = "1:1", .collection_id = "1" };
+
+	if (fr == NULL)
+		return;
+	g_assert_nonnull (fr->free_text);
+	g_assert_cmpuint (fr->range_end - fr->range_start, <, EAS_SEARCH_MAX_RANGE);
+	r.subject = fr->free_text;
+	w = eas_wbxml_writer_new ();
+	eas_find_write_begin (w, fr->gal ? "GAL" : "Mailbox");
+	eas_find_write_mail_result (w, &r);
+	eas_find_write_end (w, fr->range_start, 1, 1);
+	out = eas_wbxml_writer_finish (w, NULL);
+	g_assert_nonnull (out);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -56,6 +78,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 	if (root == NULL)
 		return 0;
 	check_resolve (root);
+	check_find (root);
 	req = eas_search_request_decode (root, 161, NULL);
 	if (req == NULL)
 		return 0;

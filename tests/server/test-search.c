@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "eas/eas-find.h"
 #include "eas/eas-search.h"
 #include "server/airdockd-store.h"
 #include "tests/server/eas-client.h"
@@ -356,6 +357,106 @@ test_gal (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (wild, ==, "");
 }
 
+/* ---- Find (16.1) --------------------------------------------------------- */
+
+static EasNode *
+find_query (gboolean gal, const char *text, const char *collection, const char *range)
+{
+	EasNode *root = eas_node_new (EAS_FIND_FIND);
+	EasNode *crit, *query;
+
+	eas_node_append_text (root, EAS_FIND_SEARCH_ID, "8A5E1C2D-0000-4000-8000-000000000001");
+	crit = eas_node_append (eas_node_append (root, EAS_FIND_EXECUTE_SEARCH),
+	                        gal ? EAS_FIND_GAL_SEARCH_CRITERION : EAS_FIND_MAIL_BOX_SEARCH_CRITERION);
+	query = eas_node_append (crit, EAS_FIND_QUERY);
+	if (!gal)
+		eas_node_append_text (query, EAS_AIRSYNC_CLASS, "Email");
+	if (collection != NULL)
+		eas_node_append_text (query, EAS_AIRSYNC_COLLECTION_ID, collection);
+	eas_node_append_text (query, EAS_FIND_FREE_TEXT, text);
+	if (range != NULL)
+		eas_node_append_text (eas_node_append (crit, EAS_FIND_OPTIONS), EAS_FIND_RANGE, range);
+	return root;
+}
+
+static AirdockEasResponse *
+post_find (Fixture *f, AirdockEasClient *c, EasNode *root)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasNode) owned = root;
+	AirdockEasResponse *r = airdock_eas_client_post_tree (c, EAS_CMD_FIND, owned, &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	g_assert_nonnull (r->tree);
+	g_assert_cmpuint (r->tree->tag, ==, EAS_FIND_FIND);
+	return r;
+}
+
+static void
+test_find (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasClient) c = airdock_eas_client_new (f->h, FALSE, USER, PASSWORD, "FINDDEV1", "TestPhone", 161);
+	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autoptr (AirdockEasResponse) page = NULL;
+	g_autoptr (AirdockEasResponse) gal = NULL;
+	g_autoptr (AirdockEasResponse) none = NULL;
+	g_autoptr (AirdockEasResponse) bad = NULL;
+	const EasNode *resp, *res, *props;
+
+	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
+	g_assert_no_error (error);
+	for (guint i = 0; i < 3; i++) {
+		g_autofree char *subject = g_strdup_printf ("invoice %u", i);
+		g_free (deliver (f, "Carol <carol@corp.example>", subject, "please pay", 100 - i));
+	}
+	g_free (deliver (f, "Dave <dave@example.com>", "lunch", "tomorrow?", 10));
+
+	r = post_find (f, c, find_query (FALSE, "invoice", f->inbox, NULL));
+	g_assert_cmpstr (eas_node_child_text (r->tree, EAS_FIND_STATUS), ==, "1");
+	resp = eas_node_child (r->tree, EAS_FIND_RESPONSE);
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_ITEMOPERATIONS_STORE), ==, "Mailbox");
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_FIND_STATUS), ==, "1");
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_FIND_TOTAL), ==, "3");
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_FIND_RANGE), ==, "0-2");
+	res = eas_node_child (resp, EAS_FIND_RESULT);
+	g_assert_cmpstr (eas_node_child_text (res, EAS_AIRSYNC_CLASS), ==, "Email");
+	g_assert_cmpstr (eas_node_child_text (res, EAS_AIRSYNC_COLLECTION_ID), ==, f->inbox);
+	g_assert_nonnull (eas_node_child_text (res, EAS_AIRSYNC_SERVER_ID));
+	props = eas_node_child (res, EAS_FIND_PROPERTIES);
+	g_assert_cmpstr (eas_node_child_text (props, EAS_EMAIL_SUBJECT), ==, "invoice 2");
+	g_assert_nonnull (strstr (eas_node_child_text (props, EAS_EMAIL_FROM), "carol@corp.example"));
+	g_assert_cmpstr (eas_node_child_text (props, EAS_FIND_HAS_ATTACHMENTS), ==, "0");
+	g_assert_cmpstr (eas_node_child_text (props, EAS_EMAIL_READ), ==, "0");
+	g_assert_nonnull (strstr (eas_node_child_text (props, EAS_FIND_PREVIEW), "please pay"));
+
+	/* Paged. */
+	page = post_find (f, c, find_query (FALSE, "invoice", NULL, "1-1"));
+	resp = eas_node_child (page->tree, EAS_FIND_RESPONSE);
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_FIND_RANGE), ==, "1-1");
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_FIND_TOTAL), ==, "3");
+	props = eas_node_path (resp, EAS_FIND_RESULT, EAS_FIND_PROPERTIES, 0);
+	g_assert_cmpstr (eas_node_child_text (props, EAS_EMAIL_SUBJECT), ==, "invoice 1");
+	g_assert_null (eas_node_next_same (eas_node_child (resp, EAS_FIND_RESULT)));
+
+	/* No match: no Result at all, Total 0. */
+	none = post_find (f, c, find_query (FALSE, "zzzz", NULL, NULL));
+	resp = eas_node_child (none->tree, EAS_FIND_RESPONSE);
+	g_assert_null (eas_node_child (resp, EAS_FIND_RESULT));
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_FIND_TOTAL), ==, "0");
+
+	gal = post_find (f, c, find_query (TRUE, "bo", NULL, "0-9"));
+	resp = eas_node_child (gal->tree, EAS_FIND_RESPONSE);
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_ITEMOPERATIONS_STORE), ==, "GAL");
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_FIND_TOTAL), ==, "1");
+	props = eas_node_path (resp, EAS_FIND_RESULT, EAS_FIND_PROPERTIES, 0);
+	g_assert_cmpstr (eas_node_child_text (props, EAS_GAL_EMAIL_ADDRESS), ==, "bob@example.org");
+
+	bad = post_find (f, c, eas_node_new (EAS_FIND_FIND));
+	g_assert_cmpstr (eas_node_child_text (bad->tree, EAS_FIND_STATUS), ==, "2");
+}
+
 /* ---- protocol ------------------------------------------------------------ */
 
 static void
@@ -395,6 +496,7 @@ main (int argc, char **argv)
 	ADD ("mailbox/syntax", test_mailbox_syntax);
 	ADD ("mailbox/too-complex", test_mailbox_too_complex);
 	ADD ("gal", test_gal);
+	ADD ("find", test_find);
 	ADD ("bad-request", test_bad_request);
 	ADD ("options", test_options_lists_search);
 	return g_test_run ();
