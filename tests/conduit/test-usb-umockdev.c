@@ -296,7 +296,7 @@ reap (Device *d)
 			if (n > 0)
 				urb_finish (u, 0, (gsize) n);
 			else if (n < 0)
-				urb_finish (u, -EPROTO, 0);   /* the handheld hung up */
+				urb_finish (u, -ENODEV, 0);   /* the handheld left the bus */
 			if (n != 0)
 				return g_ptr_array_steal_index (d->urbs, i);
 			break;
@@ -487,6 +487,7 @@ on_ioctl (UMockdevIoctlBase *base, UMockdevIoctlClient *client, gpointer data)
 typedef struct {
 	ConduitTransport *end;
 	gboolean serial;          /* SLP/PADP/CMP framing (a Visor), else NetSync */
+	guint drop_after;         /* leave the bus on the Nth request (0: never) */
 	HandheldState *state;
 	HandheldLinkResult result;
 	GError *error;
@@ -496,9 +497,11 @@ static gpointer
 handheld_thread (gpointer data)
 {
 	Handheld *hh = data;
-	HandheldLinkOptions opts = { 0 };
+	HandheldLinkOptions opts = { .drop_after = hh->drop_after };
 
 	(void) handheld_link_run (hh->end, hh->serial, hh->state, &opts, &hh->result, &hh->error);
+	/* Done or hung up: the handheld leaves the bus. */
+	g_clear_pointer (&hh->end, conduit_transport_free);
 	return NULL;
 }
 
@@ -567,20 +570,21 @@ run_usb_sync (Harness *h, Device *d, Handheld *hh)
 	g_source_remove (hang);
 	g_test_message ("conduit exit status %d; host calls:\n%s", g_subprocess_get_exit_status (p), d->log->str);
 	g_assert_true (g_subprocess_get_if_exited (p));
-	g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+	g_assert_cmpint (g_subprocess_get_exit_status (p), ==, hh->drop_after != 0 ? 1 : 0);
 	/* One sync, reported as over USB (the pipe holds the little it wrote). */
 	out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
 	line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
 	g_assert_no_error (error);
 	g_test_message ("%s", line);
-	g_assert_true (g_str_has_prefix (line, "sync usb ok "));
+	g_assert_true (g_str_has_prefix (line, hh->drop_after != 0 ? "sync usb failed " : "sync usb ok "));
+	if (hh->drop_after != 0)
+		g_assert_nonnull (strstr (line, ": USB read: No such device"));
 
 	g_mutex_lock (&d->lock);
 	d->pipe = NULL;
 	g_mutex_unlock (&d->lock);
 	conduit_transport_free (mine);   /* the simulator sees a hang-up if still reading */
 	g_thread_join (thread);
-	g_clear_pointer (&hh->end, conduit_transport_free);
 	g_assert_true (umockdev_testbed_detach_ioctl (bed, PALM_NODE, &error));
 	g_assert_no_error (error);
 }
@@ -707,6 +711,30 @@ test_visor (void)
 	harness_clear (&h);
 }
 
+/* The handheld leaves the bus mid-sync (HotSync cancelled, cable
+ * pulled): the pending bulk URB ends with ENODEV, libusb says NO_DEVICE,
+ * the sync fails and the store is left as it was. */
+static void
+test_unplugged (void)
+{
+	Harness h;
+	Device d = { 0 };
+	Handheld hh = { .drop_after = 8 };
+	g_autofree char *notes = NULL;
+
+	harness_init (&h);
+	hh.state = handheld_with_memo ("Lost");
+	run_usb_sync (&h, &d, &hh);
+	assert_driver_handling (&d);
+	g_assert_true (hh.result.dropped);
+	g_assert_false (hh.result.completed);
+	notes = harness_store_dump (&h, PSTSTORE_KIND_NOTE);
+	g_assert_cmpstr (notes, ==, "");
+	device_clear (&d);
+	handheld_state_free (hh.state);
+	harness_clear (&h);
+}
+
 /* A device of one of the vendor ids whose interface 0 a disk driver holds
  * (Sony and Samsung make USB disks too): the conduit must not detach the
  * driver, nor send the device anything. */
@@ -808,6 +836,7 @@ main (int argc, char **argv)
 	if (preloaded ()) {
 		g_test_add_func ("/conduit/usb/umockdev/sync", test_sync);
 		g_test_add_func ("/conduit/usb/umockdev/visor", test_visor);
+		g_test_add_func ("/conduit/usb/umockdev/unplugged", test_unplugged);
 		g_test_add_func ("/conduit/usb/umockdev/other-driver", test_other_driver);
 	}
 	return g_test_run ();
