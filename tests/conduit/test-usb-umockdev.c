@@ -7,23 +7,28 @@
  * conduit must find the Palm device by its vendor id, try to open it, and
  * leave the hub alone.
  *
- * /conduit/usb/umockdev/sync and …/visor: this process owns the testbed
- * and plays the kernel's usbfs for /dev/bus/usb/001/002 with a
- * UMockdevIoctlBase handler; airdock-conduit --listen usb --once runs
- * under umockdev's preload library, so every usbfs ioctl libusb makes
- * (capabilities, GETDRIVER / DISCONNECT or DISCONNECT_CLAIM, claim,
- * SUBMITURB, REAPURBNDELAY, DISCARDURB on a timeout, release, CONNECT)
- * arrives here.  The handler answers the vendor control requests with a
- * connection-info layout, checks them, and wires the bulk URBs to the
- * handheld simulator (tests/handheld/, over an in-memory pipe) so a whole
- * memo sync runs through conduit-usb.c into the store.
+ * /conduit/usb/umockdev/sync, …/visor, …/unplugged, …/other-driver: this
+ * process owns the testbed and plays the kernel's usbfs for
+ * /dev/bus/usb/001/002 with a UMockdevIoctlBase handler;
+ * airdock-conduit --listen usb --once runs under umockdev's preload
+ * library, so every usbfs ioctl libusb makes (capabilities,
+ * DISCONNECT_CLAIM or DISCONNECT + CLAIMINTERFACE, SUBMITURB,
+ * REAPURBNDELAY, DISCARDURB, RELEASEINTERFACE, CONNECT) arrives here.
+ * The handler answers the vendor control requests with a connection-info
+ * layout, records them, and wires the bulk URBs to the handheld simulator
+ * (tests/handheld/, over an in-memory pipe), so whole memo syncs run
+ * through conduit-usb.c into the store: NetSync (Palm, request 0x04),
+ * SLP (a Visor answering only 0x03), a handheld leaving the bus mid-sync,
+ * and a device whose interface a disk driver holds (left alone).
  *
- * What umockdev does not model: the usbfs descriptor is a socket to this
- * process, always writable, so libusb's poll() for URB completion never
- * waits; the handler parks a REAPURBNDELAY that finds nothing for a few
- * milliseconds instead, which keeps libusb's event loop from spinning
- * (it does not change what is tested).  Hot-plug arrival is umockdev's
- * enumeration of the device already present. */
+ * What umockdev does not model: usbfs signals a completed URB through
+ * poll(); the emulated node cannot, so libusb keeps polling and reaping
+ * with REAPURBNDELAY.  A REAPURBNDELAY that finds nothing waits up to
+ * 5 ms for the handheld's bytes before EAGAIN, which keeps that loop from
+ * spinning (it does not change what is tested).  Hot-plug arrival is umockdev's
+ * enumeration of the device already present.  DISCARDURB is answered but
+ * not reached: libusb discards a URB only when a read times out, and the
+ * conduit's reads wait up to its 30 s idle timeout. */
 #include "config.h"
 
 #include <errno.h>
