@@ -24,6 +24,7 @@
 #include "eas/eas-synckey.h"
 #include "server/airdockd-commands.h"
 #include "server/airdockd-email.h"
+#include "server/airdockd-pim.h"
 #include "server/airdockd-push.h"
 
 /* Bytes of mail one Sync response may carry (see trim_to_budget()). */
@@ -341,6 +342,31 @@ apply_add (CollectionCtx *ctx, const EasSyncCommand *cmd, GError **error)
 	return TRUE;
 }
 
+static gboolean
+is_pim (CollectionCtx *ctx)
+{
+	return airdockd_pim_folder_class (ctx->folder->type) != AIRDOCKD_ITEM_EMAIL;
+}
+
+/* Contacts, calendar, tasks, notes: airdockd-pim does the work. */
+static gboolean
+apply_pim_command (CollectionCtx *ctx, const EasSyncCommand *cmd, GError **error)
+{
+	g_autofree char *server_id = NULL;
+	EasSyncStatus status = EAS_SYNC_STATUS_OK;
+	ClientResponse *r;
+
+	if (!airdockd_pim_apply_command (ctx->req, ctx->folder, cmd, &status, &server_id, error))
+		return FALSE;
+	add_response (ctx, cmd, status);
+	r = g_ptr_array_index (ctx->responses, ctx->responses->len - 1);
+	if (server_id != NULL)
+		r->server_id = g_strdup (server_id);
+	if (status == EAS_SYNC_STATUS_OK && cmd->type != EAS_SYNC_CMD_FETCH)
+		g_hash_table_add (ctx->touched, g_strdup (server_id ? server_id : cmd->server_id));
+	return TRUE;
+}
+
 /* Applies one command.  FALSE only for a store failure (the caller rolls
  * back); a missing item is a per-command Status 8. */
 static gboolean
@@ -349,6 +375,8 @@ apply_command (CollectionCtx *ctx, const EasSyncCommand *cmd, GError **error)
 	g_autoptr (GError) local = NULL;
 	g_autoptr (AirdockdItem) item = NULL;
 
+	if (is_pim (ctx))
+		return apply_pim_command (ctx, cmd, error);
 	if (cmd->type == EAS_SYNC_CMD_ADD)
 		return apply_add (ctx, cmd, error);
 	item = collection_item (ctx, cmd->server_id, &local);
@@ -429,6 +457,25 @@ in_window (CollectionCtx *ctx, const AirdockdItem *item)
 	return ctx->cutoff == 0 || item->date_received >= ctx->cutoff;
 }
 
+/* A PIM item out to the device.  FilterType windows are not applied to
+ * PIM folders yet: the item is remembered as never ageing out. */
+static gboolean
+write_pim_change (CollectionCtx *ctx, const AirdockdItem *ch, GError **error)
+{
+	g_autoptr (GError) local = NULL;
+	gboolean add = ch->change == AIRDOCKD_CHANGE_ADD || !device_has (ctx, ch->server_id);
+	AirdockdItem kept = *ch;
+
+	open_commands (ctx);
+	if (!airdockd_pim_write_item (ctx->w, add ? EAS_SYNC_CMD_ADD : EAS_SYNC_CMD_CHANGE, ch,
+	                              ctx->req->version, &local)) {
+		log_sync (ctx->req, G_LOG_LEVEL_WARNING, "encoding an item", local);
+		return TRUE;
+	}
+	kept.date_received = G_MAXINT64;
+	return add ? remember_item (ctx, &kept, error) : TRUE;
+}
+
 static gboolean
 write_change (CollectionCtx *ctx, const AirdockdItem *ch, GError **error)
 {
@@ -440,7 +487,7 @@ write_change (CollectionCtx *ctx, const AirdockdItem *ch, GError **error)
 		return forget_item (ctx, ch->server_id, error);
 	}
 	if (ch->item_class != AIRDOCKD_ITEM_EMAIL)
-		return TRUE;
+		return is_pim (ctx) ? write_pim_change (ctx, ch, error) : TRUE;
 	if (ch->change == AIRDOCKD_CHANGE_ADD || !device_has (ctx, ch->server_id)) {
 		if (!in_window (ctx, ch))
 			return TRUE;
@@ -557,6 +604,10 @@ write_responses (CollectionCtx *ctx)
 	for (guint i = 0; i < ctx->responses->len; i++) {
 		const ClientResponse *r = g_ptr_array_index (ctx->responses, i);
 
+		if (r->type == EAS_SYNC_CMD_FETCH && is_pim (ctx)) {
+			airdockd_pim_write_fetch (ctx->w, ctx->req, ctx->folder->server_id, r->server_id, r->status);
+			continue;
+		}
 		if (r->type == EAS_SYNC_CMD_FETCH) {
 			g_autoptr (EasEmailItem) email = NULL;
 			EasSyncStatus status = r->status;

@@ -1,0 +1,338 @@
+/* airdockd-pim.c — contacts, calendar, tasks and notes through Sync
+ * ([MS-ASCNTC], [MS-ASCAL], [MS-ASTASK], [MS-ASNOTE]).  See the header. */
+#include "config.h"
+
+#include <string.h>
+
+#include "eas/eas-calendar.h"
+#include "eas/eas-contact.h"
+#include "eas/eas-note.h"
+#include "eas/eas-task.h"
+#include "server/airdockd-pim.h"
+
+AirdockdItemClass
+airdockd_pim_folder_class (AirdockdFolderType type)
+{
+	switch (type) {
+	case AIRDOCKD_FOLDER_CONTACTS:
+	case AIRDOCKD_FOLDER_USER_CONTACTS:
+		return AIRDOCKD_ITEM_CONTACT;
+	case AIRDOCKD_FOLDER_CALENDAR:
+	case AIRDOCKD_FOLDER_USER_CALENDAR:
+		return AIRDOCKD_ITEM_CALENDAR;
+	case AIRDOCKD_FOLDER_TASKS:
+	case AIRDOCKD_FOLDER_USER_TASKS:
+		return AIRDOCKD_ITEM_TASK;
+	case AIRDOCKD_FOLDER_NOTES:
+	case AIRDOCKD_FOLDER_USER_NOTES:
+		return AIRDOCKD_ITEM_NOTE;
+	default:
+		return AIRDOCKD_ITEM_EMAIL;
+	}
+}
+
+/* ---- the request's ApplicationData -------------------------------------- */
+
+/* EasSyncCommand carries no ApplicationData: find it in the request tree,
+ * under the Collection of collection_id, as the command with the same
+ * ClientId (Add) or ServerId (Change). */
+static const EasNode *
+find_app_data (const EasNode *root, const char *collection_id, const EasSyncCommand *cmd)
+{
+	EasTag tag = cmd->type == EAS_SYNC_CMD_ADD ? EAS_AIRSYNC_ADD : EAS_AIRSYNC_CHANGE;
+	EasTag id_tag = cmd->type == EAS_SYNC_CMD_ADD ? EAS_AIRSYNC_CLIENT_ID : EAS_AIRSYNC_SERVER_ID;
+	const char *id = cmd->type == EAS_SYNC_CMD_ADD ? cmd->client_id : cmd->server_id;
+	const EasNode *c = eas_node_path (root, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
+
+	for (; c != NULL; c = eas_node_next_same (c)) {
+		const EasNode *commands = eas_node_child (c, EAS_AIRSYNC_COMMANDS);
+
+		if (commands == NULL || g_strcmp0 (eas_node_child_text (c, EAS_AIRSYNC_COLLECTION_ID), collection_id) != 0)
+			continue;
+		for (const EasNode *n = eas_node_child (commands, tag); n != NULL; n = eas_node_next_same (n)) {
+			if (g_strcmp0 (eas_node_child_text (n, id_tag), id) == 0)
+				return eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA);
+		}
+	}
+	return NULL;
+}
+
+/* ---- device ⇄ stored form ----------------------------------------------- */
+
+static GBytes *
+ical_bytes (icalcomponent *comp)
+{
+	char *text = icalcomponent_as_ical_string_r (comp);
+
+	icalcomponent_free (comp);
+	return g_bytes_new_take (text, strlen (text));
+}
+
+static icalcomponent *
+ical_parse (GBytes *data, GError **error)
+{
+	gsize len = 0;
+	const char *p = g_bytes_get_data (data, &len);
+	g_autofree char *text = g_strndup (p, len);
+	icalcomponent *comp = icalparser_parse_string (text);
+
+	if (comp == NULL)
+		g_set_error (error, EAS_PIM_ERROR, EAS_PIM_ERROR_MALFORMED, "stored iCalendar unreadable");
+	return comp;
+}
+
+static GBytes *
+contact_from_device (const EasNode *app_data, EasVersion version, GBytes *stored, GError **error)
+{
+	g_autoptr (EasContact) contact = eas_contact_decode (app_data, version, error);
+	g_autoptr (EasVCard) old = NULL;
+	g_autoptr (EasVCard) card = NULL;
+	char *text;
+
+	if (contact == NULL)
+		return NULL;
+	if (stored != NULL) {
+		gsize len = 0;
+		const char *p = g_bytes_get_data (stored, &len);
+
+		old = eas_vcard_parse (p, len, NULL, error);
+		if (old == NULL)
+			return NULL;
+	}
+	/* Supported is not decoded (see the header): nothing absent is cleared. */
+	card = eas_contact_merge (old, contact, version, NULL, 0);
+	text = eas_vcard_to_string (card);
+	return g_bytes_new_take (text, strlen (text));
+}
+
+/* The device's ApplicationData as the stored form (stored: the current
+ * data for a Change, else NULL). */
+static GBytes *
+from_device (AirdockdItemClass klass, const EasNode *app_data, EasVersion version,
+	     GBytes *stored, GError **error)
+{
+	switch (klass) {
+	case AIRDOCKD_ITEM_CONTACT:
+		return contact_from_device (app_data, version, stored, error);
+	case AIRDOCKD_ITEM_CALENDAR: {
+		g_autoptr (EasEvent) ev = eas_event_decode (app_data, version, error);
+		icalcomponent *comp = ev ? eas_event_to_ical (ev, error) : NULL;
+
+		return comp ? ical_bytes (comp) : NULL;
+	}
+	case AIRDOCKD_ITEM_TASK: {
+		g_autoptr (EasTask) task = eas_task_decode (app_data, version, error);
+
+		return task ? ical_bytes (eas_task_to_ical (task)) : NULL;
+	}
+	case AIRDOCKD_ITEM_NOTE: {
+		g_autoptr (EasNote) note = eas_note_decode (app_data, version, error);
+
+		return note ? ical_bytes (eas_note_to_ical (note)) : NULL;
+	}
+	default:
+		g_return_val_if_reached (NULL);
+	}
+}
+
+static gboolean
+contact_encode (EasWbxmlWriter *w, GBytes *data, EasVersion version, GError **error)
+{
+	gsize len = 0;
+	const char *p = g_bytes_get_data (data, &len);
+	g_autoptr (EasVCard) card = eas_vcard_parse (p, len, NULL, error);
+	g_autoptr (EasContact) contact = NULL;
+
+	if (card == NULL)
+		return FALSE;
+	contact = eas_contact_from_vcard (card);
+	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
+	eas_contact_encode (w, contact, version);
+	eas_wbxml_writer_end (w);
+	return TRUE;
+}
+
+/* Writes <ApplicationData> for the stored data.  Nothing is written on
+ * failure. */
+static gboolean
+write_app_data (EasWbxmlWriter *w, AirdockdItemClass klass, GBytes *data,
+		EasVersion version, GError **error)
+{
+	icalcomponent *comp;
+	g_autoptr (EasEvent) ev = NULL;
+	g_autoptr (EasTask) task = NULL;
+	g_autoptr (EasNote) note = NULL;
+
+	if (data == NULL) {
+		g_set_error (error, EAS_PIM_ERROR, EAS_PIM_ERROR_MALFORMED, "item has no data");
+		return FALSE;
+	}
+	if (klass == AIRDOCKD_ITEM_CONTACT)
+		return contact_encode (w, data, version, error);
+	comp = ical_parse (data, error);
+	if (comp == NULL)
+		return FALSE;
+	if (klass == AIRDOCKD_ITEM_CALENDAR)
+		ev = eas_event_from_ical (comp, error);
+	else if (klass == AIRDOCKD_ITEM_TASK)
+		task = eas_task_from_ical (comp, error);
+	else if (klass == AIRDOCKD_ITEM_NOTE)
+		note = eas_note_from_ical (comp, error);
+	icalcomponent_free (comp);
+	if (ev == NULL && task == NULL && note == NULL)
+		return FALSE;
+	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
+	if (ev != NULL)
+		eas_event_encode (w, ev, version);
+	else if (task != NULL)
+		eas_task_encode (w, task, version);
+	else
+		eas_note_encode (w, note, version);
+	eas_wbxml_writer_end (w);
+	return TRUE;
+}
+
+/* ---- client commands ------------------------------------------------------ */
+
+/* The item if it is a live item of this folder, else NULL (a store failure
+ * sets error; not found does not). */
+static AirdockdItem *
+folder_item (AirdockdRequest *req, const AirdockdFolder *folder, const char *server_id, GError **error)
+{
+	g_autoptr (GError) local = NULL;
+	g_autoptr (AirdockdItem) item = airdockd_store_item_get (req->store, req->user_id, server_id, &local);
+
+	if (item == NULL) {
+		if (!g_error_matches (local, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND))
+			g_propagate_error (error, g_steal_pointer (&local));
+		return NULL;
+	}
+	if (g_strcmp0 (item->folder_id, folder->server_id) != 0 ||
+	    item->item_class != airdockd_pim_folder_class (folder->type))
+		return NULL;
+	return g_steal_pointer (&item);
+}
+
+/* Add or Change: FALSE only for a store failure. */
+static gboolean
+apply_data (AirdockdRequest *req, const AirdockdFolder *folder, const EasSyncCommand *cmd,
+	    const AirdockdItem *item, EasSyncStatus *out_status, char **out_server_id, GError **error)
+{
+	AirdockdItemClass klass = airdockd_pim_folder_class (folder->type);
+	gsize len = 0;
+	const guint8 *body = g_bytes_get_data (req->body, &len);
+	g_autoptr (EasNode) root = eas_wbxml_parse (body, len, NULL, NULL);
+	const EasNode *app_data = root ? find_app_data (root, folder->server_id, cmd) : NULL;
+	g_autoptr (GError) local = NULL;
+	g_autoptr (GBytes) data = NULL;
+	g_autoptr (AirdockdItem) added = NULL;
+
+	*out_status = EAS_SYNC_STATUS_CONVERSION_ERROR;
+	if (app_data == NULL)
+		return TRUE;
+	data = from_device (klass, app_data, req->version, item ? item->data : NULL, &local);
+	if (data == NULL) {
+		/* [MS-ASCNTC] 2.2.2.58: a picture over the limit is Status 6 too. */
+		g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "EAS_USER", req->user_name,
+				  "EAS_DEVICE_ID", req->query->device_id, "EAS_CMD", "Sync",
+				  "MESSAGE", "Sync: converting an item: %s", local->message);
+		return TRUE;
+	}
+	if (item != NULL) {
+		if (!airdockd_store_item_set_data (req->store, req->user_id, item->server_id, data, error))
+			return FALSE;
+	} else {
+		added = airdockd_store_add_item (req->store, req->user_id, folder->server_id, klass, data, error);
+		if (added == NULL)
+			return FALSE;
+		*out_server_id = g_strdup (added->server_id);
+	}
+	*out_status = EAS_SYNC_STATUS_OK;
+	return TRUE;
+}
+
+gboolean
+airdockd_pim_apply_command (AirdockdRequest *req,
+			    const AirdockdFolder *folder,
+			    const EasSyncCommand *cmd,
+			    EasSyncStatus *out_status,
+			    char **out_server_id,
+			    GError **error)
+{
+	g_autoptr (GError) local = NULL;
+	g_autoptr (AirdockdItem) item = NULL;
+
+	*out_server_id = NULL;
+	if (cmd->type == EAS_SYNC_CMD_ADD)
+		return apply_data (req, folder, cmd, NULL, out_status, out_server_id, error);
+	item = folder_item (req, folder, cmd->server_id, &local);
+	if (item == NULL) {
+		if (local != NULL) {
+			g_propagate_error (error, g_steal_pointer (&local));
+			return FALSE;
+		}
+		*out_status = EAS_SYNC_STATUS_NOT_FOUND;
+		return TRUE;
+	}
+	switch (cmd->type) {
+	case EAS_SYNC_CMD_CHANGE:
+		return apply_data (req, folder, cmd, item, out_status, out_server_id, error);
+	case EAS_SYNC_CMD_DELETE:
+		/* [MS-ASCMD] 2.2.3.43 DeletesAsMoves concerns mail: PIM items go. */
+		*out_status = EAS_SYNC_STATUS_OK;
+		return airdockd_store_item_delete (req->store, req->user_id, cmd->server_id, error);
+	case EAS_SYNC_CMD_FETCH:
+		*out_status = EAS_SYNC_STATUS_OK;
+		return TRUE;
+	default:
+		*out_status = EAS_SYNC_STATUS_INVALID_COMMAND;
+		return TRUE;
+	}
+}
+
+/* ---- server changes ------------------------------------------------------- */
+
+gboolean
+airdockd_pim_write_item (EasWbxmlWriter *w,
+			 EasSyncCommandType type,
+			 const AirdockdItem *item,
+			 EasVersion version,
+			 GError **error)
+{
+	g_autoptr (EasWbxmlWriter) tmp = eas_wbxml_writer_new ();
+	g_autoptr (GBytes) bytes = NULL;
+
+	g_return_val_if_fail (type == EAS_SYNC_CMD_ADD || type == EAS_SYNC_CMD_CHANGE, FALSE);
+	/* Build ApplicationData aside first so that a failure writes nothing. */
+	if (!write_app_data (tmp, item->item_class, item->data, version, error))
+		return FALSE;
+	eas_wbxml_writer_start (w, type == EAS_SYNC_CMD_ADD ? EAS_AIRSYNC_ADD : EAS_AIRSYNC_CHANGE);
+	eas_wbxml_writer_text_element (w, EAS_AIRSYNC_SERVER_ID, item->server_id);
+	write_app_data (w, item->item_class, item->data, version, NULL);
+	eas_wbxml_writer_end (w);
+	return TRUE;
+}
+
+void
+airdockd_pim_write_fetch (EasWbxmlWriter *w,
+			  AirdockdRequest *req,
+			  const char *folder_id,
+			  const char *server_id,
+			  EasSyncStatus status)
+{
+	g_autoptr (AirdockdItem) item = NULL;
+	g_autoptr (EasWbxmlWriter) tmp = eas_wbxml_writer_new ();
+
+	if (status == EAS_SYNC_STATUS_OK) {
+		item = airdockd_store_item_get (req->store, req->user_id, server_id, NULL);
+		if (item == NULL || g_strcmp0 (item->folder_id, folder_id) != 0 ||
+		    !write_app_data (tmp, item->item_class, item->data, req->version, NULL))
+			status = EAS_SYNC_STATUS_NOT_FOUND;
+	}
+	eas_wbxml_writer_start (w, EAS_AIRSYNC_FETCH);
+	eas_wbxml_writer_text_element (w, EAS_AIRSYNC_SERVER_ID, server_id);
+	eas_wbxml_writer_uint_element (w, EAS_AIRSYNC_STATUS, status);
+	if (status == EAS_SYNC_STATUS_OK)
+		write_app_data (w, item->item_class, item->data, req->version, NULL);
+	eas_wbxml_writer_end (w);
+}

@@ -1,0 +1,54 @@
+/* airdockd-pim.h — contacts, calendar, tasks and notes through Sync.
+ *
+ * The store keeps each item in a standard form: contacts as vCard 4,
+ * events, tasks and notes as an iCalendar VCALENDAR (VEVENT, VTODO,
+ * VJOURNAL).  A device sees the EAS projection for its version (eas/).
+ *
+ * Contact changes are merged into the stored vCard (eas_contact_merge), so
+ * what a device cannot see (more than three addresses, their types, fields
+ * of newer versions) survives its edits.  The Sync Supported list is not
+ * decoded by eas-sync yet: every device counts as listing nothing, i.e.
+ * an element it leaves out is ghosted (kept), never cleared.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "eas/eas-sync.h"
+#include "server/airdockd-request.h"
+#include "server/airdockd-store.h"
+
+G_BEGIN_DECLS
+
+/* The item class a folder of this type holds; AIRDOCKD_ITEM_EMAIL for mail
+ * folders and anything else. */
+AirdockdItemClass airdockd_pim_folder_class (AirdockdFolderType type);
+
+/* Applies a client Add/Change/Delete/Fetch in a PIM folder.  *out_status is
+ * the per-command status (NOT_FOUND, CONVERSION_ERROR …); for a successful
+ * Add, *out_server_id is the new item's id.  FALSE + error only for a store
+ * failure (the caller rolls back). */
+gboolean airdockd_pim_apply_command (AirdockdRequest *req,
+				     const AirdockdFolder *folder,
+				     const EasSyncCommand *cmd,
+				     EasSyncStatus *out_status,
+				     char **out_server_id,
+				     GError **error);
+
+/* Writes a server <Add> or <Change> (type) of a stored PIM item with its
+ * ApplicationData for version.  FALSE (nothing written) when the stored
+ * data cannot be read: the caller skips the item. */
+gboolean airdockd_pim_write_item (EasWbxmlWriter *w,
+				  EasSyncCommandType type,
+				  const AirdockdItem *item,
+				  EasVersion version,
+				  GError **error);
+
+/* Writes the <Fetch> response for server_id (the item, or status). */
+void airdockd_pim_write_fetch (EasWbxmlWriter *w,
+			       AirdockdRequest *req,
+			       const char *folder_id,
+			       const char *server_id,
+			       EasSyncStatus status);
+
+G_END_DECLS

@@ -1,0 +1,480 @@
+/* test-pim-sync.c — contacts, calendar, tasks and notes through Sync over
+ * real HTTP against the real airdockd: one device adds, changes and
+ * deletes, another of the same user receives it; a contact change from an
+ * older device keeps what that device cannot see. */
+#include "config.h"
+
+#include <string.h>
+
+#include "eas/eas-calendar.h"
+#include "eas/eas-contact.h"
+#include "eas/eas-note.h"
+#include "eas/eas-sync.h"
+#include "eas/eas-task.h"
+#include "server/airdockd-store.h"
+#include "tests/server/eas-client.h"
+
+#define USER "alice"
+#define EMAIL "alice@example.org"
+#define PASSWORD "s3cret-alice"
+
+typedef struct {
+	AirdockHarness *h;
+	gint64 uid;
+	AirdockdStore *store;
+	AirdockEasClient *a;	/* 16.1 */
+	AirdockEasClient *b;	/* 14.1 */
+} Fixture;
+
+static AirdockEasClient *
+device (Fixture *f, const char *id, EasVersion version)
+{
+	g_autoptr (GError) error = NULL;
+	AirdockEasClient *c = airdock_eas_client_new (f->h, FALSE, USER, PASSWORD, id, "TestPhone", version);
+
+	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
+	g_assert_no_error (error);
+	return c;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+	f->h = airdock_harness_start (NULL);
+	f->uid = airdock_harness_add_user (f->h, USER, EMAIL, PASSWORD);
+	f->store = airdock_harness_open_store (f->h);
+	f->a = device (f, "PIMDEVA", 161);
+	f->b = device (f, "PIMDEVB", 141);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+	g_clear_pointer (&f->a, airdock_eas_client_free);
+	g_clear_pointer (&f->b, airdock_eas_client_free);
+	g_clear_pointer (&f->store, airdockd_store_unref);
+	g_clear_pointer (&f->h, airdock_harness_free);
+}
+
+static char *
+folder_of (Fixture *f, AirdockdFolderType type)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdFolder) folder = airdockd_store_folder_get_by_type (f->store, f->uid, type, &error);
+
+	g_assert_no_error (error);
+	return g_strdup (folder->server_id);
+}
+
+/* ---- items as a device writes them ------------------------------------- */
+
+typedef enum { KIND_CONTACT, KIND_EVENT, KIND_TASK, KIND_NOTE } Kind;
+
+/* An <ApplicationData> tree for an item whose main text (first name or
+ * subject) is title, built with the model's encoder for version. */
+static EasNode *
+app_data (Kind kind, const char *title, EasVersion version)
+{
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	g_autoptr (GBytes) bytes = NULL;
+	g_autoptr (GError) error = NULL;
+	EasNode *tree;
+	gsize len = 0;
+	const guint8 *data;
+
+	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
+	if (kind == KIND_CONTACT) {
+		g_autoptr (EasContact) c = eas_contact_new ();
+
+		c->fields[EAS_CONTACT_FIRST_NAME] = g_strdup (title);
+		c->fields[EAS_CONTACT_LAST_NAME] = g_strdup ("Example");
+		c->fields[EAS_CONTACT_EMAIL1_ADDRESS] = g_strdup ("ann@example.org");
+		eas_contact_encode (w, c, version);
+	} else if (kind == KIND_EVENT) {
+		g_autoptr (EasEvent) ev = eas_event_new ();
+
+		ev->subject = g_strdup (title);
+		ev->start_time = 1767258000;	/* 2026-01-01 09:00 UTC */
+		ev->end_time = 1767261600;
+		ev->dt_stamp = 1767200000;
+		ev->uid = g_strdup ("pim-test-event-1");
+		eas_event_encode (w, ev, version);
+	} else if (kind == KIND_TASK) {
+		g_autoptr (EasTask) t = eas_task_new ();
+
+		t->subject = g_strdup (title);
+		t->complete = 0;
+		eas_task_encode (w, t, version);
+	} else {
+		g_autoptr (EasNote) n = eas_note_new ();
+
+		n->subject = g_strdup (title);
+		n->body = g_strdup ("note text");
+		n->body_type = 1;
+		eas_note_encode (w, n, version);
+	}
+	eas_wbxml_writer_end (w);
+	bytes = eas_wbxml_writer_finish (w, &error);
+	g_assert_no_error (error);
+	data = g_bytes_get_data (bytes, &len);
+	tree = eas_wbxml_parse (data, len, NULL, &error);
+	g_assert_no_error (error);
+	return tree;
+}
+
+/* The title of a received <ApplicationData>, decoded with the model. */
+static char *
+title_of (Kind kind, const EasNode *ad, EasVersion version)
+{
+	g_autoptr (GError) error = NULL;
+	char *out = NULL;
+
+	g_assert_nonnull (ad);
+	if (kind == KIND_CONTACT) {
+		g_autoptr (EasContact) c = eas_contact_decode (ad, version, &error);
+
+		g_assert_no_error (error);
+		g_assert_cmpstr (c->fields[EAS_CONTACT_EMAIL1_ADDRESS], ==, "ann@example.org");
+		out = g_strdup (c->fields[EAS_CONTACT_FIRST_NAME]);
+	} else if (kind == KIND_EVENT) {
+		g_autoptr (EasEvent) ev = eas_event_decode (ad, version, &error);
+
+		g_assert_no_error (error);
+		g_assert_cmpint (ev->start_time, ==, 1767258000);
+		g_assert_cmpint (ev->end_time, ==, 1767261600);
+		out = g_strdup (ev->subject);
+	} else if (kind == KIND_TASK) {
+		g_autoptr (EasTask) t = eas_task_decode (ad, version, &error);
+
+		g_assert_no_error (error);
+		out = g_strdup (t->subject);
+	} else {
+		g_autoptr (EasNote) n = eas_note_decode (ad, version, &error);
+
+		g_assert_no_error (error);
+		g_assert_cmpstr (n->body, ==, "note text");
+		out = g_strdup (n->subject);
+	}
+	return out;
+}
+
+/* ---- requests -------------------------------------------------------------- */
+
+static void
+adopt (EasNode *parent, EasNode *child)
+{
+	child->parent = parent;
+	if (parent->last_child != NULL)
+		parent->last_child->next = child;
+	else
+		parent->first_child = child;
+	parent->last_child = child;
+}
+
+/* <Add>/<Change>/<Delete>/<Fetch> with its id and (taken) data. */
+static EasNode *
+command (EasTag tag, const char *id, EasNode *data)
+{
+	EasNode *cmd = eas_node_new (tag);
+
+	eas_node_append_text (cmd, tag == EAS_AIRSYNC_ADD ? EAS_AIRSYNC_CLIENT_ID : EAS_AIRSYNC_SERVER_ID, id);
+	if (data != NULL)
+		adopt (cmd, data);
+	return cmd;
+}
+
+/* A Sync of one collection with an optional (taken) command; checks
+ * Status 1 and moves *key on. */
+static AirdockEasResponse *
+do_sync (AirdockEasClient *c, char **key, const char *collection, EasNode *cmd)
+{
+	g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
+	g_autoptr (GError) error = NULL;
+	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
+	AirdockEasResponse *r;
+	EasNode *rcol;
+
+	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, *key);
+	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, collection);
+	if (cmd != NULL)
+		adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
+	r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	g_assert_nonnull (r->tree);
+	rcol = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
+	g_assert_nonnull (rcol);
+	g_assert_cmpstr (eas_node_child_text (rcol, EAS_AIRSYNC_STATUS), ==, "1");
+	g_free (*key);
+	*key = g_strdup (eas_node_child_text (rcol, EAS_AIRSYNC_SYNC_KEY));
+	g_assert_nonnull (*key);
+	return r;
+}
+
+/* The only server command in a response (asserting there is exactly one). */
+static EasNode *
+only_command (AirdockEasResponse *r, EasTag tag)
+{
+	EasNode *cmds = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION,
+	                               EAS_AIRSYNC_COMMANDS, 0);
+
+	g_assert_nonnull (cmds);
+	g_assert_nonnull (cmds->first_child);
+	g_assert_true (cmds->first_child == cmds->last_child);
+	g_assert_cmpuint (cmds->first_child->tag, ==, tag);
+	return cmds->first_child;
+}
+
+static EasNode *
+response_of (AirdockEasResponse *r, EasTag tag)
+{
+	EasNode *resp = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION,
+	                               EAS_AIRSYNC_RESPONSES, tag, 0);
+
+	g_assert_nonnull (resp);
+	return resp;
+}
+
+/* [MS-ASCMD] 2.2.3.24.3: a successful Change is not answered. */
+static void
+assert_no_response (AirdockEasResponse *r, EasTag tag)
+{
+	g_assert_null (eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION,
+	                              EAS_AIRSYNC_RESPONSES, tag, 0));
+}
+
+static void
+assert_no_commands (AirdockEasResponse *r)
+{
+	g_assert_null (eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION,
+	                              EAS_AIRSYNC_COMMANDS, 0));
+}
+
+/* ---- tests ------------------------------------------------------------------ */
+
+typedef struct {
+	Kind kind;
+	AirdockdFolderType folder;
+	AirdockdItemClass item_class;
+	const char *mime;	/* what the stored data starts with */
+} ClassCase;
+
+static const ClassCase cases[] = {
+	{ KIND_CONTACT, AIRDOCKD_FOLDER_CONTACTS, AIRDOCKD_ITEM_CONTACT, "BEGIN:VCARD" },
+	{ KIND_EVENT, AIRDOCKD_FOLDER_CALENDAR, AIRDOCKD_ITEM_CALENDAR, "BEGIN:VCALENDAR" },
+	{ KIND_TASK, AIRDOCKD_FOLDER_TASKS, AIRDOCKD_ITEM_TASK, "BEGIN:VCALENDAR" },
+	{ KIND_NOTE, AIRDOCKD_FOLDER_NOTES, AIRDOCKD_ITEM_NOTE, "BEGIN:VCALENDAR" },
+};
+
+/* Device A adds, changes and deletes; device B sees each step. */
+static void
+test_round_trip (Fixture *f, gconstpointer data)
+{
+	const ClassCase *cc = data;
+	g_autofree char *folder = folder_of (f, cc->folder);
+	g_autofree char *ka = g_strdup ("0");
+	g_autofree char *kb = g_strdup ("0");
+	g_autofree char *server_id = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdItem) stored = NULL;
+	AirdockEasResponse *r;
+	EasNode *n;
+
+	airdock_eas_response_free (do_sync (f->a, &ka, folder, NULL));
+	airdock_eas_response_free (do_sync (f->b, &kb, folder, NULL));
+
+	/* A adds: Responses/Add maps the ClientId to a ServerId, Status 1. */
+	r = do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_ADD, "client-1", app_data (cc->kind, "First", 161)));
+	n = response_of (r, EAS_AIRSYNC_ADD);
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_CLIENT_ID), ==, "client-1");
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_STATUS), ==, "1");
+	server_id = g_strdup (eas_node_child_text (n, EAS_AIRSYNC_SERVER_ID));
+	g_assert_nonnull (server_id);
+	assert_no_commands (r);
+	airdock_eas_response_free (r);
+
+	/* Stored in the standard form. */
+	stored = airdockd_store_item_get (f->store, f->uid, server_id, &error);
+	g_assert_no_error (error);
+	g_assert_cmpint (stored->item_class, ==, cc->item_class);
+	g_assert_nonnull (stored->data);
+	g_assert_true (g_str_has_prefix (g_bytes_get_data (stored->data, NULL), cc->mime));
+
+	/* B receives it. */
+	r = do_sync (f->b, &kb, folder, NULL);
+	n = only_command (r, EAS_AIRSYNC_ADD);
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_SERVER_ID), ==, server_id);
+	{
+		g_autofree char *t = title_of (cc->kind, eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA), 141);
+		g_assert_cmpstr (t, ==, "First");
+	}
+	airdock_eas_response_free (r);
+
+	/* A changes; A does not get its own change back; B gets it. */
+	r = do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_CHANGE, server_id, app_data (cc->kind, "Second", 161)));
+	assert_no_commands (r);
+	assert_no_response (r, EAS_AIRSYNC_CHANGE);
+	airdock_eas_response_free (r);
+	r = do_sync (f->b, &kb, folder, NULL);
+	n = only_command (r, EAS_AIRSYNC_CHANGE);
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_SERVER_ID), ==, server_id);
+	{
+		g_autofree char *t = title_of (cc->kind, eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA), 141);
+		g_assert_cmpstr (t, ==, "Second");
+	}
+	airdock_eas_response_free (r);
+
+	/* B fetches it. */
+	r = do_sync (f->b, &kb, folder, command (EAS_AIRSYNC_FETCH, server_id, NULL));
+	n = response_of (r, EAS_AIRSYNC_FETCH);
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_STATUS), ==, "1");
+	{
+		g_autofree char *t = title_of (cc->kind, eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA), 141);
+		g_assert_cmpstr (t, ==, "Second");
+	}
+	airdock_eas_response_free (r);
+
+	/* A deletes; B gets the Delete; the item is gone from the store. */
+	r = do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_DELETE, server_id, NULL));
+	assert_no_commands (r);
+	airdock_eas_response_free (r);
+	r = do_sync (f->b, &kb, folder, NULL);
+	n = only_command (r, EAS_AIRSYNC_DELETE);
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_SERVER_ID), ==, server_id);
+	airdock_eas_response_free (r);
+	g_clear_pointer (&stored, airdockd_item_free);
+	stored = airdockd_store_item_get (f->store, f->uid, server_id, &error);
+	g_assert_error (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND);
+	g_assert_null (stored);
+}
+
+/* A Change of an item that is not there: Status 8; an Add the models
+ * cannot read: Status 6. */
+static void
+test_bad_commands (Fixture *f, gconstpointer data)
+{
+	g_autofree char *folder = folder_of (f, AIRDOCKD_FOLDER_TASKS);
+	g_autofree char *key = g_strdup ("0");
+	g_autofree char *missing = g_strdup_printf ("%s:999", folder);
+	AirdockEasResponse *r;
+	EasNode *n, *bad;
+
+	airdock_eas_response_free (do_sync (f->a, &key, folder, NULL));
+	r = do_sync (f->a, &key, folder, command (EAS_AIRSYNC_CHANGE, missing, app_data (KIND_TASK, "x", 161)));
+	n = response_of (r, EAS_AIRSYNC_CHANGE);
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_STATUS), ==, "8");
+	airdock_eas_response_free (r);
+
+	/* Complete 7 is no boolean. */
+	bad = eas_node_new (EAS_AIRSYNC_APPLICATION_DATA);
+	eas_node_append_text (bad, EAS_TASKS_SUBJECT, "bad");
+	eas_node_append_text (bad, EAS_TASKS_COMPLETE, "7");
+	r = do_sync (f->a, &key, folder, command (EAS_AIRSYNC_ADD, "client-bad", bad));
+	n = response_of (r, EAS_AIRSYNC_ADD);
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_CLIENT_ID), ==, "client-bad");
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_STATUS), ==, "6");
+	g_assert_null (eas_node_child (n, EAS_AIRSYNC_SERVER_ID));
+	airdock_eas_response_free (r);
+}
+
+static guint
+count_emails (const EasVCard *card, const char *type)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < card->properties->len; i++) {
+		const EasVCardProperty *p = g_ptr_array_index (card->properties, i);
+
+		if (g_ascii_strcasecmp (p->name, "EMAIL") == 0 &&
+		    (type == NULL || eas_vcard_property_has_type (p, type)))
+			n++;
+	}
+	return n;
+}
+
+/* A 12.1 device sees three addresses without types; its phone change
+ * keeps all five with their types. */
+static void
+test_contact_preserved (Fixture *f, gconstpointer data)
+{
+	static const char vcard[] =
+		"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ann Example\r\nN:Example;Ann;;;\r\n"
+		"EMAIL;TYPE=work:ann@work.example\r\n"
+		"EMAIL;TYPE=home:ann@home.example\r\n"
+		"EMAIL;TYPE=work:ann.example@work.example\r\n"
+		"EMAIL;TYPE=home:ann2@home.example\r\n"
+		"EMAIL;TYPE=other:ann@other.example\r\n"
+		"TEL;TYPE=cell:+1 555 0100\r\n"
+		"END:VCARD\r\n";
+	g_autofree char *folder = folder_of (f, AIRDOCKD_FOLDER_CONTACTS);
+	g_autofree char *key = g_strdup ("0");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) blob = g_bytes_new_static (vcard, sizeof vcard - 1);
+	g_autoptr (AirdockdItem) item = airdockd_store_add_item (f->store, f->uid, folder, AIRDOCKD_ITEM_CONTACT,
+	                                                         blob, &error);
+	g_autoptr (AirdockEasClient) old = device (f, "PIMDEVOLD", 121);
+	g_autoptr (AirdockdItem) after = NULL;
+	g_autoptr (EasContact) seen = NULL;
+	g_autoptr (EasVCard) card = NULL;
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	g_autoptr (GBytes) bytes = NULL;
+	AirdockEasResponse *r;
+	EasNode *n, *ad;
+	gsize len = 0;
+	const guint8 *p;
+
+	g_assert_no_error (error);
+	airdock_eas_response_free (do_sync (old, &key, folder, NULL));
+	r = do_sync (old, &key, folder, NULL);
+	n = only_command (r, EAS_AIRSYNC_ADD);
+	seen = eas_contact_decode (eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA), 121, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (seen->fields[EAS_CONTACT_EMAIL1_ADDRESS], ==, "ann@work.example");
+	g_assert_cmpstr (seen->fields[EAS_CONTACT_MOBILE_PHONE_NUMBER], ==, "+1 555 0100");
+	airdock_eas_response_free (r);
+
+	/* The device sends back what it has, with a new phone number. */
+	g_free (seen->fields[EAS_CONTACT_MOBILE_PHONE_NUMBER]);
+	seen->fields[EAS_CONTACT_MOBILE_PHONE_NUMBER] = g_strdup ("+1 555 0199");
+	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
+	eas_contact_encode (w, seen, 121);
+	eas_wbxml_writer_end (w);
+	bytes = eas_wbxml_writer_finish (w, &error);
+	g_assert_no_error (error);
+	p = g_bytes_get_data (bytes, &len);
+	ad = eas_wbxml_parse (p, len, NULL, &error);
+	g_assert_no_error (error);
+	r = do_sync (old, &key, folder, command (EAS_AIRSYNC_CHANGE, item->server_id, ad));
+	assert_no_response (r, EAS_AIRSYNC_CHANGE);
+	airdock_eas_response_free (r);
+
+	after = airdockd_store_item_get (f->store, f->uid, item->server_id, &error);
+	g_assert_no_error (error);
+	p = g_bytes_get_data (after->data, &len);
+	card = eas_vcard_parse ((const char *) p, len, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (count_emails (card, NULL), ==, 5);
+	g_assert_cmpuint (count_emails (card, "work"), ==, 2);
+	g_assert_cmpuint (count_emails (card, "home"), ==, 2);
+	g_assert_cmpuint (count_emails (card, "other"), ==, 1);
+	g_assert_nonnull (strstr ((const char *) p, "ann@other.example"));
+	g_assert_nonnull (strstr ((const char *) p, "+1 555 0199"));
+	g_assert_null (strstr ((const char *) p, "+1 555 0100"));
+}
+
+int
+main (int argc, char **argv)
+{
+	static const char *const names[] = { "contact", "calendar", "task", "note" };
+
+	g_test_init (&argc, &argv, NULL);
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *path = g_strdup_printf ("/pim-sync/%s/round-trip", names[i]);
+
+		g_test_add (path, Fixture, &cases[i], fixture_setup, test_round_trip, fixture_teardown);
+	}
+	g_test_add ("/pim-sync/bad-commands", Fixture, NULL, fixture_setup, test_bad_commands, fixture_teardown);
+	g_test_add ("/pim-sync/contact/preserved", Fixture, NULL, fixture_setup, test_contact_preserved,
+	            fixture_teardown);
+	return g_test_run ();
+}
