@@ -19,6 +19,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "server/airdockctl-devices.h"
 #include "server/airdockd-config.h"
 #include "server/airdockd-lmtp.h"
 #include "server/airdockd-password.h"
@@ -212,11 +213,13 @@ is_usage (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
-	g_autoptr (GOptionContext) ctx = g_option_context_new ("user add|passwd|verify|del|list … | deliver USER");
+	g_autoptr (GOptionContext) ctx = g_option_context_new ("user add|passwd|verify|del|list … | deliver USER | devices …");
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockdStore) store = NULL;
 	gboolean ok;
 
+	if (airdockctl_devices_is_command (argc, argv))
+		return airdockctl_devices_main (argc, argv);
 	g_option_context_add_main_entries (ctx, entries, NULL);
 	g_option_context_set_summary (ctx, "Administer the airdockd store: accounts and local delivery.");
 	if (!g_option_context_parse (ctx, &argc, &argv, &error)) {

@@ -8,6 +8,7 @@
 #include "eas/eas-provision.h"
 #include "server/airdockd-commands.h"
 #include "server/airdockd-http.h"
+#include "server/airdockd-seclog.h"
 
 /* ---- the policy -------------------------------------------------------- */
 
@@ -105,6 +106,8 @@ airdockd_provision_check (AirdockdRequest *req, const AirdockdDevice *device)
 	                   &state, &decision);
 	if (decision.verdict == EAS_POLICY_ALLOW)
 		return TRUE;
+	if (decision.verdict == EAS_POLICY_BLOCKED)
+		airdockd_seclog (airdockd_store_get_data_dir (req->store), AIRDOCKD_SECLOG_REFUSED_WIPED, req->user_name, req->query->device_id, eas_command_name (req->query->cmd));
 	if (decision.http_status == 200 && decision.eas_status != 0)
 		airdockd_request_set_status (req, decision.eas_status);
 	else
@@ -194,6 +197,7 @@ provision_initial (AirdockdRequest *req, const AirdockdDevice *device,
 			return;
 		}
 		security_log (req, "%s sent", account_only ? "AccountOnlyRemoteWipe" : "RemoteWipe");
+		airdockd_seclog (airdockd_store_get_data_dir (req->store), AIRDOCKD_SECLOG_WIPE_SENT, req->user_name, req->query->device_id, account_only ? "AccountOnlyRemoteWipe" : "RemoteWipe");
 		airdockd_request_set_wbxml (req, account_only
 		                            ? eas_provision_encode_account_only_remote_wipe (req->version)
 		                            : eas_provision_encode_remote_wipe ());
@@ -246,6 +250,7 @@ provision_acknowledge (AirdockdRequest *req, const AirdockdDevice *device,
 		return;
 	}
 	security_log (req, "policy acknowledged (status %u)", preq->status);
+	airdockd_seclog_printf (airdockd_store_get_data_dir (req->store), AIRDOCKD_SECLOG_POLICY_ACKNOWLEDGED, req->user_name, req->query->device_id, "status %u", preq->status);
 	airdockd_request_set_wbxml (req, eas_provision_encode_final_key (req->version, final_key, 0));
 }
 
@@ -272,6 +277,7 @@ provision_wipe_ack (AirdockdRequest *req, const AirdockdDevice *device,
 	}
 	security_log (req, "%s acknowledged with status %u", account_only ? "AccountOnlyRemoteWipe" : "RemoteWipe",
 	              preq->status);
+	airdockd_seclog_printf (airdockd_store_get_data_dir (req->store), AIRDOCKD_SECLOG_WIPE_ACKNOWLEDGED, req->user_name, req->query->device_id, "%s status %u", account_only ? "AccountOnlyRemoteWipe" : "RemoteWipe", preq->status);
 	airdockd_request_set_wbxml (req, eas_provision_encode_status (1));
 }
 

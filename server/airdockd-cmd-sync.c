@@ -692,6 +692,8 @@ sync_locked (CollectionCtx *ctx, gboolean initial, GError **error)
 
 	if (!load_device_items (ctx, initial, error))
 		return NULL;
+	if (initial && is_pim (ctx) && !airdockd_pim_remember_supported (req, ctx->folder, error))
+		return NULL;
 	for (guint i = 0; !initial && i < ctx->col->commands->len; i++) {
 		if (!apply_command (ctx, g_ptr_array_index (ctx->col->commands, i), error))
 			return NULL;

@@ -15,6 +15,7 @@
 #include "server/airdockd-commands.h"
 #include "server/airdockd-http.h"
 #include "server/airdockd-push.h"
+#include "server/airdockd-seclog.h"
 #include "server/airdockd-store.h"
 #include "server/airdockd-tls.h"
 
@@ -345,9 +346,11 @@ authenticate (AirdockdServer *server, SoupServerMessage *msg, AirdockdRequest *r
 		break;
 	case AIRDOCKD_AUTH_DENIED:
 		log_req (G_LOG_LEVEL_INFO, req, login, "authentication failed");
+		airdockd_seclog (airdockd_server_get_config (server)->data_dir, AIRDOCKD_SECLOG_AUTH_FAILED, login, req->query ? req->query->device_id : NULL, req->remote_address);
 		break;
 	case AIRDOCKD_AUTH_LOCKED:
 		log_req (G_LOG_LEVEL_MESSAGE, req, login, "authentication refused: locked out after repeated failures");
+		airdockd_seclog (airdockd_server_get_config (server)->data_dir, AIRDOCKD_SECLOG_AUTH_LOCKED, login, req->query ? req->query->device_id : NULL, req->remote_address);
 		break;
 	default:
 		g_assert_not_reached ();

@@ -57,6 +57,59 @@ find_app_data (const EasNode *root, const char *collection_id, const EasSyncComm
 	return NULL;
 }
 
+/* ---- Supported ([MS-ASCMD] 2.2.3.168) ------------------------------------ */
+
+/* Tags in one Supported list: the contact fields number about 60. */
+#define PIM_MAX_SUPPORTED 256
+
+static char *
+supported_key (const char *collection_id)
+{
+	return g_strdup_printf ("pim-supported:%s", collection_id);
+}
+
+gboolean
+airdockd_pim_remember_supported (AirdockdRequest *req,
+				 const AirdockdFolder *folder,
+				 GError **error)
+{
+	gsize len = 0;
+	const guint8 *body = g_bytes_get_data (req->body, &len);
+	g_autoptr (EasNode) root = len > 0 ? eas_wbxml_parse (body, len, NULL, NULL) : NULL;
+	g_autofree char *key = supported_key (folder->server_id);
+	g_autoptr (GArray) tags = g_array_new (FALSE, FALSE, sizeof (EasTag));
+	const EasNode *c = root ? eas_node_path (root, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0) : NULL;
+	const EasNode *supported = NULL;
+	g_autoptr (GBytes) blob = NULL;
+
+	for (; c != NULL && supported == NULL; c = eas_node_next_same (c)) {
+		if (g_strcmp0 (eas_node_child_text (c, EAS_AIRSYNC_COLLECTION_ID), folder->server_id) == 0)
+			supported = eas_node_child (c, EAS_AIRSYNC_SUPPORTED);
+	}
+	for (const EasNode *n = supported ? supported->first_child : NULL;
+	     n != NULL && tags->len < PIM_MAX_SUPPORTED; n = n->next)
+		g_array_append_val (tags, n->tag);
+	/* No Supported: nothing is cleared by omission (all ghosted). */
+	if (tags->len > 0)
+		blob = g_bytes_new (tags->data, tags->len * sizeof (EasTag));
+	return airdockd_store_device_blob_set (req->store, req->user_id, req->device_id, key, blob, error);
+}
+
+/* The tags the device listed for this folder (none: an empty array). */
+static GArray *
+load_supported (AirdockdRequest *req, const AirdockdFolder *folder)
+{
+	g_autofree char *key = supported_key (folder->server_id);
+	g_autoptr (GBytes) blob = airdockd_store_device_blob_get (req->store, req->user_id, req->device_id, key, NULL);
+	GArray *tags = g_array_new (FALSE, FALSE, sizeof (EasTag));
+	gsize len = 0;
+	const guint8 *data = blob ? g_bytes_get_data (blob, &len) : NULL;
+
+	if (data != NULL && len % sizeof (EasTag) == 0 && len / sizeof (EasTag) <= PIM_MAX_SUPPORTED)
+		g_array_append_vals (tags, data, (guint) (len / sizeof (EasTag)));
+	return tags;
+}
+
 /* ---- device ⇄ stored form ----------------------------------------------- */
 
 static GBytes *
@@ -82,7 +135,8 @@ ical_parse (GBytes *data, GError **error)
 }
 
 static GBytes *
-contact_from_device (const EasNode *app_data, EasVersion version, GBytes *stored, GError **error)
+contact_from_device (const EasNode *app_data, EasVersion version, GBytes *stored,
+		     const GArray *supported, GError **error)
 {
 	g_autoptr (EasContact) contact = eas_contact_decode (app_data, version, error);
 	g_autoptr (EasVCard) old = NULL;
@@ -99,8 +153,7 @@ contact_from_device (const EasNode *app_data, EasVersion version, GBytes *stored
 		if (old == NULL)
 			return NULL;
 	}
-	/* Supported is not decoded (see the header): nothing absent is cleared. */
-	card = eas_contact_merge (old, contact, version, NULL, 0);
+	card = eas_contact_merge (old, contact, version, (const EasTag *) supported->data, supported->len);
 	text = eas_vcard_to_string (card);
 	return g_bytes_new_take (text, strlen (text));
 }
@@ -109,11 +162,11 @@ contact_from_device (const EasNode *app_data, EasVersion version, GBytes *stored
  * data for a Change, else NULL). */
 static GBytes *
 from_device (AirdockdItemClass klass, const EasNode *app_data, EasVersion version,
-	     GBytes *stored, GError **error)
+	     GBytes *stored, const GArray *supported, GError **error)
 {
 	switch (klass) {
 	case AIRDOCKD_ITEM_CONTACT:
-		return contact_from_device (app_data, version, stored, error);
+		return contact_from_device (app_data, version, stored, supported, error);
 	case AIRDOCKD_ITEM_CALENDAR: {
 		g_autoptr (EasEvent) ev = eas_event_decode (app_data, version, error);
 		icalcomponent *comp = ev ? eas_event_to_ical (ev, error) : NULL;
@@ -226,11 +279,14 @@ apply_data (AirdockdRequest *req, const AirdockdFolder *folder, const EasSyncCom
 	g_autoptr (GError) local = NULL;
 	g_autoptr (GBytes) data = NULL;
 	g_autoptr (AirdockdItem) added = NULL;
+	g_autoptr (GArray) supported = NULL;
 
 	*out_status = EAS_SYNC_STATUS_CONVERSION_ERROR;
 	if (app_data == NULL)
 		return TRUE;
-	data = from_device (klass, app_data, req->version, item ? item->data : NULL, &local);
+	/* An Add starts from nothing: only a Change can clear by omission. */
+	supported = item ? load_supported (req, folder) : g_array_new (FALSE, FALSE, sizeof (EasTag));
+	data = from_device (klass, app_data, req->version, item ? item->data : NULL, supported, &local);
 	if (data == NULL) {
 		/* [MS-ASCNTC] 2.2.2.58: a picture over the limit is Status 6 too. */
 		g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "EAS_USER", req->user_name,

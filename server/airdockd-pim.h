@@ -6,9 +6,10 @@
  *
  * Contact changes are merged into the stored vCard (eas_contact_merge), so
  * what a device cannot see (more than three addresses, their types, fields
- * of newer versions) survives its edits.  The Sync Supported list is not
- * decoded by eas-sync yet: every device counts as listing nothing, i.e.
- * an element it leaves out is ghosted (kept), never cleared.
+ * of newer versions) survives its edits.  The Supported list of a
+ * device's initial Sync ([MS-ASCMD] 2.2.3.168) is kept per device and
+ * folder: a listed element left out of a Change is cleared, any other is
+ * ghosted (kept).  Without Supported nothing is cleared by omission.
  */
 #pragma once
 
@@ -23,6 +24,12 @@ G_BEGIN_DECLS
 /* The item class a folder of this type holds; AIRDOCKD_ITEM_EMAIL for mail
  * folders and anything else. */
 AirdockdItemClass airdockd_pim_folder_class (AirdockdFolderType type);
+
+/* Remembers the Supported list the request carries for folder (initial
+ * Sync; none forgets an earlier one).  FALSE + error for a store failure. */
+gboolean airdockd_pim_remember_supported (AirdockdRequest *req,
+					  const AirdockdFolder *folder,
+					  GError **error);
 
 /* Applies a client Add/Change/Delete/Fetch in a PIM folder.  *out_status is
  * the per-command status (NOT_FOUND, CONVERSION_ERROR …); for a successful

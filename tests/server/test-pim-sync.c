@@ -186,7 +186,19 @@ command (EasTag tag, const char *id, EasNode *data)
 /* A Sync of one collection with an optional (taken) command; checks
  * Status 1 and moves *key on. */
 static AirdockEasResponse *
+do_sync_supported (AirdockEasClient *c, char **key, const char *collection, EasNode *cmd,
+                   const EasTag *supported, gsize n_supported);
+
+static AirdockEasResponse *
 do_sync (AirdockEasClient *c, char **key, const char *collection, EasNode *cmd)
+{
+	return do_sync_supported (c, key, collection, cmd, NULL, 0);
+}
+
+/* With n_supported > 0, the collection carries a Supported list. */
+static AirdockEasResponse *
+do_sync_supported (AirdockEasClient *c, char **key, const char *collection, EasNode *cmd,
+                   const EasTag *supported, gsize n_supported)
 {
 	g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
 	g_autoptr (GError) error = NULL;
@@ -196,6 +208,12 @@ do_sync (AirdockEasClient *c, char **key, const char *collection, EasNode *cmd)
 
 	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, *key);
 	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, collection);
+	if (n_supported > 0) {
+		EasNode *sup = eas_node_append (col, EAS_AIRSYNC_SUPPORTED);
+
+		for (gsize i = 0; i < n_supported; i++)
+			eas_node_append (sup, supported[i]);
+	}
 	if (cmd != NULL)
 		adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
 	r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
@@ -462,6 +480,69 @@ test_contact_preserved (Fixture *f, gconstpointer data)
 	g_assert_null (strstr ((const char *) p, "+1 555 0100"));
 }
 
+/* The Change as a tree of ApplicationData for version. */
+static EasNode *
+contact_app_data (const EasContact *contact, EasVersion version)
+{
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	g_autoptr (GBytes) bytes = NULL;
+	g_autoptr (GError) error = NULL;
+	EasNode *tree;
+	gsize len = 0;
+	const guint8 *p;
+
+	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
+	eas_contact_encode (w, contact, version);
+	eas_wbxml_writer_end (w);
+	bytes = eas_wbxml_writer_finish (w, &error);
+	g_assert_no_error (error);
+	p = g_bytes_get_data (bytes, &len);
+	tree = eas_wbxml_parse (p, len, NULL, &error);
+	g_assert_no_error (error);
+	return tree;
+}
+
+/* [MS-ASCMD] 2.2.3.168: an element the device listed in Supported and left
+ * out of its Change is cleared; one it did not list is kept. */
+static void
+test_contact_supported (Fixture *f, gconstpointer data)
+{
+	static const char vcard[] =
+		"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ann Example\r\nN:Example;Ann;;;\r\n"
+		"TITLE:Engineer\r\nBDAY:19800102\r\n"
+		"TEL;TYPE=work:+1 555 0111\r\n"
+		"END:VCARD\r\n";
+	static const EasTag supported[] = {
+		EAS_CONTACTS_FIRST_NAME, EAS_CONTACTS_LAST_NAME, EAS_CONTACTS_JOB_TITLE,
+	};
+	g_autofree char *folder = folder_of (f, AIRDOCKD_FOLDER_CONTACTS);
+	g_autofree char *key = g_strdup ("0");
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) blob = g_bytes_new_static (vcard, sizeof vcard - 1);
+	g_autoptr (AirdockdItem) item = airdockd_store_add_item (f->store, f->uid, folder, AIRDOCKD_ITEM_CONTACT,
+	                                                         blob, &error);
+	g_autoptr (AirdockdItem) after = NULL;
+	g_autoptr (EasContact) change = eas_contact_new ();
+	AirdockEasResponse *r;
+	const char *text;
+
+	g_assert_no_error (error);
+	airdock_eas_response_free (do_sync_supported (f->b, &key, folder, NULL, supported, G_N_ELEMENTS (supported)));
+	airdock_eas_response_free (do_sync (f->b, &key, folder, NULL));
+	change->fields[EAS_CONTACT_FIRST_NAME] = g_strdup ("Ann");
+	change->fields[EAS_CONTACT_LAST_NAME] = g_strdup ("Example");
+	r = do_sync (f->b, &key, folder, command (EAS_AIRSYNC_CHANGE, item->server_id, contact_app_data (change, 141)));
+	assert_no_response (r, EAS_AIRSYNC_CHANGE);
+	airdock_eas_response_free (r);
+
+	after = airdockd_store_item_get (f->store, f->uid, item->server_id, &error);
+	g_assert_no_error (error);
+	text = g_bytes_get_data (after->data, NULL);
+	g_assert_null (strstr (text, "Engineer"));
+	g_assert_nonnull (strstr (text, "BDAY"));
+	g_assert_nonnull (strstr (text, "+1 555 0111"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -475,6 +556,8 @@ main (int argc, char **argv)
 	}
 	g_test_add ("/pim-sync/bad-commands", Fixture, NULL, fixture_setup, test_bad_commands, fixture_teardown);
 	g_test_add ("/pim-sync/contact/preserved", Fixture, NULL, fixture_setup, test_contact_preserved,
+	            fixture_teardown);
+	g_test_add ("/pim-sync/contact/supported", Fixture, NULL, fixture_setup, test_contact_supported,
 	            fixture_teardown);
 	return g_test_run ();
 }

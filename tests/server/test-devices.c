@@ -1,0 +1,500 @@
+/* test-devices.c — `airdockctl devices …` against the real server: remote
+ * wipe (14.1, 12.1, account-only on 16.1), cancel, remove, resync, the
+ * security log and the --json output. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include "eas/eas-provision.h"
+#include "server/airdockd-seclog.h"
+#include "tests/server/eas-client.h"
+
+#define USER "dora"
+#define EMAIL "dora@example.org"
+#define PASSWORD "d3vices"
+
+typedef struct {
+	AirdockHarness *h;
+	gint64 user_id;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+	f->h = airdock_harness_start (NULL);
+	f->user_id = airdock_harness_add_user (f->h, USER, EMAIL, PASSWORD);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+	g_clear_pointer (&f->h, airdock_harness_free);
+}
+
+static AirdockEasClient *
+provisioned_client (Fixture *f, EasVersion v, const char *device_id)
+{
+	g_autoptr (GError) error = NULL;
+	AirdockEasClient *c = airdock_eas_client_new (f->h, TRUE, USER, PASSWORD, device_id, "TestPhone", v);
+
+	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
+	g_assert_no_error (error);
+	return c;
+}
+
+/* Runs airdockctl --data-dir DIR devices ARGS…; returns its exit status.
+ * out_stdout / out_stderr may be NULL. */
+static int
+ctl (Fixture *f, char **out_stdout, char **out_stderr, ...)
+{
+	g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GError) error = NULL;
+	g_autofree char *out = NULL;
+	g_autofree char *err = NULL;
+	int wait_status = 0;
+	const char *arg;
+	va_list ap;
+
+	g_ptr_array_add (argv, airdock_harness_build_path ("server/airdockctl"));
+	g_ptr_array_add (argv, g_strdup ("--data-dir"));
+	g_ptr_array_add (argv, g_strdup (f->h->data_dir));
+	g_ptr_array_add (argv, g_strdup ("devices"));
+	va_start (ap, out_stderr);
+	while ((arg = va_arg (ap, const char *)) != NULL)
+		g_ptr_array_add (argv, g_strdup (arg));
+	va_end (ap);
+	g_ptr_array_add (argv, NULL);
+	g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+				     &out, &err, &wait_status, &error));
+	g_assert_no_error (error);
+	g_assert_true (WIFEXITED (wait_status));
+	if (out_stdout != NULL)
+		*out_stdout = g_steal_pointer (&out);
+	if (out_stderr != NULL)
+		*out_stderr = g_steal_pointer (&err);
+	return WEXITSTATUS (wait_status);
+}
+
+/* Settings UserInformation as a probe: HTTP status, *out_status the
+ * command's Status (0 when not 200). */
+static guint
+probe (AirdockEasClient *c, guint *out_status)
+{
+	g_autoptr (EasNode) root = eas_node_new (EAS_SETTINGS_SETTINGS);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+	guint64 status = 0;
+
+	eas_node_append (eas_node_append (root, EAS_SETTINGS_USER_INFORMATION), EAS_SETTINGS_GET);
+	r = airdock_eas_client_post_tree (c, EAS_CMD_SETTINGS, root, &error);
+	g_assert_no_error (error);
+	*out_status = 0;
+	if (r->http_status == 200) {
+		g_assert_nonnull (r->tree);
+		g_assert_true (eas_node_child_uint (r->tree, EAS_SETTINGS_STATUS, 1, 200, &status, &error));
+		*out_status = (guint) status;
+	}
+	return r->http_status;
+}
+
+static void
+assert_probe (AirdockEasClient *c, guint want_http, guint want_status)
+{
+	guint status = 0;
+
+	g_assert_cmpuint (probe (c, &status), ==, want_http);
+	g_assert_cmpuint (status, ==, want_status);
+}
+
+/* Empty Provision: the device asks what the server wants. */
+static AirdockEasResponse *
+provision_empty (AirdockEasClient *c)
+{
+	g_autoptr (EasNode) empty = eas_node_new (EAS_PROVISION_PROVISION);
+	g_autoptr (GError) error = NULL;
+	AirdockEasResponse *r = airdock_eas_client_post_tree (c, EAS_CMD_PROVISION, empty, &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	g_assert_nonnull (r->tree);
+	return r;
+}
+
+static void
+provision_wipe_ack (AirdockEasClient *c, EasTag wipe_tag, const char *status)
+{
+	g_autoptr (EasNode) ack = eas_node_new (EAS_PROVISION_PROVISION);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+
+	eas_node_append_text (eas_node_append (ack, wipe_tag), EAS_PROVISION_STATUS, status);
+	r = airdock_eas_client_post_tree (c, EAS_CMD_PROVISION, ack, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	g_assert_cmpstr (eas_node_child_text (r->tree, EAS_PROVISION_STATUS), ==, "1");
+}
+
+static char *
+read_seclog (Fixture *f)
+{
+	g_autofree char *path = g_build_filename (f->h->data_dir, AIRDOCKD_SECLOG_FILE, NULL);
+	g_autoptr (GError) error = NULL;
+	char *text = NULL;
+
+	if (!g_file_get_contents (path, &text, NULL, &error)) {
+		g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+		return g_strdup ("");
+	}
+	return text;
+}
+
+/* TRUE when one line of the security log has all the given fields (user
+ * always USER; device and detail NULL = any). */
+static gboolean
+seclog_has (Fixture *f, const char *event, const char *device, const char *detail)
+{
+	g_autofree char *text = read_seclog (f);
+	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+	g_autofree char *e = g_strdup_printf ("\"event\":\"%s\"", event);
+	g_autofree char *u = g_strdup_printf ("\"user\":\"%s\"", USER);
+	g_autofree char *d = device ? g_strdup_printf ("\"device\":\"%s\"", device) : NULL;
+	g_autofree char *x = detail ? g_strdup_printf ("\"detail\":\"%s\"", detail) : NULL;
+
+	for (gsize i = 0; lines[i] != NULL; i++) {
+		const char *l = lines[i];
+		if (g_str_has_prefix (l, "{\"time\":\"") && g_str_has_suffix (l, "}") &&
+		    strstr (l, e) && strstr (l, u) && (d == NULL || strstr (l, d)) && (x == NULL || strstr (l, x)))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* A light structural check of JSON: balanced brackets outside strings,
+ * valid escapes, nothing after the value but a newline. */
+static void
+assert_json (const char *text, char open)
+{
+	GString *stack = g_string_new (NULL);
+	gboolean in_string = FALSE;
+	const char *p;
+
+	g_assert_cmpint (text[0], ==, open);
+	for (p = text; *p != '\0'; p++) {
+		if (in_string) {
+			g_assert_cmpuint ((guchar) *p, >=, 0x20);
+			if (*p == '\\') {
+				p++;
+				g_assert_nonnull (strchr ("\"\\/bfnrtu", *p));
+			} else if (*p == '"') {
+				in_string = FALSE;
+			}
+			continue;
+		}
+		if (*p == '"')
+			in_string = TRUE;
+		else if (*p == '{' || *p == '[')
+			g_string_append_c (stack, *p);
+		else if (*p == '}' || *p == ']') {
+			g_assert_cmpuint (stack->len, >, 0);
+			g_assert_cmpint (stack->str[stack->len - 1], ==, *p == '}' ? '{' : '[');
+			g_string_truncate (stack, stack->len - 1);
+			if (stack->len == 0) {
+				p++;
+				break;
+			}
+		}
+	}
+	g_assert_false (in_string);
+	g_assert_cmpuint (stack->len, ==, 0);
+	g_assert_cmpstr (p, ==, "\n");
+	g_string_free (stack, TRUE);
+}
+
+static void
+test_wipe_141 (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = provisioned_client (f, 141, "WIPE141");
+	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *out = NULL;
+	g_autofree char *err = NULL;
+
+	assert_probe (c, 200, 1);
+	g_assert_cmpint (ctl (f, NULL, NULL, "wipe", USER, "WIPE141", NULL), ==, 0);
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_WIPE_REQUESTED, "WIPE141", "full"));
+	/* A second request while one is pending is refused. */
+	g_assert_cmpint (ctl (f, NULL, NULL, "wipe", USER, "WIPE141", NULL), ==, 1);
+
+	assert_probe (c, 200, 140);
+	r = provision_empty (c);
+	g_assert_nonnull (eas_node_child (r->tree, EAS_PROVISION_REMOTE_WIPE));
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_WIPE_SENT, "WIPE141", "RemoteWipe"));
+
+	/* Once sent, it cannot be cancelled. */
+	g_assert_cmpint (ctl (f, NULL, &err, "cancel-wipe", USER, "WIPE141", NULL), ==, 1);
+	g_assert_nonnull (strstr (err, "already received"));
+
+	provision_wipe_ack (c, EAS_PROVISION_REMOTE_WIPE, "1");
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_WIPE_ACKNOWLEDGED, "WIPE141", "RemoteWipe status 1"));
+	assert_probe (c, 403, 0);
+	g_assert_false (airdock_eas_client_provision (c, NULL, &error));
+	g_clear_error (&error);
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_REFUSED_WIPED, "WIPE141", NULL));
+
+	g_assert_cmpint (ctl (f, &out, NULL, "show", "--json", USER, "WIPE141", NULL), ==, 0);
+	assert_json (out, '{');
+	g_assert_nonnull (strstr (out, "\"wipe\":\"wiped\""));
+	g_assert_nonnull (strstr (out, "\"protocol_version\":\"14.1\""));
+}
+
+static void
+test_wipe_121 (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = provisioned_client (f, 121, "WIPE121");
+	g_autoptr (AirdockEasResponse) r = NULL;
+
+	assert_probe (c, 200, 1);
+	g_assert_cmpint (ctl (f, NULL, NULL, "wipe", USER, "WIPE121", NULL), ==, 0);
+	/* Below 14.0 the refusal is HTTP 449 ([MS-ASPROV] 3.2.5.1). */
+	assert_probe (c, 449, 0);
+	r = provision_empty (c);
+	g_assert_nonnull (eas_node_child (r->tree, EAS_PROVISION_REMOTE_WIPE));
+	provision_wipe_ack (c, EAS_PROVISION_REMOTE_WIPE, "1");
+	assert_probe (c, 403, 0);
+}
+
+static void
+test_wipe_account_only (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c161 = provisioned_client (f, 161, "ACCT161");
+	g_autoptr (AirdockEasClient) c141 = provisioned_client (f, 141, "ACCT141");
+	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autofree char *err = NULL;
+	g_autofree char *out = NULL;
+
+	assert_probe (c161, 200, 1);
+	assert_probe (c141, 200, 1);
+
+	/* Refused for a device below 16.1, with a message; nothing changes. */
+	g_assert_cmpint (ctl (f, NULL, &err, "wipe", "--account-only", USER, "ACCT141", NULL), ==, 1);
+	g_assert_nonnull (strstr (err, "16.1"));
+	assert_probe (c141, 200, 1);
+	g_assert_false (seclog_has (f, AIRDOCKD_SECLOG_WIPE_REQUESTED, "ACCT141", NULL));
+
+	g_assert_cmpint (ctl (f, NULL, NULL, "wipe", "--account-only", USER, "ACCT161", NULL), ==, 0);
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_WIPE_REQUESTED, "ACCT161", "account-only"));
+	assert_probe (c161, 200, 140);
+	r = provision_empty (c161);
+	g_assert_nonnull (eas_node_child (r->tree, EAS_PROVISION_ACCOUNT_ONLY_REMOTE_WIPE));
+	g_assert_null (eas_node_child (r->tree, EAS_PROVISION_REMOTE_WIPE));
+	provision_wipe_ack (c161, EAS_PROVISION_ACCOUNT_ONLY_REMOTE_WIPE, "1");
+	assert_probe (c161, 403, 0);
+	g_assert_cmpint (ctl (f, &out, NULL, "show", USER, "ACCT161", NULL), ==, 0);
+	g_assert_nonnull (strstr (out, "account-only-wiped"));
+	/* The other device of the same user is untouched. */
+	assert_probe (c141, 200, 1);
+}
+
+static void
+test_cancel (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = provisioned_client (f, 141, "CANCEL1");
+	g_autofree char *err = NULL;
+
+	g_assert_cmpint (ctl (f, NULL, &err, "cancel-wipe", USER, "CANCEL1", NULL), ==, 1);
+	g_assert_nonnull (strstr (err, "no pending wipe"));
+	g_assert_cmpint (ctl (f, NULL, NULL, "wipe", USER, "CANCEL1", NULL), ==, 0);
+	g_assert_cmpint (ctl (f, NULL, NULL, "cancel-wipe", USER, "CANCEL1", NULL), ==, 0);
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_WIPE_CANCELLED, "CANCEL1", NULL));
+	/* The device never hears of it. */
+	assert_probe (c, 200, 1);
+	g_assert_false (seclog_has (f, AIRDOCKD_SECLOG_WIPE_SENT, "CANCEL1", NULL));
+}
+
+static void
+test_remove (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = provisioned_client (f, 141, "REMOVE1");
+	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *out = NULL;
+	g_autofree char *out2 = NULL;
+	g_autofree char *err = NULL;
+
+	/* A wiped device stays out until it is removed. */
+	g_assert_cmpint (ctl (f, NULL, NULL, "wipe", USER, "REMOVE1", NULL), ==, 0);
+	r = provision_empty (c);
+	provision_wipe_ack (c, EAS_PROVISION_REMOTE_WIPE, "1");
+	assert_probe (c, 403, 0);
+
+	g_assert_cmpint (ctl (f, NULL, NULL, "remove", USER, "REMOVE1", NULL), ==, 0);
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_DEVICE_REMOVED, "REMOVE1", "wiped"));
+	g_assert_cmpint (ctl (f, &out, NULL, "list", "--json", USER, NULL), ==, 0);
+	g_assert_cmpstr (out, ==, "[]\n");
+	g_assert_cmpint (ctl (f, NULL, &err, "show", USER, "REMOVE1", NULL), ==, 1);
+	g_assert_cmpstr (err, !=, "");
+
+	/* A new device: it must provision again, then it is allowed. */
+	assert_probe (c, 200, 142);
+	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
+	g_assert_no_error (error);
+	assert_probe (c, 200, 1);
+	g_assert_cmpint (ctl (f, &out2, NULL, "show", "--json", USER, "REMOVE1", NULL), ==, 0);
+	g_assert_nonnull (strstr (out2, "\"wipe\":\"none\""));
+	g_assert_nonnull (strstr (out2, "\"provisioned\":true"));
+}
+
+static char *
+inbox_id (Fixture *f)
+{
+	g_autoptr (AirdockdStore) store = airdock_harness_open_store (f->h);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdFolder) inbox = airdockd_store_folder_get_by_type (store, f->user_id,
+									     AIRDOCKD_FOLDER_INBOX, &error);
+
+	g_assert_no_error (error);
+	return g_strdup (inbox->server_id);
+}
+
+/* One Sync of collection with key; returns the collection's Status and
+ * *out_key its new SyncKey (may be NULL). */
+static char *
+sync_once (AirdockEasClient *c, const char *collection, const char *key, char **out_key)
+{
+	g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
+	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+	const EasNode *rc;
+
+	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, key);
+	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, collection);
+	r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	g_assert_nonnull (r->tree);
+	rc = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
+	g_assert_nonnull (rc);
+	if (out_key != NULL)
+		*out_key = g_strdup (eas_node_child_text (rc, EAS_AIRSYNC_SYNC_KEY));
+	return g_strdup (eas_node_child_text (rc, EAS_AIRSYNC_STATUS));
+}
+
+static void
+test_resync (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = provisioned_client (f, 141, "RESYNC1");
+	g_autofree char *inbox = inbox_id (f);
+	g_autofree char *key = NULL;
+	g_autofree char *key2 = NULL;
+	g_autofree char *s1 = NULL;
+	g_autofree char *s2 = NULL;
+	g_autofree char *s3 = NULL;
+	g_autofree char *s4 = NULL;
+
+	s1 = sync_once (c, inbox, "0", &key);
+	g_assert_cmpstr (s1, ==, "1");
+	g_assert_nonnull (key);
+	g_assert_cmpstr (key, !=, "0");
+	/* The key works before the resync (so the Status 3 below is the resync's). */
+	s2 = sync_once (c, inbox, key, &key2);
+	g_assert_cmpstr (s2, ==, "1");
+
+	g_assert_cmpint (ctl (f, NULL, NULL, "resync", "--folder", inbox, USER, "RESYNC1", NULL), ==, 0);
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_DEVICE_RESYNC, "RESYNC1", NULL));
+	s3 = sync_once (c, inbox, key2, NULL);
+	g_assert_cmpstr (s3, ==, "3");
+
+	/* All folders: the same for a fresh key. */
+	g_clear_pointer (&key, g_free);
+	g_clear_pointer (&s1, g_free);
+	s1 = sync_once (c, inbox, "0", &key);
+	g_assert_cmpstr (s1, ==, "1");
+	g_assert_cmpint (ctl (f, NULL, NULL, "resync", USER, "RESYNC1", NULL), ==, 0);
+	s4 = sync_once (c, inbox, key, NULL);
+	g_assert_cmpstr (s4, ==, "3");
+}
+
+static void
+test_list (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) a = provisioned_client (f, 141, "LISTA");
+	g_autoptr (AirdockEasClient) b = provisioned_client (f, 121, "LISTB");
+	g_autofree char *json = NULL;
+	g_autofree char *table = NULL;
+	g_autofree char *all = NULL;
+	const char *pa, *pb;
+
+	g_assert_cmpint (ctl (f, &json, NULL, "list", "--json", USER, NULL), ==, 0);
+	assert_json (json, '[');
+	pa = strstr (json, "\"device_id\":\"LISTA\"");
+	pb = strstr (json, "\"device_id\":\"LISTB\"");
+	g_assert_nonnull (pa);
+	g_assert_nonnull (pb);
+	g_assert_true (pa < pb);
+	g_assert_nonnull (strstr (json, "\"device_type\":\"TestPhone\""));
+	g_assert_nonnull (strstr (json, "\"protocol_version\":\"12.1\""));
+	g_assert_nonnull (strstr (json, "\"user\":\"" USER "\""));
+
+	g_assert_cmpint (ctl (f, &table, NULL, "list", NULL), ==, 0);
+	g_assert_true (g_str_has_prefix (table, "USER "));
+	g_assert_nonnull (strstr (table, "LISTA"));
+	g_assert_nonnull (strstr (table, "LISTB"));
+
+	g_assert_cmpint (ctl (f, &all, NULL, "list", "--json", NULL), ==, 0);
+	assert_json (all, '[');
+}
+
+static void
+test_usage (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = provisioned_client (f, 141, "USAGE1");
+
+	g_assert_cmpint (ctl (f, NULL, NULL, NULL), ==, 2);
+	g_assert_cmpint (ctl (f, NULL, NULL, "wipe", USER, NULL), ==, 2);
+	g_assert_cmpint (ctl (f, NULL, NULL, "frobnicate", USER, "USAGE1", NULL), ==, 2);
+	g_assert_cmpint (ctl (f, NULL, NULL, "remove", "--folder", "x", USER, "USAGE1", NULL), ==, 2);
+	g_assert_cmpint (ctl (f, NULL, NULL, "show", USER, "NOSUCH", NULL), ==, 1);
+	g_assert_cmpint (ctl (f, NULL, NULL, "show", "nosuchuser", "USAGE1", NULL), ==, 1);
+	g_assert_cmpint (ctl (f, NULL, NULL, "wipe", "nosuchuser", "USAGE1", NULL), ==, 1);
+	assert_probe (c, 200, 1);
+}
+
+static void
+test_auth_failure (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = airdock_eas_client_new (f->h, TRUE, USER, "wrong", "AUTH1", "TestPhone", 141);
+	guint status = 0;
+
+	g_assert_cmpuint (probe (c, &status), ==, 401);
+	/* Authentication comes before the query is read: user and address only. */
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_AUTH_FAILED, NULL, "127.0.0.1"));
+}
+
+static void
+test_json_escape (void)
+{
+	g_autoptr (GString) s = g_string_new (NULL);
+
+	airdockd_json_append_string (s, "a\"b\\c\nd\x01\x7f" "\xc3\xa9");
+	g_assert_cmpstr (s->str, ==, "\"a\\\"b\\\\c\\nd\\u0001\\u007f\xc3\xa9\"");
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/devices/json-escape", test_json_escape);
+	g_test_add ("/devices/wipe/14.1", Fixture, NULL, fixture_setup, test_wipe_141, fixture_teardown);
+	g_test_add ("/devices/wipe/12.1", Fixture, NULL, fixture_setup, test_wipe_121, fixture_teardown);
+	g_test_add ("/devices/wipe/account-only", Fixture, NULL, fixture_setup, test_wipe_account_only,
+		    fixture_teardown);
+	g_test_add ("/devices/cancel-wipe", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+	g_test_add ("/devices/remove", Fixture, NULL, fixture_setup, test_remove, fixture_teardown);
+	g_test_add ("/devices/resync", Fixture, NULL, fixture_setup, test_resync, fixture_teardown);
+	g_test_add ("/devices/list", Fixture, NULL, fixture_setup, test_list, fixture_teardown);
+	g_test_add ("/devices/usage", Fixture, NULL, fixture_setup, test_usage, fixture_teardown);
+	g_test_add ("/devices/auth-failure", Fixture, NULL, fixture_setup, test_auth_failure, fixture_teardown);
+	return g_test_run ();
+}
