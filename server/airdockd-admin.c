@@ -195,6 +195,15 @@ airdockd_admin_device_resync (AirdockdStore *store, const char *user_name,
 
 	if (d == NULL)
 		return FALSE;
+	/* A mistyped folder id must not look like a resync that happened. */
+	if (folder_id != NULL) {
+		g_autoptr (AirdockdFolder) folder = airdockd_store_folder_get (store, d->device->user_id,
+									       folder_id, error);
+		if (folder == NULL) {
+			g_prefix_error (error, "folder %s: ", folder_id);
+			return FALSE;
+		}
+	}
 	if (!airdockd_store_sync_state_delete (store, d->device->user_id, d->device->id, folder_id, error))
 		return FALSE;
 	detail = folder_id ? g_strdup_printf ("folder %s", folder_id) : g_strdup ("all folders");

@@ -12,8 +12,9 @@
  *  - cancel-wipe: only while the wipe is still pending (not yet sent).
  *  - remove: deletes the device record and all its sync state; the next
  *    contact starts as a new device (provisions again).
- *  - resync: drops the sync state of one folder (folder_id) or of all
- *    folders and the hierarchy (NULL), so the device starts over.
+ *  - resync: drops the sync state of one folder (folder_id, a folder
+ *    ServerId of that user: NOT_FOUND otherwise) or of all folders and the
+ *    hierarchy (NULL), so the device starts over.
  *
  * Error domain: AIRDOCKD_ADMIN_ERROR, or AIRDOCKD_STORE_ERROR from the store
  * (NOT_FOUND for an unknown user or device).

@@ -401,6 +401,13 @@ test_resync (Fixture *f, gconstpointer data)
 	s2 = sync_once (c, inbox, key, &key2);
 	g_assert_cmpstr (s2, ==, "1");
 
+	/* An unknown folder is an error, and the key still works. */
+	g_assert_cmpint (ctl (f, NULL, NULL, "resync", "--folder", "nosuchfolder", USER, "RESYNC1", NULL), ==, 1);
+	g_assert_false (seclog_has (f, AIRDOCKD_SECLOG_DEVICE_RESYNC, "RESYNC1", NULL));
+	g_clear_pointer (&s2, g_free);
+	s2 = sync_once (c, inbox, key2, NULL);
+	g_assert_cmpstr (s2, ==, "1");
+
 	g_assert_cmpint (ctl (f, NULL, NULL, "resync", "--folder", inbox, USER, "RESYNC1", NULL), ==, 0);
 	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_DEVICE_RESYNC, "RESYNC1", NULL));
 	s3 = sync_once (c, inbox, key2, NULL);
@@ -426,6 +433,9 @@ test_list (Fixture *f, gconstpointer data)
 	g_autofree char *all = NULL;
 	const char *pa, *pb;
 
+	/* Provisioning is in the security log too. */
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_POLICY_ACKNOWLEDGED, "LISTA", "status 1"));
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_POLICY_ACKNOWLEDGED, "LISTB", "status 1"));
 	g_assert_cmpint (ctl (f, &json, NULL, "list", "--json", USER, NULL), ==, 0);
 	assert_json (json, '[');
 	pa = strstr (json, "\"device_id\":\"LISTA\"");
@@ -472,6 +482,23 @@ test_auth_failure (Fixture *f, gconstpointer data)
 	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_AUTH_FAILED, NULL, "127.0.0.1"));
 }
 
+#define LOCKOUT_CONFIG "[limits]\nauth_max_failures = 2\nauth_lockout_seconds = 600\n"
+
+static void
+test_auth_lockout (void)
+{
+	g_autoptr (AirdockHarness) h = airdock_harness_start (LOCKOUT_CONFIG);
+	Fixture f = { h, airdock_harness_add_user (h, USER, EMAIL, PASSWORD) };
+	g_autoptr (AirdockEasClient) c = airdock_eas_client_new (h, TRUE, USER, "wrong", "LOCK1", "TestPhone", 141);
+	guint status = 0;
+
+	g_assert_false (seclog_has (&f, AIRDOCKD_SECLOG_AUTH_LOCKED, NULL, NULL));
+	for (guint i = 0; i < 3; i++)
+		g_assert_cmpuint (probe (c, &status), ==, 401);
+	g_assert_true (seclog_has (&f, AIRDOCKD_SECLOG_AUTH_FAILED, NULL, "127.0.0.1"));
+	g_assert_true (seclog_has (&f, AIRDOCKD_SECLOG_AUTH_LOCKED, NULL, "127.0.0.1"));
+}
+
 static void
 test_json_escape (void)
 {
@@ -495,6 +522,7 @@ main (int argc, char **argv)
 	g_test_add ("/devices/resync", Fixture, NULL, fixture_setup, test_resync, fixture_teardown);
 	g_test_add ("/devices/list", Fixture, NULL, fixture_setup, test_list, fixture_teardown);
 	g_test_add ("/devices/usage", Fixture, NULL, fixture_setup, test_usage, fixture_teardown);
+	g_test_add_func ("/devices/auth-lockout", test_auth_lockout);
 	g_test_add ("/devices/auth-failure", Fixture, NULL, fixture_setup, test_auth_failure, fixture_teardown);
 	return g_test_run ();
 }
