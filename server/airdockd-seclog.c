@@ -12,8 +12,11 @@
 void
 airdockd_json_append_string (GString *out, const char *text)
 {
+	/* RFC 8259 8.1: JSON text is UTF-8; a client's bytes may not be. */
+	g_autofree char *valid = g_utf8_make_valid (text, -1);
+
 	g_string_append_c (out, '"');
-	for (const guchar *p = (const guchar *) text; *p != '\0'; p++) {
+	for (const guchar *p = (const guchar *) valid; *p != '\0'; p++) {
 		switch (*p) {
 		case '"':
 			g_string_append (out, "\\\"");
@@ -35,13 +38,31 @@ airdockd_json_append_string (GString *out, const char *text)
 	g_string_append_c (out, '"');
 }
 
+/* Valid UTF-8 of at most AIRDOCKD_SECLOG_MAX_FIELD characters (a cut one
+ * ends in "…"): logins and device ids come from clients. */
+static char *
+field_text (const char *value)
+{
+	g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+	if (g_utf8_strlen (valid, -1) <= AIRDOCKD_SECLOG_MAX_FIELD)
+		return g_steal_pointer (&valid);
+	{
+		g_autofree char *cut = g_utf8_substring (valid, 0, AIRDOCKD_SECLOG_MAX_FIELD);
+		return g_strconcat (cut, "\u2026", NULL);
+	}
+}
+
 static void
 append_field (GString *line, const char *key, const char *value)
 {
+	g_autofree char *text = NULL;
+
 	if (value == NULL)
 		return;
+	text = field_text (value);
 	g_string_append_printf (line, ",\"%s\":", key);
-	airdockd_json_append_string (line, value);
+	airdockd_json_append_string (line, text);
 }
 
 static char *
@@ -101,18 +122,23 @@ airdockd_seclog_write (const char *data_dir, const char *event, const char *user
 {
 	g_autofree char *line = NULL;
 	g_autofree char *path = NULL;
+	g_autofree char *u = NULL;
+	g_autofree char *d = NULL;
+	g_autofree char *x = NULL;
 
 	g_return_val_if_fail (data_dir != NULL, FALSE);
 	g_return_val_if_fail (event != NULL, FALSE);
 
+	u = field_text (user ? user : "-");
+	d = field_text (device_id ? device_id : "-");
+	x = field_text (detail ? detail : "");
 	g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
 			  "AIRDOCK_SECURITY", "1",
 			  "AIRDOCK_EVENT", event,
-			  "EAS_USER", user ? user : "",
-			  "EAS_DEVICE_ID", device_id ? device_id : "",
+			  "EAS_USER", u,
+			  "EAS_DEVICE_ID", d,
 			  "MESSAGE", "security: %s%s%s [user=%s device=%s]", event,
-			  detail ? ": " : "", detail ? detail : "",
-			  user ? user : "-", device_id ? device_id : "-");
+			  detail ? ": " : "", x, u, d);
 	line = format_line (event, user, device_id, detail);
 	path = g_build_filename (data_dir, AIRDOCKD_SECLOG_FILE, NULL);
 	return append_line (path, line, error);

@@ -32,6 +32,10 @@ G_BEGIN_DECLS
 #define AIRDOCKD_SECLOG_POLICY_ACKNOWLEDGED "policy-acknowledged"
 
 #define AIRDOCKD_SECLOG_FILE "security.log"
+/* Longest field kept, in characters (why: logins and device ids come from
+ * clients; a line stays far below what one write() appends at once).
+ * Longer ones are cut and end in "…"; invalid UTF-8 becomes U+FFFD. */
+#define AIRDOCKD_SECLOG_MAX_FIELD 256
 
 /* Appends one event.  user, device_id, detail may be NULL.  Returns FALSE
  * with a G_FILE_ERROR when the line could not be written in full (the
@@ -59,7 +63,8 @@ void airdockd_seclog_printf (const char *data_dir,
 			     const char *detail_format,
 			     ...) G_GNUC_PRINTF (5, 6);
 
-/* Appends text as a JSON string literal (with quotes) to out. */
+/* Appends text as a JSON string literal (with quotes) to out; invalid
+ * UTF-8 becomes U+FFFD. */
 void airdockd_json_append_string (GString *out, const char *text);
 
 G_END_DECLS

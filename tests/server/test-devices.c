@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <sys/wait.h>
 
 #include "eas/eas-provision.h"
@@ -504,8 +505,44 @@ test_json_escape (void)
 {
 	g_autoptr (GString) s = g_string_new (NULL);
 
-	airdockd_json_append_string (s, "a\"b\\c\nd\x01\x7f" "\xc3\xa9");
-	g_assert_cmpstr (s->str, ==, "\"a\\\"b\\\\c\\nd\\u0001\\u007f\xc3\xa9\"");
+	airdockd_json_append_string (s, "a\"b\\c\nd\x01\x7f" "\xc3\xa9" "\xff");
+	g_assert_cmpstr (s->str, ==, "\"a\\\"b\\\\c\\nd\\u0001\\u007f\xc3\xa9\xef\xbf\xbd\"");
+}
+
+/* Client-controlled fields: cut at AIRDOCKD_SECLOG_MAX_FIELD (N kept,
+ * N + 1 cut), invalid UTF-8 replaced, one line each. */
+static void
+test_seclog_fields (void)
+{
+	g_autofree char *dir = g_dir_make_tmp ("test-devices-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename (dir, AIRDOCKD_SECLOG_FILE, NULL);
+	g_autofree char *n = g_strnfill (AIRDOCKD_SECLOG_MAX_FIELD, 'a');
+	g_autofree char *n1 = g_strnfill (AIRDOCKD_SECLOG_MAX_FIELD + 1, 'b');
+	g_autofree char *cut = g_strnfill (AIRDOCKD_SECLOG_MAX_FIELD, 'b');
+	g_autofree char *want0 = g_strdup_printf ("\"user\":\"%s\"", n);
+	g_autofree char *want1 = g_strdup_printf ("\"user\":\"%s\u2026\"", cut);
+	g_autofree char *text = NULL;
+	g_auto (GStrv) lines = NULL;
+	g_autoptr (GError) error = NULL;
+
+	g_assert_nonnull (dir);
+	g_assert_true (airdockd_seclog_write (dir, "test", n, "D\xff", NULL, &error));
+	g_assert_no_error (error);
+	g_assert_true (airdockd_seclog_write (dir, "test", n1, "D2", "x\ny", &error));
+	g_assert_no_error (error);
+	g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+	g_assert_no_error (error);
+	lines = g_strsplit (text, "\n", -1);
+	g_assert_cmpuint (g_strv_length (lines), ==, 3);
+	g_assert_cmpstr (lines[2], ==, "");
+	g_assert_nonnull (strstr (lines[0], want0));
+	g_assert_nonnull (strstr (lines[0], "\"device\":\"D\xef\xbf\xbd\""));
+	g_assert_null (strstr (lines[0], "\"detail\""));
+	g_assert_nonnull (strstr (lines[1], want1));
+	g_assert_nonnull (strstr (lines[1], "\"detail\":\"x\\ny\""));
+	g_assert_true (g_utf8_validate (text, -1, NULL));
+	g_assert_cmpint (g_remove (path), ==, 0);
+	g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 int
@@ -513,6 +550,7 @@ main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/devices/json-escape", test_json_escape);
+	g_test_add_func ("/devices/seclog-fields", test_seclog_fields);
 	g_test_add ("/devices/wipe/14.1", Fixture, NULL, fixture_setup, test_wipe_141, fixture_teardown);
 	g_test_add ("/devices/wipe/12.1", Fixture, NULL, fixture_setup, test_wipe_121, fixture_teardown);
 	g_test_add ("/devices/wipe/account-only", Fixture, NULL, fixture_setup, test_wipe_account_only,
