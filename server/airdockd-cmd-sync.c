@@ -466,6 +466,15 @@ write_pim_change (CollectionCtx *ctx, const AirdockdItem *ch, GError **error)
 	gboolean add = ch->change == AIRDOCKD_CHANGE_ADD || !device_has (ctx, ch->server_id);
 	AirdockdItem kept = *ch;
 
+	/* Out of the filter (FilterType 8, a completed task): SoftDelete if
+	 * the device holds it, else nothing. */
+	if (!airdockd_pim_item_in_filter (ch, ctx->opts.filter_type)) {
+		if (ctx->device_items == NULL || !g_hash_table_contains (ctx->device_items, ch->server_id))
+			return TRUE;
+		open_commands (ctx);
+		eas_sync_write_delete (ctx->w, ch->server_id, TRUE);
+		return forget_item (ctx, ch->server_id, error);
+	}
 	open_commands (ctx);
 	if (!airdockd_pim_write_item (ctx->w, add ? EAS_SYNC_CMD_ADD : EAS_SYNC_CMD_CHANGE, ch,
 	                              ctx->req->version, &local)) {

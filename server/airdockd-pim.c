@@ -245,6 +245,26 @@ write_app_data (EasWbxmlWriter *w, AirdockdItemClass klass, GBytes *data,
 	return TRUE;
 }
 
+/* ---- FilterType ---------------------------------------------------------- */
+
+gboolean
+airdockd_pim_item_in_filter (const AirdockdItem *item, guint filter_type)
+{
+	icalcomponent *comp;
+	g_autoptr (EasTask) task = NULL;
+
+	/* [MS-ASCMD] 2.2.3.68.2: 8 = incomplete tasks.  Calendar windows
+	 * (FilterType 4–7) are not applied yet: every event is in. */
+	if (item->item_class != AIRDOCKD_ITEM_TASK || filter_type != 8 || item->data == NULL)
+		return TRUE;
+	comp = ical_parse (item->data, NULL);
+	if (comp == NULL)
+		return TRUE;
+	task = eas_task_from_ical (comp, NULL);
+	icalcomponent_free (comp);
+	return task == NULL || task->complete != 1;
+}
+
 /* ---- client commands ------------------------------------------------------ */
 
 /* The item if it is a live item of this folder, else NULL (a store failure

@@ -42,6 +42,10 @@ gboolean airdockd_pim_apply_command (AirdockdRequest *req,
 				     char **out_server_id,
 				     GError **error);
 
+/* FALSE when the item falls outside the device's FilterType: a completed
+ * task under FilterType 8.  (Calendar windows are not applied yet.) */
+gboolean airdockd_pim_item_in_filter (const AirdockdItem *item, guint filter_type);
+
 /* Writes a server <Add> or <Change> (type) of a stored PIM item with its
  * ApplicationData for version.  FALSE (nothing written) when the stored
  * data cannot be read: the caller skips the item. */

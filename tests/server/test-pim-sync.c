@@ -550,6 +550,81 @@ test_contact_supported (Fixture *f, gconstpointer data)
 	g_assert_nonnull (strstr (text, "+1 555 0111"));
 }
 
+static EasNode *
+task_data (const char *subject, gboolean complete)
+{
+	g_autoptr (EasTask) t = eas_task_new ();
+	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
+	g_autoptr (GBytes) bytes = NULL;
+	g_autoptr (GError) error = NULL;
+	EasNode *tree;
+	gsize len = 0;
+	const guint8 *p;
+
+	t->subject = g_strdup (subject);
+	t->complete = complete ? 1 : 0;
+	if (complete)
+		t->date_completed = 1767258000;
+	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
+	eas_task_encode (w, t, 161);
+	eas_wbxml_writer_end (w);
+	bytes = eas_wbxml_writer_finish (w, &error);
+	g_assert_no_error (error);
+	p = g_bytes_get_data (bytes, &len);
+	tree = eas_wbxml_parse (p, len, NULL, &error);
+	g_assert_no_error (error);
+	return tree;
+}
+
+/* [MS-ASCMD] 2.2.3.68.2 FilterType 8: a device gets incomplete tasks only;
+ * a task completed elsewhere goes as SoftDelete. */
+static void
+test_task_filter (Fixture *f, gconstpointer data)
+{
+	g_autofree char *folder = folder_of (f, AIRDOCKD_FOLDER_TASKS);
+	g_autofree char *ka = g_strdup ("0");
+	g_autofree char *kb = g_strdup ("0");
+	g_autofree char *open_id = NULL;
+	g_autoptr (EasNode) init = eas_node_new (EAS_AIRSYNC_SYNC);
+	g_autoptr (AirdockEasResponse) ir = NULL;
+	g_autoptr (GError) error = NULL;
+	EasNode *col = eas_node_append (eas_node_append (init, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
+	EasNode *n;
+	AirdockEasResponse *r;
+
+	/* B: initial Sync with FilterType 8. */
+	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, "0");
+	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, folder);
+	eas_node_append_text (eas_node_append (col, EAS_AIRSYNC_OPTIONS), EAS_AIRSYNC_FILTER_TYPE, "8");
+	ir = airdock_eas_client_post_tree (f->b, EAS_CMD_SYNC, init, &error);
+	g_assert_no_error (error);
+	n = eas_node_path (ir->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
+	g_assert_nonnull (n);
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_STATUS), ==, "1");
+	g_free (kb);
+	kb = g_strdup (eas_node_child_text (n, EAS_AIRSYNC_SYNC_KEY));
+
+	/* A adds a done task and an open one; B gets only the open one. */
+	airdock_eas_response_free (do_sync (f->a, &ka, folder, NULL));
+	airdock_eas_response_free (do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_ADD, "c-done", task_data ("done", TRUE))));
+	r = do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_ADD, "c-open", task_data ("open", FALSE)));
+	open_id = g_strdup (eas_node_child_text (response_of (r, EAS_AIRSYNC_ADD), EAS_AIRSYNC_SERVER_ID));
+	g_assert_nonnull (open_id);
+	airdock_eas_response_free (r);
+
+	r = do_sync (f->b, &kb, folder, NULL);
+	n = only_command (r, EAS_AIRSYNC_ADD);
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_SERVER_ID), ==, open_id);
+	airdock_eas_response_free (r);
+
+	/* A completes the open one: B is told to drop it (SoftDelete). */
+	airdock_eas_response_free (do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_CHANGE, open_id, task_data ("open", TRUE))));
+	r = do_sync (f->b, &kb, folder, NULL);
+	n = only_command (r, EAS_AIRSYNC_SOFT_DELETE);
+	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_SERVER_ID), ==, open_id);
+	airdock_eas_response_free (r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -565,6 +640,8 @@ main (int argc, char **argv)
 	g_test_add ("/pim-sync/contact/preserved", Fixture, NULL, fixture_setup, test_contact_preserved,
 	            fixture_teardown);
 	g_test_add ("/pim-sync/contact/supported", Fixture, NULL, fixture_setup, test_contact_supported,
+	            fixture_teardown);
+	g_test_add ("/pim-sync/task/filter-incomplete", Fixture, NULL, fixture_setup, test_task_filter,
 	            fixture_teardown);
 	return g_test_run ();
 }
