@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "eas/eas-search.h"
+#include "eas/eas-sync.h"
 
 G_DEFINE_QUARK (eas-search-error-quark, eas_search_error)
 
@@ -157,32 +158,11 @@ decode_range (const EasNode *node, EasSearchRequest *r, GError **error)
 static gboolean
 decode_body_pref (const EasNode *node, EasEmailEncodeOptions *email, GError **error)
 {
-	guint64 type, value;
-	EasBodyPreference *p;
-
 	if (email->n_body_prefs >= EAS_BODY_PREFERENCES_MAX)
 		return search_fail (error, EAS_SEARCH_ERROR_LIMIT, node->tag, "too many");
-	if (!eas_node_child_uint (node, EAS_AIRSYNCBASE_TYPE, 1, 4, &type, error))
+	if (!eas_body_preference_decode (node, email->version,
+	                                 &email->body_prefs[email->n_body_prefs], error))
 		return FALSE;
-	p = &email->body_prefs[email->n_body_prefs];
-	memset (p, 0, sizeof *p);
-	p->type = (EasBodyType) type;
-	if (eas_node_child (node, EAS_AIRSYNCBASE_TRUNCATION_SIZE) != NULL) {
-		if (!eas_node_child_uint (node, EAS_AIRSYNCBASE_TRUNCATION_SIZE, 0, G_MAXUINT32, &value, error))
-			return FALSE;
-		p->has_truncation_size = TRUE;
-		p->truncation_size = (guint32) value;
-	}
-	if (eas_node_child (node, EAS_AIRSYNCBASE_ALL_OR_NONE) != NULL) {
-		if (!eas_node_child_uint (node, EAS_AIRSYNCBASE_ALL_OR_NONE, 0, 1, &value, error))
-			return FALSE;
-		p->all_or_none = value == 1;
-	}
-	if (eas_node_child (node, EAS_AIRSYNCBASE_PREVIEW) != NULL) {
-		if (!eas_node_child_uint (node, EAS_AIRSYNCBASE_PREVIEW, 0, EAS_BODY_PREVIEW_MAX, &value, error))
-			return FALSE;
-		p->preview = (guint32) value;
-	}
 	email->n_body_prefs++;
 	return TRUE;
 }

@@ -151,9 +151,9 @@ truncation_bytes (guint code)
 	return code < G_N_ELEMENTS (sizes) ? sizes[code] : G_MAXUINT32;
 }
 
-static gboolean
-decode_body_preference (const EasNode *node, EasVersion version,
-                        EasBodyPreference *out, GError **error)
+gboolean
+eas_body_preference_decode (const EasNode *node, EasVersion version,
+                            EasBodyPreference *out, GError **error)
 {
 	EasBodyPreference p = { 0 };
 	guint v = 0;
@@ -204,7 +204,7 @@ decode_options (const EasNode *node, EasVersion version, EasSyncOptions *out, GE
 	     bp != NULL; bp = eas_node_next_same (bp)) {
 		if (o.email.n_body_prefs == EAS_BODY_PREFERENCES_MAX)
 			return fail (error, EAS_SYNC_ERROR_LIMIT, EAS_AIRSYNCBASE_BODY_PREFERENCE, "too many");
-		if (!decode_body_preference (bp, version, &o.email.body_prefs[o.email.n_body_prefs], error))
+		if (!eas_body_preference_decode (bp, version, &o.email.body_prefs[o.email.n_body_prefs], error))
 			return FALSE;
 		o.email.n_body_prefs++;
 	}

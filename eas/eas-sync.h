@@ -232,4 +232,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasSyncCommand, eas_sync_command_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasSyncCollection, eas_sync_collection_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasSyncRequest, eas_sync_request_free)
 
+/* Decodes one AirSyncBase:BodyPreference ([MS-ASAIRS] 2.2.2.7): Type 1–4
+ * (required), TruncationSize, AllOrNone (empty = TRUE), Preview 0–255 (read
+ * from 14.0 on).  Shared by the Sync, ItemOperations and Search decoders.
+ * FALSE + error naming the element; *out untouched then. */
+gboolean eas_body_preference_decode (const EasNode *node, EasVersion version,
+                                     EasBodyPreference *out, GError **error);
+
 G_END_DECLS
