@@ -107,7 +107,7 @@ airdockd_provision_check (AirdockdRequest *req, const AirdockdDevice *device)
 	if (decision.verdict == EAS_POLICY_ALLOW)
 		return TRUE;
 	if (decision.verdict == EAS_POLICY_BLOCKED)
-		airdockd_seclog (airdockd_store_get_data_dir (req->store), AIRDOCKD_SECLOG_REFUSED_WIPED, req->user_name, req->query->device_id, eas_command_name (req->query->cmd));
+		airdockd_seclog_repeatable (airdockd_store_get_data_dir (req->store), AIRDOCKD_SECLOG_REFUSED_WIPED, req->user_name, req->query->device_id, eas_command_name (req->query->cmd));
 	if (decision.http_status == 200 && decision.eas_status != 0)
 		airdockd_request_set_status (req, decision.eas_status);
 	else

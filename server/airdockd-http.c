@@ -350,7 +350,7 @@ authenticate (AirdockdServer *server, SoupServerMessage *msg, AirdockdRequest *r
 		break;
 	case AIRDOCKD_AUTH_LOCKED:
 		log_req (G_LOG_LEVEL_MESSAGE, req, login, "authentication refused: locked out after repeated failures");
-		airdockd_seclog (airdockd_server_get_config (server)->data_dir, AIRDOCKD_SECLOG_AUTH_LOCKED, login, req->query ? req->query->device_id : NULL, req->remote_address);
+		airdockd_seclog_repeatable (airdockd_server_get_config (server)->data_dir, AIRDOCKD_SECLOG_AUTH_LOCKED, login, req->query ? req->query->device_id : NULL, req->remote_address);
 		break;
 	default:
 		g_assert_not_reached ();

@@ -167,3 +167,48 @@ airdockd_seclog_printf (const char *data_dir, const char *event, const char *use
 	va_end (args);
 	airdockd_seclog (data_dir, event, user, device_id, detail);
 }
+
+typedef struct {
+	gint64 logged_at;	/* monotonic µs of the last line written */
+	guint64 suppressed;	/* left out since then */
+} RepeatEntry;
+
+G_LOCK_DEFINE_STATIC (repeat);
+static GHashTable *repeat_table;	/* "event\nuser\ndevice" → RepeatEntry */
+
+gboolean
+airdockd_seclog_repeatable (const char *data_dir, const char *event, const char *user,
+			    const char *device_id, const char *detail)
+{
+	g_autofree char *key = g_strdup_printf ("%s\n%s\n%s", event, user ? user : "", device_id ? device_id : "");
+	g_autofree char *text = NULL;
+	gint64 now = g_get_monotonic_time ();
+	RepeatEntry *e;
+	guint64 left_out;
+
+	G_LOCK (repeat);
+	if (repeat_table == NULL)
+		repeat_table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	e = g_hash_table_lookup (repeat_table, key);
+	if (e != NULL && now - e->logged_at < (gint64) AIRDOCKD_SECLOG_REPEAT_SECONDS * G_USEC_PER_SEC) {
+		e->suppressed++;
+		G_UNLOCK (repeat);
+		return FALSE;
+	}
+	if (e == NULL) {
+		if (g_hash_table_size (repeat_table) >= AIRDOCKD_SECLOG_REPEAT_KEYS)
+			g_hash_table_remove_all (repeat_table);
+		e = g_new0 (RepeatEntry, 1);
+		g_hash_table_insert (repeat_table, g_steal_pointer (&key), e);
+	}
+	left_out = e->suppressed;
+	e->logged_at = now;
+	e->suppressed = 0;
+	G_UNLOCK (repeat);
+
+	if (left_out > 0)
+		text = g_strdup_printf ("%s%s%" G_GUINT64_FORMAT " repeats not logged", detail ? detail : "",
+					detail ? "; " : "", left_out);
+	airdockd_seclog (data_dir, event, user, device_id, text ? text : detail);
+	return TRUE;
+}

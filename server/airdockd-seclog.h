@@ -55,6 +55,20 @@ void airdockd_seclog (const char *data_dir,
 		      const char *device_id,
 		      const char *detail);
 
+/* airdockd_seclog() for events a client can repeat at will (requests from
+ * a wiped device, from a locked-out login): the same (event, user,
+ * device_id) is written at most once per AIRDOCKD_SECLOG_REPEAT_SECONDS in
+ * this process; the next line written says how many were left out.
+ * Returns TRUE when this call wrote (or tried to write) a line.  Remembers
+ * at most AIRDOCKD_SECLOG_REPEAT_KEYS keys (then forgets them all). */
+#define AIRDOCKD_SECLOG_REPEAT_SECONDS 60
+#define AIRDOCKD_SECLOG_REPEAT_KEYS 4096
+gboolean airdockd_seclog_repeatable (const char *data_dir,
+				     const char *event,
+				     const char *user,
+				     const char *device_id,
+				     const char *detail);
+
 /* airdockd_seclog() with a printf-style detail. */
 void airdockd_seclog_printf (const char *data_dir,
 			     const char *event,

@@ -171,6 +171,21 @@ seclog_has (Fixture *f, const char *event, const char *device, const char *detai
 	return FALSE;
 }
 
+static guint
+seclog_count (Fixture *f, const char *event, const char *device)
+{
+	g_autofree char *text = read_seclog (f);
+	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+	g_autofree char *e = g_strdup_printf ("\"event\":\"%s\"", event);
+	g_autofree char *d = g_strdup_printf ("\"device\":\"%s\"", device);
+	guint n = 0;
+
+	for (gsize i = 0; lines[i] != NULL; i++)
+		if (strstr (lines[i], e) && strstr (lines[i], d))
+			n++;
+	return n;
+}
+
 /* A light structural check of JSON: balanced brackets outside strings,
  * valid escapes, nothing after the value but a newline. */
 static void
@@ -242,6 +257,10 @@ test_wipe_141 (Fixture *f, gconstpointer data)
 	g_assert_false (airdock_eas_client_provision (c, NULL, &error));
 	g_clear_error (&error);
 	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_REFUSED_WIPED, "WIPE141", NULL));
+	/* A wiped phone that keeps asking does not fill the log: one line per
+	 * AIRDOCKD_SECLOG_REPEAT_SECONDS for the device. */
+	assert_probe (c, 403, 0);
+	g_assert_cmpuint (seclog_count (f, AIRDOCKD_SECLOG_REFUSED_WIPED, "WIPE141"), ==, 1);
 
 	g_assert_cmpint (ctl (f, &out, NULL, "show", "--json", USER, "WIPE141", NULL), ==, 0);
 	assert_json (out, '{');
@@ -501,6 +520,29 @@ test_auth_lockout (void)
 }
 
 static void
+test_seclog_repeatable (void)
+{
+	g_autofree char *dir = g_dir_make_tmp ("test-devices-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename (dir, AIRDOCKD_SECLOG_FILE, NULL);
+	g_autofree char *text = NULL;
+	g_auto (GStrv) lines = NULL;
+
+	g_assert_true (airdockd_seclog_repeatable (dir, "rep", "u", "D1", "first"));
+	g_assert_false (airdockd_seclog_repeatable (dir, "rep", "u", "D1", "again"));
+	g_assert_false (airdockd_seclog_repeatable (dir, "rep", "u", "D1", "again"));
+	/* Another device, user or event is another key. */
+	g_assert_true (airdockd_seclog_repeatable (dir, "rep", "u", "D2", NULL));
+	g_assert_true (airdockd_seclog_repeatable (dir, "rep", "v", "D1", NULL));
+	g_assert_true (airdockd_seclog_repeatable (dir, "other", "u", "D1", NULL));
+	g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+	lines = g_strsplit (text, "\n", -1);
+	g_assert_cmpuint (g_strv_length (lines), ==, 5);
+	g_assert_nonnull (strstr (lines[0], "\"detail\":\"first\""));
+	g_assert_cmpint (g_remove (path), ==, 0);
+	g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
 test_json_escape (void)
 {
 	g_autoptr (GString) s = g_string_new (NULL);
@@ -551,6 +593,7 @@ main (int argc, char **argv)
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/devices/json-escape", test_json_escape);
 	g_test_add_func ("/devices/seclog-fields", test_seclog_fields);
+	g_test_add_func ("/devices/seclog-repeatable", test_seclog_repeatable);
 	g_test_add ("/devices/wipe/14.1", Fixture, NULL, fixture_setup, test_wipe_141, fixture_teardown);
 	g_test_add ("/devices/wipe/12.1", Fixture, NULL, fixture_setup, test_wipe_121, fixture_teardown);
 	g_test_add ("/devices/wipe/account-only", Fixture, NULL, fixture_setup, test_wipe_account_only,
