@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include <glib-object.h>
+
 #include "eas/eas-calendar.h"
 #include "eas/eas-contact.h"
 #include "eas/eas-note.h"
@@ -57,6 +59,33 @@ find_app_data (const EasNode *root, const char *collection_id, const EasSyncComm
 	return NULL;
 }
 
+/* The request's tree, parsed once per HTTP message (a Sync may carry up to
+ * EAS_SYNC_MAX_COMMANDS commands: parsing the body for each would be
+ * quadratic) and kept on the message.  Without a message (the push hub's
+ * replay) the tree is parsed and handed to *out_owned.  NULL if the body
+ * is empty or unreadable. */
+#define PIM_TREE_KEY "airdockd-pim-request-tree"
+
+static const EasNode *
+request_tree (AirdockdRequest *req, EasNode **out_owned)
+{
+	gsize len = 0;
+	const guint8 *body = g_bytes_get_data (req->body, &len);
+	GObject *msg = req->http_message && G_IS_OBJECT (req->http_message) ? req->http_message : NULL;
+	EasNode *tree;
+
+	*out_owned = NULL;
+	if (msg != NULL && (tree = g_object_get_data (msg, PIM_TREE_KEY)) != NULL)
+		return tree;
+	if (len == 0 || (tree = eas_wbxml_parse (body, len, NULL, NULL)) == NULL)
+		return NULL;
+	if (msg != NULL)
+		g_object_set_data_full (msg, PIM_TREE_KEY, tree, (GDestroyNotify) eas_node_free);
+	else
+		*out_owned = tree;
+	return tree;
+}
+
 /* ---- Supported ([MS-ASCMD] 2.2.3.168) ------------------------------------ */
 
 /* Tags in one Supported list: the contact fields number about 60. */
@@ -73,9 +102,8 @@ airdockd_pim_remember_supported (AirdockdRequest *req,
 				 const AirdockdFolder *folder,
 				 GError **error)
 {
-	gsize len = 0;
-	const guint8 *body = g_bytes_get_data (req->body, &len);
-	g_autoptr (EasNode) root = len > 0 ? eas_wbxml_parse (body, len, NULL, NULL) : NULL;
+	g_autoptr (EasNode) owned = NULL;
+	const EasNode *root = request_tree (req, &owned);
 	g_autofree char *key = supported_key (folder->server_id);
 	g_autoptr (GArray) tags = g_array_new (FALSE, FALSE, sizeof (EasTag));
 	const EasNode *c = root ? eas_node_path (root, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0) : NULL;
@@ -292,9 +320,8 @@ apply_data (AirdockdRequest *req, const AirdockdFolder *folder, const EasSyncCom
 	    const AirdockdItem *item, EasSyncStatus *out_status, char **out_server_id, GError **error)
 {
 	AirdockdItemClass klass = airdockd_pim_folder_class (folder->type);
-	gsize len = 0;
-	const guint8 *body = g_bytes_get_data (req->body, &len);
-	g_autoptr (EasNode) root = eas_wbxml_parse (body, len, NULL, NULL);
+	g_autoptr (EasNode) owned = NULL;
+	const EasNode *root = request_tree (req, &owned);
 	const EasNode *app_data = root ? find_app_data (root, folder->server_id, cmd) : NULL;
 	g_autoptr (GError) local = NULL;
 	g_autoptr (GBytes) data = NULL;
