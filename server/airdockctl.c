@@ -6,6 +6,7 @@
  *   airdockctl [-c FILE | --data-dir DIR] user del NAME
  *   airdockctl [-c FILE | --data-dir DIR] user list
  *   airdockctl [-c FILE | --data-dir DIR] deliver USER < message.eml
+ *   airdockctl [-c FILE | --data-dir DIR] status
  *
  * Passwords come from stdin when it is not a terminal (one line), else they
  * are asked for twice without echo.  Exit status: 0 done, 1 failed, 2 usage.
@@ -192,11 +193,73 @@ cmd_user (AirdockdStore *store, int argc, char **argv, GError **error)
 	return ok;
 }
 
+/* Reads "parked=N" from the push hub's status file (data_dir/push.status,
+ * rewritten by airdockd whenever the count changes).  FALSE when absent. */
+static gboolean
+read_parked (AirdockdStore *store, guint64 *out_parked, GDateTime **out_when)
+{
+	g_autofree char *path = g_build_filename (airdockd_store_get_data_dir (store), "push.status", NULL);
+	g_autofree char *text = NULL;
+	g_autoptr (GFile) file = NULL;
+	g_autoptr (GFileInfo) info = NULL;
+	guint64 parked = 0;
+
+	if (!g_file_get_contents (path, &text, NULL, NULL) || !g_str_has_prefix (text, "parked="))
+		return FALSE;
+	g_strchomp (text);
+	if (!g_ascii_string_to_unsigned (text + strlen ("parked="), 10, 0, G_MAXUINT32, &parked, NULL))
+		return FALSE;
+	file = g_file_new_for_path (path);
+	info = g_file_query_info (file, G_FILE_ATTRIBUTE_TIME_MODIFIED, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+	*out_parked = parked;
+	*out_when = info != NULL ? g_file_info_get_modification_date_time (info) : NULL;
+	return TRUE;
+}
+
+/* What an administrator checks first: accounts, devices by wipe state, and
+ * how many Pings the daemon holds parked right now. */
+static gboolean
+cmd_status (AirdockdStore *store, GError **error)
+{
+	g_autoptr (GPtrArray) users = airdockd_store_user_list (store, error);
+	g_autoptr (GPtrArray) devices = NULL;
+	g_autoptr (GDateTime) when = NULL;
+	guint pending = 0, wiped = 0;
+	guint64 parked = 0;
+
+	if (users == NULL)
+		return FALSE;
+	devices = airdockd_store_device_list (store, 0, error);
+	if (devices == NULL)
+		return FALSE;
+	for (guint i = 0; i < devices->len; i++) {
+		const AirdockdDevice *d = g_ptr_array_index (devices, i);
+
+		if (d->wipe_state == AIRDOCKD_WIPE_WIPED || d->wipe_state == AIRDOCKD_WIPE_ACCOUNT_ONLY_WIPED)
+			wiped++;
+		else if (d->wipe_state != AIRDOCKD_WIPE_NONE)
+			pending++;
+	}
+	g_print ("data dir:      %s\n", airdockd_store_get_data_dir (store));
+	g_print ("users:         %u\n", users->len);
+	g_print ("devices:       %u (wipe in progress: %u, wiped: %u)\n", devices->len, pending, wiped);
+	if (read_parked (store, &parked, &when)) {
+		g_autofree char *stamp = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M:%S %Z") : NULL;
+
+		g_print ("parked Pings:  %" G_GUINT64_FORMAT " (as of %s)\n", parked, stamp ? stamp : "unknown");
+	} else {
+		g_print ("parked Pings:  none reported (airdockd has served no device since it started)\n");
+	}
+	return TRUE;
+}
+
 static gboolean
 is_usage (int argc, char **argv)
 {
 	if (argc < 2)
 		return TRUE;
+	if (strcmp (argv[1], "status") == 0)
+		return argc != 2;
 	if (strcmp (argv[1], "deliver") == 0)
 		return argc != 3;
 	if (strcmp (argv[1], "user") != 0 || argc < 3)
@@ -213,7 +276,7 @@ is_usage (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
-	g_autoptr (GOptionContext) ctx = g_option_context_new ("user add|passwd|verify|del|list … | deliver USER | devices …");
+	g_autoptr (GOptionContext) ctx = g_option_context_new ("user add|passwd|verify|del|list … | deliver USER | status | devices …");
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockdStore) store = NULL;
 	gboolean ok;
@@ -238,6 +301,8 @@ main (int argc, char **argv)
 	}
 	if (strcmp (argv[1], "deliver") == 0)
 		ok = cmd_deliver (store, argv[2], &error);
+	else if (strcmp (argv[1], "status") == 0)
+		ok = cmd_status (store, &error);
 	else
 		ok = cmd_user (store, argc - 2, argv + 2, &error);
 	if (!ok) {

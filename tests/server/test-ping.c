@@ -169,6 +169,33 @@ wait_parked (Fixture *f, guint n)
 	g_assert_cmpuint (parked (f), ==, n);
 }
 
+/* What an administrator sees: the "parked Pings:" line of `airdockctl status`. */
+static guint
+ctl_status_parked (Fixture *f)
+{
+	g_autofree char *ctl = airdock_harness_build_path ("server/airdockctl");
+	const char *argv[] = { ctl, "--data-dir", f->h->data_dir, "status", NULL };
+	g_autofree char *out = NULL;
+	g_autoptr (GError) error = NULL;
+	int wait_status = 0;
+	g_autofree char *digits = NULL;
+	const char *line;
+	guint64 n = 0;
+
+	g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+	                             &out, NULL, &wait_status, &error));
+	g_assert_no_error (error);
+	g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+	line = strstr (out, "parked Pings:");
+	g_assert_nonnull (line);
+	line += strlen ("parked Pings:");
+	while (*line == ' ')
+		line++;
+	digits = g_strndup (line, strspn (line, "0123456789"));
+	g_assert_true (g_ascii_string_to_unsigned (digits, 10, 0, G_MAXUINT, &n, NULL));
+	return (guint) n;
+}
+
 static guint16
 lmtp_port (Fixture *f)
 {
@@ -596,8 +623,10 @@ test_hangup (Fixture *f, gconstpointer data)
 	                                          NULL, NULL, &error));
 	g_assert_no_error (error);
 	wait_parked (f, 1);
+	g_assert_cmpuint (ctl_status_parked (f), ==, 1);
 	g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
 	wait_parked (f, 0);
+	g_assert_cmpuint (ctl_status_parked (f), ==, 0);
 }
 
 int
