@@ -619,8 +619,10 @@ decide_record (ConduitSync *s, Db *db, DesktopView *v, const Rec *r, GError **er
 	                                          g_bytes_get_data (r->data, NULL), g_bytes_get_size (r->data),
 	                                          item != NULL ? category_index (db, item, FALSE) : 0,
 	                                          last_data, last_len);
-	if (!s->fast && item != NULL && in.handheld == HOTSYNC_SIDE_CHANGED) {
-		/* Slow sync: the hash of the last synced copy decides. */
+	if (!s->fast && in.known && in.handheld == HOTSYNC_SIDE_CHANGED) {
+		/* Slow sync: the hash of the last synced copy decides (also for
+		 * a pair whose desktop item left a tombstone: an unchanged record
+		 * is deleted, not restored). */
 		g_autofree char *was = g_key_file_get_string (s->snapshot, db->kind->db_name, key, NULL);
 
 		if (was != NULL && g_strcmp0 (was, hash) == 0)
