@@ -389,6 +389,40 @@ test_row08 (void)
 	harness_clear (&h);
 }
 
+/* 6 and 8 on a slow sync: the handheld's state comes from comparing with
+ * the last-sync copy (its dirty bits are not looked at). */
+static void
+test_row06_slow (void)
+{
+	Harness h;
+
+	synced (&h);
+	memo (&h, "edit", "2", "Budget\nhandheld edit");
+	sync_with (&h, full_sync, "slow");
+	assert_both (&h, "Budget|Budget\\nhandheld edit|Business\n" SHOPPING_NOTE,
+	             "Business|Budget\\nhandheld edit\n" SHOPPING_MEMO);
+	assert_log (&h, "desktop: changed memo \"Budget\"", TRUE);
+	assert_log (&h, "conflict:", FALSE);
+	assert_settled (&h);
+	harness_clear (&h);
+}
+
+static void
+test_row08_slow (void)
+{
+	Harness h;
+
+	synced (&h);
+	store_edit (&h, "Budget", "Budget\ndesk edit");
+	sync_with (&h, full_sync, "slow");
+	assert_both (&h, "Budget|Budget\\ndesk edit|Business\n" SHOPPING_NOTE,
+	             "Business|Budget\\ndesk edit\n" SHOPPING_MEMO);
+	assert_log (&h, "handheld: changed memo \"Budget\"", TRUE);
+	assert_log (&h, "conflict:", FALSE);
+	assert_settled (&h);
+	harness_clear (&h);
+}
+
 /* 9: UNCHANGED / UNCHANGED: nothing, on a fast and on a slow sync (where
  * the handheld's state comes from comparing with the last-sync copy). */
 static void
@@ -709,8 +743,10 @@ main (int argc, char **argv)
 	g_test_add_func ("/conduit/rows-e2e/05-changed-both-different", test_row05_different);
 	g_test_add_func ("/conduit/rows-e2e/05-changed-both-same", test_row05_same);
 	g_test_add_func ("/conduit/rows-e2e/06-changed-vs-unchanged", test_row06);
+	g_test_add_func ("/conduit/rows-e2e/06-changed-vs-unchanged-slow", test_row06_slow);
 	g_test_add_func ("/conduit/rows-e2e/07-changed-vs-deleted", test_row07);
 	g_test_add_func ("/conduit/rows-e2e/08-unchanged-vs-changed", test_row08);
+	g_test_add_func ("/conduit/rows-e2e/08-unchanged-vs-changed-slow", test_row08_slow);
 	g_test_add_func ("/conduit/rows-e2e/09-unchanged-both", test_row09);
 	g_test_add_func ("/conduit/rows-e2e/10-unchanged-vs-deleted", test_row10);
 	g_test_add_func ("/conduit/rows-e2e/10-unchanged-vs-deleted-slow", test_row10_slow);
