@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "eas/eas-calendar.h"
+#include "eas/eas-pim-ical.h"
 
 /* Longest text field kept (subject, location, names, UID). */
 #define TEXT_MAX_BYTES (64u * 1024)
@@ -908,26 +909,6 @@ time_prop (icalproperty_kind kind, gint64 t, const TimeCtx *ctx)
 	return p;
 }
 
-static void
-add_x (icalcomponent *c, const char *name, const char *value)
-{
-	icalproperty *p = icalproperty_new_x (value);
-
-	icalproperty_set_x_name (p, name);
-	icalcomponent_add_property (c, p);
-}
-
-static void
-add_x_int (icalcomponent *c, const char *name, int v)
-{
-	char buf[16];
-
-	if (v < 0)
-		return;
-	g_snprintf (buf, sizeof buf, "%d", v);
-	add_x (c, name, buf);
-}
-
 static const char *const busy_names[] = { "FREE", "TENTATIVE", "BUSY", "OOF", "WORKINGELSEWHERE" };
 
 static void
@@ -1013,7 +994,7 @@ fill_flags (icalcomponent *c, const EasEvent *ev, const EasEvent *master)
 	if (busy >= 0) {
 		icalcomponent_add_property (c, icalproperty_new_transp (busy == 0 ? ICAL_TRANSP_TRANSPARENT
 		                                                                  : ICAL_TRANSP_OPAQUE));
-		add_x (c, "X-MICROSOFT-CDO-BUSYSTATUS", busy_names[busy]);
+		eas_pim_ical_add_x (c, "X-MICROSOFT-CDO-BUSYSTATUS", busy_names[busy]);
 	}
 	if (sens == 1) {
 		/* Personal has no iCalendar class: an extension value. */
@@ -1024,20 +1005,20 @@ fill_flags (icalcomponent *c, const EasEvent *ev, const EasEvent *master)
 		icalcomponent_add_property (c, icalproperty_new_class (class_for (sens)));
 	}
 	if (meeting >= 0) {
-		add_x_int (c, "X-EAS-MEETING-STATUS", meeting);
+		eas_pim_ical_add_x_int (c, "X-EAS-MEETING-STATUS", meeting);
 		/* [MS-ASCAL] 2.2.2.29: bit 2 marks a cancelled meeting. */
 		if (meeting & 4)
 			icalcomponent_add_property (c, icalproperty_new_status (ICAL_STATUS_CANCELLED));
 	}
 	if (reminder >= 0)
 		add_alarm (c, reminder);
-	add_x_int (c, "X-EAS-RESPONSE-REQUESTED", PICK (response_requested, -1));
-	add_x_int (c, "X-EAS-RESPONSE-TYPE", PICK (response_type, -1));
+	eas_pim_ical_add_x_int (c, "X-EAS-RESPONSE-REQUESTED", PICK (response_requested, -1));
+	eas_pim_ical_add_x_int (c, "X-EAS-RESPONSE-TYPE", PICK (response_type, -1));
 	if (PICK (disallow_new_time_proposal, -1) >= 0)
-		add_x (c, "X-MICROSOFT-DISALLOW-COUNTER", PICK (disallow_new_time_proposal, -1) ? "TRUE" : "FALSE");
+		eas_pim_ical_add_x (c, "X-MICROSOFT-DISALLOW-COUNTER", PICK (disallow_new_time_proposal, -1) ? "TRUE" : "FALSE");
 	if (PICK (appointment_reply_time, 0) != 0) {
 		g_autofree char *t = eas_pim_format_time (PICK (appointment_reply_time, 0), TRUE);
-		add_x (c, "X-EAS-APPOINTMENT-REPLY-TIME", t);
+		eas_pim_ical_add_x (c, "X-EAS-APPOINTMENT-REPLY-TIME", t);
 	}
 }
 
@@ -1066,11 +1047,11 @@ fill_vevent (icalcomponent *c, const EasEvent *ev, const EasEvent *master, const
 	if ((text = PICK (body, NULL)) != NULL && text[0] != '\0')
 		icalcomponent_add_property (c, icalproperty_new_description (text));
 	if (master == NULL && ev->client_uid != NULL)
-		add_x (c, "X-EAS-CLIENT-UID", ev->client_uid);
+		eas_pim_ical_add_x (c, "X-EAS-CLIENT-UID", ev->client_uid);
 	if (master == NULL && ev->online_meeting_conf_link != NULL)
-		add_x (c, "X-EAS-ONLINE-MEETING-CONF-LINK", ev->online_meeting_conf_link);
+		eas_pim_ical_add_x (c, "X-EAS-ONLINE-MEETING-CONF-LINK", ev->online_meeting_conf_link);
 	if (master == NULL && ev->online_meeting_external_link != NULL)
-		add_x (c, "X-EAS-ONLINE-MEETING-EXTERNAL-LINK", ev->online_meeting_external_link);
+		eas_pim_ical_add_x (c, "X-EAS-ONLINE-MEETING-EXTERNAL-LINK", ev->online_meeting_external_link);
 	fill_people (c, ev, master);
 	fill_flags (c, ev, master);
 }
@@ -1190,30 +1171,6 @@ prop_time (const FromCtx *fc, icalproperty *p, gint64 *out, icaltimezone **out_z
 	return TRUE;
 }
 
-static const char *
-get_x (icalcomponent *c, const char *name)
-{
-	for (icalproperty *p = icalcomponent_get_first_property (c, ICAL_X_PROPERTY); p != NULL;
-	     p = icalcomponent_get_next_property (c, ICAL_X_PROPERTY)) {
-		const char *n = icalproperty_get_x_name (p);
-
-		if (n != NULL && g_ascii_strcasecmp (n, name) == 0)
-			return icalproperty_get_x (p);
-	}
-	return NULL;
-}
-
-static int
-get_x_int (icalcomponent *c, const char *name, guint max)
-{
-	const char *v = get_x (c, name);
-	guint64 n = 0;
-
-	if (v == NULL || !g_ascii_string_to_unsigned (v, 10, 0, max, &n, NULL))
-		return -1;
-	return (int) n;
-}
-
 static char *
 strip_mailto (const char *v)
 {
@@ -1315,9 +1272,9 @@ static void
 flags_from (EasEvent *ev, icalcomponent *c)
 {
 	icalproperty *p;
-	const char *busy = get_x (c, "X-MICROSOFT-CDO-BUSYSTATUS");
-	const char *counter = get_x (c, "X-MICROSOFT-DISALLOW-COUNTER");
-	const char *reply = get_x (c, "X-EAS-APPOINTMENT-REPLY-TIME");
+	const char *busy = eas_pim_ical_get_x (c, "X-MICROSOFT-CDO-BUSYSTATUS");
+	const char *counter = eas_pim_ical_get_x (c, "X-MICROSOFT-DISALLOW-COUNTER");
+	const char *reply = eas_pim_ical_get_x (c, "X-EAS-APPOINTMENT-REPLY-TIME");
 
 	for (guint i = 0; busy != NULL && i < G_N_ELEMENTS (busy_names); i++) {
 		if (g_ascii_strcasecmp (busy, busy_names[i]) == 0)
@@ -1333,9 +1290,9 @@ flags_from (EasEvent *ev, icalcomponent *c)
 		default: ev->sensitivity = 0; break;
 		}
 	}
-	ev->meeting_status = get_x_int (c, "X-EAS-MEETING-STATUS", 15);
-	ev->response_requested = get_x_int (c, "X-EAS-RESPONSE-REQUESTED", 1);
-	ev->response_type = get_x_int (c, "X-EAS-RESPONSE-TYPE", 5);
+	ev->meeting_status = eas_pim_ical_get_x_int (c, "X-EAS-MEETING-STATUS", 15);
+	ev->response_requested = eas_pim_ical_get_x_int (c, "X-EAS-RESPONSE-REQUESTED", 1);
+	ev->response_type = eas_pim_ical_get_x_int (c, "X-EAS-RESPONSE-TYPE", 5);
 	if (counter != NULL)
 		ev->disallow_new_time_proposal = g_ascii_strcasecmp (counter, "TRUE") == 0;
 	if (reply != NULL && !eas_pim_parse_time (reply, &ev->appointment_reply_time))
@@ -1446,9 +1403,9 @@ master_from (EasEvent *ev, const FromCtx *fc, icalcomponent *c, GError **error)
 		return FALSE;
 	if ((p = icalcomponent_get_first_property (c, ICAL_UID_PROPERTY)) != NULL)
 		ev->uid = g_strdup (icalproperty_get_uid (p));
-	ev->client_uid = g_strdup (get_x (c, "X-EAS-CLIENT-UID"));
-	ev->online_meeting_conf_link = g_strdup (get_x (c, "X-EAS-ONLINE-MEETING-CONF-LINK"));
-	ev->online_meeting_external_link = g_strdup (get_x (c, "X-EAS-ONLINE-MEETING-EXTERNAL-LINK"));
+	ev->client_uid = g_strdup (eas_pim_ical_get_x (c, "X-EAS-CLIENT-UID"));
+	ev->online_meeting_conf_link = g_strdup (eas_pim_ical_get_x (c, "X-EAS-ONLINE-MEETING-CONF-LINK"));
+	ev->online_meeting_external_link = g_strdup (eas_pim_ical_get_x (c, "X-EAS-ONLINE-MEETING-EXTERNAL-LINK"));
 	if (ev->start_time != 0) {
 		g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ev->start_time);
 

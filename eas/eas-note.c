@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "eas/eas-note.h"
+#include "eas/eas-pim-ical.h"
 
 #define TEXT_MAX_BYTES (64u * 1024)
 
@@ -162,25 +163,12 @@ eas_note_to_ical (const EasNote *note)
 	return cal;
 }
 
-static const char *
-get_x (icalcomponent *c, const char *name)
-{
-	for (icalproperty *p = icalcomponent_get_first_property (c, ICAL_X_PROPERTY); p != NULL;
-	     p = icalcomponent_get_next_property (c, ICAL_X_PROPERTY)) {
-		const char *n = icalproperty_get_x_name (p);
-
-		if (n != NULL && g_ascii_strcasecmp (n, name) == 0)
-			return icalproperty_get_x (p);
-	}
-	return NULL;
-}
-
 static gboolean
 read_journal (EasNote *note, icalcomponent *j, GError **error)
 {
 	icalproperty *p;
-	const char *cls = get_x (j, "X-EAS-MESSAGE-CLASS");
-	const char *type = get_x (j, "X-EAS-BODY-TYPE");
+	const char *cls = eas_pim_ical_get_x (j, "X-EAS-MESSAGE-CLASS");
+	const char *type = eas_pim_ical_get_x (j, "X-EAS-BODY-TYPE");
 	guint64 t = 1;
 
 	if ((p = icalcomponent_get_first_property (j, ICAL_SUMMARY_PROPERTY)) != NULL)

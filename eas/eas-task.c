@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "eas/eas-task.h"
+#include "eas/eas-pim-ical.h"
 
 #define TEXT_MAX_BYTES (64u * 1024)
 
@@ -202,15 +203,6 @@ utc_time (gint64 t)
 }
 
 static void
-add_x (icalcomponent *c, const char *name, const char *value)
-{
-	icalproperty *p = icalproperty_new_x (value);
-
-	icalproperty_set_x_name (p, name);
-	icalcomponent_add_property (c, p);
-}
-
-static void
 add_x_time (icalcomponent *c, const char *name, gint64 t)
 {
 	g_autofree char *s = NULL;
@@ -218,18 +210,7 @@ add_x_time (icalcomponent *c, const char *name, gint64 t)
 	if (t == 0)
 		return;
 	s = eas_pim_format_time (t, FALSE);
-	add_x (c, name, s);
-}
-
-static void
-add_x_int (icalcomponent *c, const char *name, int v)
-{
-	char buf[16];
-
-	if (v < 0)
-		return;
-	g_snprintf (buf, sizeof buf, "%d", v);
-	add_x (c, name, buf);
+	eas_pim_ical_add_x (c, name, s);
 }
 
 /* DTSTART/DUE: the UTC instant, or the local value as a floating time. */
@@ -257,7 +238,7 @@ add_reminder (icalcomponent *c, const EasTask *task)
 	icalcomponent *alarm;
 	struct icaltriggertype trig;
 
-	add_x_int (c, "X-EAS-REMINDER-SET", task->reminder_set);
+	eas_pim_ical_add_x_int (c, "X-EAS-REMINDER-SET", task->reminder_set);
 	if (task->reminder_time == 0)
 		return;
 	memset (&trig, 0, sizeof trig);
@@ -275,8 +256,8 @@ add_recurrence (icalcomponent *c, const EasRecurrence *r)
 {
 	icalcomponent_add_property (c, icalproperty_new_rrule (eas_recurrence_to_rrule (r)));
 	add_x_time (c, "X-EAS-RECURRENCE-START", r->start);
-	add_x_int (c, "X-EAS-REGENERATE", r->regenerate);
-	add_x_int (c, "X-EAS-DEAD-OCCUR", r->dead_occur);
+	eas_pim_ical_add_x_int (c, "X-EAS-REGENERATE", r->regenerate);
+	eas_pim_ical_add_x_int (c, "X-EAS-DEAD-OCCUR", r->dead_occur);
 }
 
 /* [MS-ASTASK] 2.2.2.14 Importance ⇄ RFC 5545 3.8.1.9 PRIORITY. */
@@ -308,7 +289,7 @@ eas_task_to_ical (const EasTask *task)
 			ICAL_CLASS_PUBLIC, ICAL_CLASS_PRIVATE, ICAL_CLASS_PRIVATE, ICAL_CLASS_CONFIDENTIAL,
 		};
 		icalcomponent_add_property (c, icalproperty_new_class (classes[task->sensitivity]));
-		add_x_int (c, "X-EAS-SENSITIVITY", task->sensitivity);
+		eas_pim_ical_add_x_int (c, "X-EAS-SENSITIVITY", task->sensitivity);
 	}
 	for (guint i = 0; task->categories != NULL && i < task->categories->len; i++)
 		icalcomponent_add_property (c, icalproperty_new_categories (g_ptr_array_index (task->categories, i)));
@@ -319,36 +300,12 @@ eas_task_to_ical (const EasTask *task)
 	return cal;
 }
 
-static const char *
-get_x (icalcomponent *c, const char *name)
-{
-	for (icalproperty *p = icalcomponent_get_first_property (c, ICAL_X_PROPERTY); p != NULL;
-	     p = icalcomponent_get_next_property (c, ICAL_X_PROPERTY)) {
-		const char *n = icalproperty_get_x_name (p);
-
-		if (n != NULL && g_ascii_strcasecmp (n, name) == 0)
-			return icalproperty_get_x (p);
-	}
-	return NULL;
-}
-
-static int
-get_x_int (icalcomponent *c, const char *name, guint max)
-{
-	const char *v = get_x (c, name);
-	guint64 n = 0;
-
-	if (v == NULL || !g_ascii_string_to_unsigned (v, 10, 0, max, &n, NULL))
-		return -1;
-	return (int) n;
-}
-
 static gint64
 get_x_time (icalcomponent *c, const char *name)
 {
 	gint64 t = 0;
 
-	if (!eas_pim_parse_time (get_x (c, name), &t))
+	if (!eas_pim_parse_time (eas_pim_ical_get_x (c, name), &t))
 		return 0;
 	return t;
 }
@@ -412,12 +369,12 @@ read_flags (EasTask *t, icalcomponent *c)
 		int prio = icalproperty_get_priority (p);
 		t->importance = prio == 0 ? -1 : prio < 5 ? 2 : prio == 5 ? 1 : 0;
 	}
-	t->sensitivity = get_x_int (c, "X-EAS-SENSITIVITY", 3);
+	t->sensitivity = eas_pim_ical_get_x_int (c, "X-EAS-SENSITIVITY", 3);
 	if (t->sensitivity < 0 && (p = icalcomponent_get_first_property (c, ICAL_CLASS_PROPERTY)) != NULL) {
 		icalproperty_class cls = icalproperty_get_class (p);
 		t->sensitivity = cls == ICAL_CLASS_PRIVATE ? 2 : cls == ICAL_CLASS_CONFIDENTIAL ? 3 : 0;
 	}
-	t->reminder_set = get_x_int (c, "X-EAS-REMINDER-SET", 1);
+	t->reminder_set = eas_pim_ical_get_x_int (c, "X-EAS-REMINDER-SET", 1);
 	for (icalcomponent *a = icalcomponent_get_first_component (c, ICAL_VALARM_COMPONENT); a != NULL;
 	     a = icalcomponent_get_next_component (c, ICAL_VALARM_COMPONENT)) {
 		icalproperty *trig = icalcomponent_get_first_property (a, ICAL_TRIGGER_PROPERTY);
@@ -461,8 +418,8 @@ read_lists (EasTask *t, icalcomponent *c, GError **error)
 		r.start = get_x_time (c, "X-EAS-RECURRENCE-START");
 		if (r.start == 0)
 			r.start = t->start_date != 0 ? t->start_date : t->due_date;
-		r.regenerate = get_x_int (c, "X-EAS-REGENERATE", 1);
-		r.dead_occur = get_x_int (c, "X-EAS-DEAD-OCCUR", 1);
+		r.regenerate = eas_pim_ical_get_x_int (c, "X-EAS-REGENERATE", 1);
+		r.dead_occur = eas_pim_ical_get_x_int (c, "X-EAS-DEAD-OCCUR", 1);
 		t->recurrence = g_memdup2 (&r, sizeof r);
 	}
 	return TRUE;
