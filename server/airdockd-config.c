@@ -75,6 +75,8 @@ static const KeyDef key_table[] = {
 	{ "server", "allow_plain_eas", KEY_BOOL, F (allow_plain_eas), "true", 0, 0, NULL },
 	{ "lmtp", "listen", KEY_STRING, F (lmtp_listen), "127.0.0.1:2424", 0, 0, verify_host_port },
 	{ "smtp", "relay", KEY_STRING, F (smtp_relay), "127.0.0.1:25", 0, 0, verify_host_port },
+	{ "admin", "listen", KEY_STRING, F (admin_listen), "127.0.0.1:8081", 0, 0, verify_host_port },
+	{ "admin", "users", KEY_STRV, F (admin_users), NULL, 0, 0, NULL },
 	{ "limits", "max_request_bytes", KEY_INT, F (max_request_bytes), "33554432", 4096, 1024 * MiB, NULL },
 	{ "limits", "auth_max_failures", KEY_INT, F (auth_max_failures), "10", 1, 1000, NULL },
 	{ "limits", "auth_lockout_seconds", KEY_INT, F (auth_lockout_seconds), "300", 1, 86400, NULL },
@@ -344,6 +346,8 @@ airdockd_config_free (AirdockdConfig *config)
 	g_free (config->tls_key);
 	g_free (config->lmtp_listen);
 	g_free (config->smtp_relay);
+	g_free (config->admin_listen);
+	g_strfreev (config->admin_users);
 	g_free (config->trust_store);
 	g_free (config);
 }

@@ -55,6 +55,10 @@ typedef struct {
 	char *lmtp_listen;		/* host:port */
 	char *smtp_relay;		/* host:port */
 
+	/* [admin] (the web page): it listens only when users is non-empty */
+	char *admin_listen;		/* host:port, loopback by default */
+	char **admin_users;		/* login names allowed to administer; NULL = nobody */
+
 	/* [limits] */
 	gint64 max_request_bytes;
 	gint64 auth_max_failures;	/* failures before lockout, per user and per address */

@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "server/airdockd-adminweb.h"
 #include "server/airdockd-config.h"
 #include "server/airdockd-http.h"
 #include "server/airdockd-lmtp.h"
@@ -36,15 +37,17 @@ display_host (const char *listen_address)
 }
 
 /* Prints the bound ports (tests start us with port 0) and writes them to
- * ports_file ("http=N\nhttps=N\nlmtp=N\n", atomically) when asked. */
+ * ports_file ("http=N\nhttps=N\nlmtp=N\nadmin=N\n", atomically) when asked. */
 static gboolean
-announce (AirdockdServer *server, const AirdockdConfig *config, guint16 lmtp, const char *ports_file,
-          GError **error)
+announce (AirdockdServer *server, const AirdockdConfig *config, guint16 lmtp, guint16 admin,
+          const char *ports_file, GError **error)
 {
 	const char *host = display_host (config->listen_address);
 	guint16 http = airdockd_server_get_http_port (server);
 	guint16 https = airdockd_server_get_https_port (server);
-	g_autofree char *text = g_strdup_printf ("http=%u\nhttps=%u\nlmtp=%u\n", http, https, lmtp);
+	g_autofree char *text = g_strdup_printf ("http=%u\nhttps=%u\nlmtp=%u\nadmin=%u\n",
+	                                         http, https, lmtp, admin);
+	g_autofree char *admin_host = NULL;
 
 	if (http != 0)
 		printf ("airdockd: listening on http://%s:%u\n", host, http);
@@ -52,6 +55,8 @@ announce (AirdockdServer *server, const AirdockdConfig *config, guint16 lmtp, co
 		printf ("airdockd: listening on https://%s:%u\n", host, https);
 	if (lmtp != 0)
 		printf ("airdockd: LMTP on port %u\n", lmtp);
+	if (admin != 0 && airdockd_config_parse_host_port (config->admin_listen, &admin_host, NULL, NULL))
+		printf ("airdockd: admin on http://%s:%u\n", display_host (admin_host), admin);
 	fflush (stdout);
 	return ports_file == NULL || g_file_set_contents (ports_file, text, -1, error);
 }
@@ -76,6 +81,8 @@ run (const AirdockdConfig *config, const char *ports_file)
 	g_autoptr (AirdockdStore) store = NULL;
 	g_autoptr (AirdockdServer) server = NULL;
 	g_autoptr (AirdockdLmtp) lmtp = NULL;
+	g_autoptr (AirdockdAdminWeb) adminweb = NULL;
+	guint16 admin_port = 0;
 	g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
 	guint16 lmtp_port = 0;
 
@@ -97,9 +104,17 @@ run (const AirdockdConfig *config, const char *ports_file)
 			return 1;
 		}
 	}
+	/* The admin page ([admin] listen) only when someone may use it */
+	if (config->admin_users != NULL && config->admin_users[0] != NULL) {
+		adminweb = airdockd_adminweb_new (config, store);
+		if (!airdockd_adminweb_listen (adminweb, &admin_port, &error)) {
+			g_printerr ("airdockd: %s\n", error->message);
+			return 1;
+		}
+	}
 	server = airdockd_server_new (config, store, &error);
 	if (server == NULL || !airdockd_server_listen (server, &error) ||
-	    !announce (server, config, lmtp_port, ports_file, &error)) {
+	    !announce (server, config, lmtp_port, admin_port, ports_file, &error)) {
 		g_printerr ("airdockd: %s\n", error->message);
 		return 1;
 	}

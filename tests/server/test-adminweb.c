@@ -1,0 +1,283 @@
+/* test-adminweb.c — the administrator's web page against the real server
+ * over HTTP: listing, wipe with confirmation, cancel, remove, resync, CSRF,
+ * authentication and the escaping of client-supplied device fields.
+ *
+ *   test-adminweb --serve DIR   starts a server with one admin and one
+ *                               device, writes DIR/url and waits until
+ *                               DIR/stop exists (for test-adminweb-chromium.sh)
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "server/airdockd-admin.h"
+#include "server/airdockd-adminweb.h"
+#include "tests/server/harness.h"
+
+#define ADMIN "boss"
+#define ADMIN_PASSWORD "b0ss-pw"
+#define USER "alice"
+#define USER_PASSWORD "al1ce-pw"
+#define DEVICE "DEV1"
+#define HOSTILE "<script>alert(1)</script>"
+
+typedef struct {
+	AirdockHarness *h;
+	guint16 admin_port;
+	SoupSession *session;
+	AirdockdStore *store;
+	gint64 user_id;
+} Fixture;
+
+static guint16
+read_admin_port (AirdockHarness *h)
+{
+	g_autofree char *text = NULL;
+	const char *p;
+	guint64 port = 0;
+
+	g_assert_true (g_file_get_contents (h->ports_path, &text, NULL, NULL));
+	p = strstr (text, "admin=");
+	g_assert_nonnull (p);
+	*strchr (p, '\n') = '\0';
+	g_assert_true (g_ascii_string_to_unsigned (p + 6, 10, 1, 65535, &port, NULL));
+	return (guint16) port;
+}
+
+static void
+add_device (Fixture *f, const char *device_id, const char *type)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdDevice) d = airdockd_store_device_ensure (f->store, f->user_id, device_id, type, &error);
+	AirdockdDeviceInfo info = {
+		.model = (char *) "Pixel & <b>9</b>", .imei = (char *) "356938035643809",
+		.friendly_name = (char *) "Alice's phone", .os = (char *) "Android 15",
+		.phone_number = (char *) "+15551234", .user_agent = (char *) "TestAgent/1.0",
+	};
+
+	g_assert_no_error (error);
+	g_assert_true (airdockd_store_device_set_protocol_version (f->store, f->user_id, d->id, "16.1", &error));
+	g_assert_true (airdockd_store_device_set_policy (f->store, f->user_id, d->id, 0, 1234, "h", &error));
+	g_assert_true (airdockd_store_device_set_info (f->store, f->user_id, d->id, &info, &error));
+	g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+	f->h = airdock_harness_start ("[admin]\nlisten = 127.0.0.1:0\nusers = " ADMIN "\n");
+	f->admin_port = read_admin_port (f->h);
+	f->user_id = airdock_harness_add_user (f->h, USER, USER "@example.org", USER_PASSWORD);
+	airdock_harness_add_user (f->h, ADMIN, ADMIN "@example.org", ADMIN_PASSWORD);
+	f->store = airdock_harness_open_store (f->h);
+	add_device (f, DEVICE, HOSTILE);
+	f->session = soup_session_new ();
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+	g_clear_object (&f->session);
+	g_clear_pointer (&f->store, airdockd_store_unref);
+	g_clear_pointer (&f->h, airdock_harness_free);
+}
+
+/* Sends a request; returns the status, the body in out_body (nullable). */
+static guint
+request (Fixture *f, const char *method, const char *path, const char *user, const char *password,
+         const char *form, char **out_body)
+{
+	g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", f->admin_port, path);
+	g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GBytes) body = NULL;
+
+	soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+	if (user != NULL) {
+		g_autofree char *pair = g_strdup_printf ("%s:%s", user, password);
+		g_autofree char *b64 = g_base64_encode ((const guint8 *) pair, strlen (pair));
+		g_autofree char *auth = g_strdup_printf ("Basic %s", b64);
+		soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+	}
+	if (form != NULL) {
+		g_autoptr (GBytes) b = g_bytes_new (form, strlen (form));
+		soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", b);
+	}
+	body = soup_session_send_and_read (f->session, msg, NULL, &error);
+	g_assert_no_error (error);
+	if (soup_message_get_status (msg) == SOUP_STATUS_SEE_OTHER)
+		g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+		                                               "Location"), ==, "/");
+	if (soup_message_get_status (msg) == SOUP_STATUS_UNAUTHORIZED)
+		g_assert_nonnull (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+		                                                "WWW-Authenticate"));
+	if (out_body != NULL)
+		*out_body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+	return soup_message_get_status (msg);
+}
+
+static char *
+get_page (Fixture *f, const char *path)
+{
+	char *body = NULL;
+
+	g_assert_cmpuint (request (f, "GET", path, ADMIN, ADMIN_PASSWORD, NULL, &body), ==, 200);
+	return body;
+}
+
+static char *
+csrf_of (const char *page)
+{
+	const char *p = strstr (page, "name=\"csrf\" value=\"");
+
+	g_assert_nonnull (p);
+	return g_strndup (p + strlen ("name=\"csrf\" value=\""), 32);
+}
+
+static guint
+post (Fixture *f, const char *action, const char *csrf)
+{
+	g_autofree char *path = g_strdup_printf ("/%s", action);
+	g_autofree char *form = g_strdup_printf ("user=" USER "&device=" DEVICE "&csrf=%s", csrf);
+
+	return request (f, "POST", path, ADMIN, ADMIN_PASSWORD, form, NULL);
+}
+
+static AirdockdWipeState
+wipe_state (Fixture *f)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdAdminDevice) d = airdockd_admin_device_show (f->store, USER, DEVICE, &error);
+
+	g_assert_no_error (error);
+	return d->device->wipe_state;
+}
+
+static void
+test_list (Fixture *f, gconstpointer data)
+{
+	g_autofree char *page = get_page (f, "/");
+
+	g_assert_nonnull (strstr (page, "<td>" USER "</td><td>" DEVICE "</td>"));
+	g_assert_nonnull (strstr (page, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+	g_assert_null (strstr (page, "<script"));
+	g_assert_nonnull (strstr (page, "Pixel &amp; &lt;b&gt;9&lt;/b&gt;"));
+	g_assert_nonnull (strstr (page, "Alice&#39;s phone"));
+	g_assert_nonnull (strstr (page, "356938035643809"));
+	g_assert_nonnull (strstr (page, "TestAgent/1.0"));
+	g_assert_nonnull (strstr (page, "<td>16.1</td>"));
+	g_assert_nonnull (strstr (page, "<td>provisioned</td>"));
+	g_assert_nonnull (strstr (page, "<td class=\"wipe\">none</td>"));
+	g_assert_nonnull (strstr (page, ADMIN "@example.org"));
+	g_assert_nonnull (strstr (page, ">Cancel wipe</button>"));
+}
+
+static void
+test_auth (Fixture *f, gconstpointer data)
+{
+	g_autofree char *body = NULL;
+
+	g_assert_cmpuint (request (f, "GET", "/", NULL, NULL, NULL, NULL), ==, 401);
+	g_assert_cmpuint (request (f, "GET", "/", ADMIN, "wrong", NULL, NULL), ==, 401);
+	g_assert_cmpuint (request (f, "GET", "/", "nobody", "x", NULL, NULL), ==, 401);
+	g_assert_cmpuint (request (f, "GET", "/", USER, USER_PASSWORD, NULL, &body), ==, 403);
+	g_assert_null (strstr (body, DEVICE));
+	g_assert_cmpuint (request (f, "POST", "/remove", USER, USER_PASSWORD,
+	                           "user=" USER "&device=" DEVICE, NULL), ==, 403);
+	g_assert_cmpuint (request (f, "GET", "/nope", ADMIN, ADMIN_PASSWORD, NULL, NULL), ==, 404);
+	g_assert_cmpuint (request (f, "GET", "/remove", ADMIN, ADMIN_PASSWORD, NULL, NULL), ==, 405);
+}
+
+static void
+test_wipe_cancel (Fixture *f, gconstpointer data)
+{
+	g_autofree char *page = get_page (f, "/");
+	g_autofree char *csrf = csrf_of (page);
+	g_autofree char *confirm = get_page (f, "/wipe?user=" USER "&device=" DEVICE);
+	g_autofree char *after = NULL;
+
+	g_assert_nonnull (strstr (confirm, "Really wipe " DEVICE " of " USER "?"));
+	g_assert_nonnull (strstr (confirm, "method=\"post\" action=\"/wipe\""));
+	g_assert_cmpint (wipe_state (f), ==, AIRDOCKD_WIPE_NONE);
+	/* Without or with a wrong token nothing happens. */
+	g_assert_cmpuint (post (f, "wipe", ""), ==, 403);
+	g_assert_cmpuint (post (f, "wipe", "0123456789abcdef0123456789abcdef"), ==, 403);
+	g_assert_cmpint (wipe_state (f), ==, AIRDOCKD_WIPE_NONE);
+	g_assert_cmpuint (post (f, "wipe", csrf), ==, 303);
+	g_assert_cmpint (wipe_state (f), ==, AIRDOCKD_WIPE_PENDING);
+	after = get_page (f, "/");
+	g_assert_nonnull (strstr (after, "<td class=\"wipe\">pending</td>"));
+	/* The rules of airdockd-admin.h apply: no second wipe. */
+	g_assert_cmpuint (post (f, "wipe", csrf), ==, 409);
+	g_assert_cmpuint (post (f, "cancel-wipe", csrf), ==, 303);
+	g_assert_cmpint (wipe_state (f), ==, AIRDOCKD_WIPE_NONE);
+	g_assert_cmpuint (post (f, "cancel-wipe", csrf), ==, 409);
+}
+
+static void
+test_remove_resync (Fixture *f, gconstpointer data)
+{
+	g_autofree char *page = get_page (f, "/");
+	g_autofree char *csrf = csrf_of (page);
+	g_autofree char *after = NULL;
+	g_autofree char *log = NULL;
+	g_autofree char *log_path = g_build_filename (f->h->data_dir, "security.log", NULL);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdAdminDevice) gone = NULL;
+
+	g_assert_cmpuint (post (f, "resync", csrf), ==, 303);
+	g_assert_cmpuint (post (f, "remove", csrf), ==, 303);
+	gone = airdockd_admin_device_show (f->store, USER, DEVICE, &error);
+	g_assert_error (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND);
+	g_assert_cmpuint (post (f, "remove", csrf), ==, 404);
+	after = get_page (f, "/");
+	g_assert_null (strstr (after, "<td>" DEVICE "</td>"));
+	g_assert_true (g_file_get_contents (log_path, &log, NULL, NULL));
+	g_assert_nonnull (strstr (log, "\"device-resync\""));
+	g_assert_nonnull (strstr (log, "\"device-removed\""));
+}
+
+static void
+test_escape (void)
+{
+	g_autofree char *e = airdockd_adminweb_escape ("<a href=\"x\">&'</a>");
+	g_autofree char *n = airdockd_adminweb_escape (NULL);
+
+	g_assert_cmpstr (e, ==, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+	g_assert_cmpstr (n, ==, "");
+}
+
+/* For test-adminweb-chromium.sh: serve until DIR/stop appears. */
+static int
+serve (const char *dir)
+{
+	Fixture f = { 0 };
+	g_autofree char *url = NULL;
+	g_autofree char *url_path = g_build_filename (dir, "url", NULL);
+	g_autofree char *stop_path = g_build_filename (dir, "stop", NULL);
+
+	fixture_setup (&f, NULL);
+	url = g_strdup_printf ("http://" ADMIN ":" ADMIN_PASSWORD "@127.0.0.1:%u/\n", f.admin_port);
+	g_assert_true (g_file_set_contents (url_path, url, -1, NULL));
+	for (guint i = 0; i < 1200 && !g_file_test (stop_path, G_FILE_TEST_EXISTS); i++)
+		g_usleep (100 * 1000);
+	fixture_teardown (&f, NULL);
+	return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+	if (argc == 3 && g_str_equal (argv[1], "--serve"))
+		return serve (argv[2]);
+	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/adminweb/escape", test_escape);
+	g_test_add ("/adminweb/list", Fixture, NULL, fixture_setup, test_list, fixture_teardown);
+	g_test_add ("/adminweb/auth", Fixture, NULL, fixture_setup, test_auth, fixture_teardown);
+	g_test_add ("/adminweb/wipe-cancel", Fixture, NULL, fixture_setup, test_wipe_cancel, fixture_teardown);
+	g_test_add ("/adminweb/remove-resync", Fixture, NULL, fixture_setup, test_remove_resync,
+	            fixture_teardown);
+	return g_test_run ();
+}
