@@ -190,6 +190,10 @@ eas_find_write_gal_result (EasWbxmlWriter *writer, const EasGalEntry *entry)
 	eas_wbxml_writer_start (writer, EAS_FIND_RESULT);
 	eas_wbxml_writer_start (writer, EAS_FIND_PROPERTIES);
 	opt_text (writer, EAS_GAL_DISPLAY_NAME, entry->display_name);
+	opt_text (writer, EAS_GAL_PHONE, entry->phone);
+	opt_text (writer, EAS_GAL_OFFICE, entry->office);
+	opt_text (writer, EAS_GAL_TITLE, entry->title);
+	opt_text (writer, EAS_GAL_COMPANY, entry->company);
 	opt_text (writer, EAS_GAL_ALIAS, entry->alias);
 	opt_text (writer, EAS_GAL_FIRST_NAME, entry->first_name);
 	opt_text (writer, EAS_GAL_LAST_NAME, entry->last_name);

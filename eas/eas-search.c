@@ -299,6 +299,10 @@ eas_search_write_gal_result (EasWbxmlWriter *writer, const EasGalEntry *entry)
 	eas_wbxml_writer_start (writer, EAS_SEARCH_RESULT);
 	eas_wbxml_writer_start (writer, EAS_SEARCH_PROPERTIES);
 	gal_text (writer, EAS_GAL_DISPLAY_NAME, entry->display_name);
+	gal_text (writer, EAS_GAL_PHONE, entry->phone);
+	gal_text (writer, EAS_GAL_OFFICE, entry->office);
+	gal_text (writer, EAS_GAL_TITLE, entry->title);
+	gal_text (writer, EAS_GAL_COMPANY, entry->company);
 	gal_text (writer, EAS_GAL_ALIAS, entry->alias);
 	gal_text (writer, EAS_GAL_FIRST_NAME, entry->first_name);
 	gal_text (writer, EAS_GAL_LAST_NAME, entry->last_name);

@@ -113,6 +113,10 @@ typedef struct {
 	const char *alias;
 	const char *first_name;
 	const char *last_name;
+	const char *phone;
+	const char *office;
+	const char *title;
+	const char *company;
 	guint picture_status;	/* 0 = no Picture element; else GAL:Picture Status (173: none) */
 } EasGalEntry;
 

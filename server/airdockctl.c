@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "server/airdockctl-devices.h"
+#include "server/airdockctl-gal.h"
 #include "server/airdockd-config.h"
 #include "server/airdockd-lmtp.h"
 #include "server/airdockd-password.h"
@@ -283,6 +284,8 @@ main (int argc, char **argv)
 
 	if (airdockctl_devices_is_command (argc, argv))
 		return airdockctl_devices_main (argc, argv);
+	if (airdockctl_gal_is_command (argc, argv))
+		return airdockctl_gal_main (argc, argv);
 	g_option_context_add_main_entries (ctx, entries, NULL);
 	g_option_context_set_summary (ctx, "Administer the airdockd store: accounts and local delivery.");
 	if (!g_option_context_parse (ctx, &argc, &argv, &error)) {

