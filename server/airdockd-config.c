@@ -61,7 +61,12 @@ static gboolean verify_absolute_or_relative_path (const char *value, GError **er
  *   whole mailbox with room; poll_interval 2 s: how soon a change made by
  *   another process (airdockctl deliver/wipe) wakes a Ping, and the cost of
  *   one stat() pair a tick while nothing changes.
- * - policy bounds are the spec's ([MS-ASPROV] 2.2.2.x). */
+ * - policy bounds are the spec's ([MS-ASPROV] 2.2.2.x).
+ * - debug log ("ActiveSync Synchronization", airdockctl log enable):
+ *   debug_dir unset = data_dir/debug; debug_max_bytes 10 MiB per file, four
+ *   files: enough for an afternoon of one device, bounded on disk;
+ *   debug_body_bytes 2048: a mail body's start shows what it is without
+ *   filling the log with mailboxes. */
 static const KeyDef key_table[] = {
 	{ "server", "data_dir", KEY_STRING, F (data_dir), "/var/lib/airdock", 0, 0, verify_absolute_or_relative_path },
 	{ "server", "http_port", KEY_INT, F (http_port), "80", -1, 65535, NULL },
@@ -100,6 +105,9 @@ static const KeyDef key_table[] = {
 	{ "security", "trust_store", KEY_STRING, F (trust_store), "/etc/ssl/certs/ca-certificates.crt", 0, 0, verify_absolute_or_relative_path },
 	{ "log", "debug", KEY_BOOL, F (debug), "false", 0, 0, NULL },
 	{ "log", "traffic", KEY_BOOL, F (traffic), "false", 0, 0, NULL },
+	{ "log", "debug_dir", KEY_STRING, F (debug_dir), NULL, 0, 0, verify_absolute_or_relative_path },
+	{ "log", "debug_max_bytes", KEY_INT, F (debug_max_bytes), "10485760", 1024, 1024 * MiB, NULL },
+	{ "log", "debug_body_bytes", KEY_INT, F (debug_body_bytes), "2048", 16, MiB, NULL },
 };
 
 #undef F

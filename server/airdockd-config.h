@@ -81,6 +81,9 @@ typedef struct {
 	/* [log] */
 	gboolean debug;
 	gboolean traffic;		/* log EAS request/response bodies as XML (implies debug) */
+	char *debug_dir;		/* activesync.log and its rotations; NULL = data_dir/debug */
+	gint64 debug_max_bytes;		/* rotate activesync.log at this size */
+	gint64 debug_body_bytes;	/* text/OPAQUE values longer than this are cut */
 } AirdockdConfig;
 
 /* A config with every default (data_dir "/var/lib/airdock"). */

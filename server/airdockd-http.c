@@ -13,6 +13,7 @@
 #include "server/airdockd-auth.h"
 #include "server/airdockd-autodiscover.h"
 #include "server/airdockd-commands.h"
+#include "server/airdockd-debuglog.h"
 #include "server/airdockd-http.h"
 #include "server/airdockd-push.h"
 #include "server/airdockd-seclog.h"
@@ -30,6 +31,7 @@ struct _AirdockdServer {
 	guint16 https_port;
 	char *commands;		/* MS-ASProtocolCommands value */
 	GHashTable *sockets;	/* client GSockets connected: the connection count */
+	AirdockdDebuglog *debuglog;	/* "ActiveSync Synchronization" category */
 };
 
 /* [MS-ASHTTP] 3.2.5.1: 503 with a hint when to come back. */
@@ -430,6 +432,7 @@ run_command (AirdockdServer *server, SoupServerMessage *msg, AirdockdRequest *re
 {
 	g_autoptr (AirdockdDevice) device = NULL;
 	guint status = 0;
+	gint64 start_us = g_get_monotonic_time ();
 
 	device = ensure_device (server, req, &status);
 	if (device == NULL) {
@@ -443,11 +446,13 @@ run_command (AirdockdServer *server, SoupServerMessage *msg, AirdockdRequest *re
 	if (!airdockd_provision_check (req, device)) {
 		log_req (G_LOG_LEVEL_INFO, req, NULL, "device must provision (HTTP %u)",
 		         req->http_status != 0 ? req->http_status : 200);
+		airdockd_debuglog_exchange (server->debuglog, req, start_us);
 		respond_request (msg, req);
 		return;
 	}
 	log_traffic (req, "request", req->body);
 	func (req);
+	airdockd_debuglog_exchange (server->debuglog, req, start_us);
 	if (req->parked)
 		return;		/* the push hub answers later */
 	log_traffic (req, "response", req->response_body);
@@ -658,6 +663,19 @@ request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 
 /* ---- construction and listening ---------------------------------------- */
 
+/* The category is switched by airdockctl through data_dir/debug.conf, read
+ * again (after one stat) before each request: see airdockd-debuglog.h. */
+static AirdockdDebuglog *
+new_debuglog (const AirdockdConfig *config)
+{
+	g_autofree char *control = g_build_filename (config->data_dir, AIRDOCKD_DEBUGLOG_CONTROL_FILE, NULL);
+	g_autofree char *dir = config->debug_dir != NULL ? g_strdup (config->debug_dir)
+	                                                 : g_build_filename (config->data_dir, "debug", NULL);
+
+	return airdockd_debuglog_new (control, dir, (gsize) config->debug_max_bytes,
+	                              (gsize) config->debug_body_bytes);
+}
+
 AirdockdServer *
 airdockd_server_new (const AirdockdConfig *config, AirdockdStore *store, GError **error)
 {
@@ -676,6 +694,7 @@ airdockd_server_new (const AirdockdConfig *config, AirdockdStore *store, GError 
 	                                  verify_user, server);
 	server->commands = airdockd_commands_list ();
 	server->sockets = g_hash_table_new (NULL, NULL);
+	server->debuglog = new_debuglog (config);
 	server->soup = soup_server_new ("tls-certificate", server->cert,
 	                                "server-header", "airdockd/" PACKAGE_VERSION " ",
 	                                NULL);
@@ -702,6 +721,7 @@ airdockd_server_free (AirdockdServer *server)
 	g_clear_pointer (&server->auth, airdockd_auth_free);
 	g_free (server->commands);
 	g_clear_pointer (&server->sockets, g_hash_table_unref);
+	g_clear_pointer (&server->debuglog, airdockd_debuglog_free);
 	g_free (server);
 }
 
