@@ -198,6 +198,73 @@ test_masking_and_cut (void)
 	g_assert_null (strstr (text, "TUFJTEJPRFlMSU5F"));	/* base64 beyond the cut */
 }
 
+static AirdockEasResponse *
+sync_inbox (AirdockEasClient *c, const char *inbox, const char *key)
+{
+	g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
+	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
+	g_autoptr (GError) error = NULL;
+	AirdockEasResponse *r;
+
+	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, key);
+	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, inbox);
+	if (strcmp (key, "0") != 0) {
+		EasNode *bp = eas_node_append (eas_node_append (col, EAS_AIRSYNC_OPTIONS),
+		                               EAS_AIRSYNCBASE_BODY_PREFERENCE);
+		eas_node_append_text (bp, EAS_AIRSYNCBASE_TYPE, "1");
+	}
+	r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	return r;
+}
+
+/* A delivered mail's body, sent to the device by Sync, is cut in the log. */
+static void
+test_delivered_body_cut (void)
+{
+	g_autoptr (AirdockHarness) h = airdock_harness_start (CONFIG);
+	g_autoptr (AirdockdStore) store = NULL;
+	g_autoptr (AirdockdFolder) inbox = NULL;
+	g_autoptr (AirdockdItem) item = NULL;
+	g_autoptr (AirdockEasClient) c = NULL;
+	g_autoptr (AirdockEasResponse) r0 = NULL;
+	g_autoptr (AirdockEasResponse) r1 = NULL;
+	g_autoptr (GString) msg = g_string_new ("From: Bob <bob@example.org>\r\nTo: Alice <alice@example.org>\r\n"
+	                                         "Subject: long\r\nMessage-ID: <long@example.org>\r\n"
+	                                         "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n");
+	g_autoptr (GError) error = NULL;
+	g_autofree char *path = g_build_filename (h->dir, "msg.eml", NULL);
+	g_autofree char *text = NULL;
+	const char *data;
+	gint64 uid;
+
+	uid = airdock_harness_add_user (h, "alice", "alice@example.org", PASSWORD);
+	store = airdock_harness_open_store (h);
+	inbox = airdockd_store_folder_get_by_type (store, uid, AIRDOCKD_FOLDER_INBOX, &error);
+	g_assert_no_error (error);
+	for (guint i = 0; i < 100; i++)
+		g_string_append (msg, "BODYWORD ");
+	g_string_append (msg, "THEEND\r\n");
+	g_assert_true (g_file_set_contents (path, msg->str, -1, &error));
+	item = airdockd_store_add_message (store, uid, inbox->server_id, path, FALSE, &error);
+	g_assert_no_error (error);
+
+	c = provisioned_client (h, "alice", "DEVA");
+	ctl (h, "enable", "activesync", NULL, NULL);
+	r0 = sync_inbox (c, inbox->server_id, "0");
+	r1 = sync_inbox (c, inbox->server_id,
+	                 eas_node_child_text (eas_node_path (r0->tree, EAS_AIRSYNC_COLLECTIONS,
+	                                                     EAS_AIRSYNC_COLLECTION, 0),
+	                                      EAS_AIRSYNC_SYNC_KEY));
+	text = read_debuglog (h);
+	g_assert_nonnull (strstr (text, "cmd=Sync user=alice device=DEVA"));
+	data = strstr (text, "<Data>BODYWORD ");
+	g_assert_nonnull (data);
+	g_assert_nonnull (strstr (data, " bytes in all]</Data>"));
+	g_assert_null (strstr (text, "THEEND"));
+}
+
 static void
 test_rotation_server (void)
 {
@@ -289,6 +356,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/debuglog/server/enable-disable", test_enable_disable);
 	g_test_add_func ("/debuglog/server/filters", test_filters);
 	g_test_add_func ("/debuglog/server/mask-and-cut", test_masking_and_cut);
+	g_test_add_func ("/debuglog/server/delivered-body-cut", test_delivered_body_cut);
 	g_test_add_func ("/debuglog/server/rotate", test_rotation_server);
 	return g_test_run ();
 }
