@@ -175,6 +175,28 @@ write_status_container (EasWbxmlWriter *writer, EasTag tag, guint status)
 	eas_wbxml_writer_uint_element (writer, EAS_RESOLVERECIPIENTS_STATUS, status);
 }
 
+/* [MS-ASCMD] 2.2.3.27: Status, CertificateCount, RecipientCount, then one
+ * Certificate (base64 of the DER X.509 certificate) or MiniCertificate each. */
+static void
+write_certificates (EasWbxmlWriter *writer, const EasResolveRecipient *r)
+{
+	guint n = r->certificates != NULL ? r->certificates->len : 0;
+
+	write_status_container (writer, EAS_RESOLVERECIPIENTS_CERTIFICATES, r->certificates_status);
+	eas_wbxml_writer_uint_element (writer, EAS_RESOLVERECIPIENTS_CERTIFICATE_COUNT, n);
+	if (n > 0)
+		eas_wbxml_writer_uint_element (writer, EAS_RESOLVERECIPIENTS_RECIPIENT_COUNT, 1);
+	for (guint i = 0; i < n; i++) {
+		gsize len;
+		const guchar *der = g_bytes_get_data (g_ptr_array_index (r->certificates, i), &len);
+		g_autofree char *b64 = g_base64_encode (der, len);
+
+		eas_wbxml_writer_text_element (writer, r->mini_certificates ? EAS_RESOLVERECIPIENTS_MINI_CERTIFICATE
+		                                                           : EAS_RESOLVERECIPIENTS_CERTIFICATE, b64);
+	}
+	eas_wbxml_writer_end (writer);
+}
+
 void
 eas_resolve_write_recipient (EasWbxmlWriter *writer, const EasResolveRecipient *r)
 {
@@ -190,9 +212,7 @@ eas_resolve_write_recipient (EasWbxmlWriter *writer, const EasResolveRecipient *
 		eas_wbxml_writer_end (writer);
 	}
 	if (r->certificates_status != 0) {
-		write_status_container (writer, EAS_RESOLVERECIPIENTS_CERTIFICATES, r->certificates_status);
-		eas_wbxml_writer_uint_element (writer, EAS_RESOLVERECIPIENTS_CERTIFICATE_COUNT, 0);
-		eas_wbxml_writer_end (writer);
+		write_certificates (writer, r);
 	}
 	if (r->picture_status != 0) {
 		write_status_container (writer, EAS_RESOLVERECIPIENTS_PICTURE, r->picture_status);

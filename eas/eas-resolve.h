@@ -84,7 +84,9 @@ typedef struct {
 	/* Optional parts, written when their status is non-zero. */
 	guint availability_status;
 	const char *merged_free_busy;	/* with availability_status 1 */
-	guint certificates_status;	/* 7: none stored */
+	guint certificates_status;	/* 1: certificates follow; 7: none stored */
+	GPtrArray *certificates;	/* GBytes* DER X.509, with status 1 */
+	gboolean mini_certificates;	/* CertificateRetrieval 3: MiniCertificate elements */
 	guint picture_status;		/* 173: none */
 } EasResolveRecipient;
 

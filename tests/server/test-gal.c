@@ -185,6 +185,66 @@ test_csv_bad_line (Fixture *f, gconstpointer data)
 	r = gal_search (f, "ok", "0-9", "0");
 }
 
+/* ResolveRecipients for to with CertificateRetrieval retrieval: the
+ * Recipient. */
+static AirdockEasResponse *
+resolve (Fixture *f, const char *to, const char *retrieval)
+{
+	EasNode *root = eas_node_new (EAS_RESOLVERECIPIENTS_RESOLVE_RECIPIENTS);
+	EasNode *options;
+
+	eas_node_append_text (root, EAS_RESOLVERECIPIENTS_TO, to);
+	options = eas_node_append (root, EAS_RESOLVERECIPIENTS_OPTIONS);
+	eas_node_append_text (options, EAS_RESOLVERECIPIENTS_CERTIFICATE_RETRIEVAL, retrieval);
+	return post (f, EAS_CMD_RESOLVE_RECIPIENTS, root);
+}
+
+static void
+test_vcard_certificate (Fixture *f, gconstpointer data)
+{
+	/* A real X.509 certificate: the server's own. */
+	g_autoptr (GBytes) der = airdock_harness_certificate_der (f->h);
+	g_autofree char *b64 = g_base64_encode (g_bytes_get_data (der, NULL), g_bytes_get_size (der));
+	g_autofree char *vcf = g_strdup_printf ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Carol Cert\r\n"
+	                                        "N:Cert;Carol;;;\r\nEMAIL:carol@partner.example\r\n"
+	                                        "TITLE:CISO\r\nORG:Partner Inc\r\n"
+	                                        "KEY;ENCODING=b;TYPE=X509:%s\r\nEND:VCARD\r\n"
+	                                        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dave Plain\r\n"
+	                                        "EMAIL:dave@partner.example\r\nEND:VCARD\r\n", b64);
+	g_autofree char *out = NULL, *err = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autoptr (AirdockEasResponse) r2 = NULL;
+	g_autoptr (AirdockEasResponse) s = NULL;
+	const EasNode *rec, *certs;
+
+	g_assert_cmpint (import (f, "people.vcf", vcf, &out, &err), ==, 0);
+	g_assert_nonnull (strstr (out, "imported 2 entries"));
+	r = resolve (f, "Carol <carol@partner.example>", "2");
+	g_assert_cmpstr (eas_node_child_text (r->tree, EAS_RESOLVERECIPIENTS_STATUS), ==, "1");
+	rec = eas_node_path (r->tree, EAS_RESOLVERECIPIENTS_RESPONSE, EAS_RESOLVERECIPIENTS_RECIPIENT, 0);
+	g_assert_nonnull (rec);
+	g_assert_cmpstr (eas_node_child_text (rec, EAS_RESOLVERECIPIENTS_DISPLAY_NAME), ==, "Carol Cert");
+	certs = eas_node_child (rec, EAS_RESOLVERECIPIENTS_CERTIFICATES);
+	g_assert_nonnull (certs);
+	g_assert_cmpstr (eas_node_child_text (certs, EAS_RESOLVERECIPIENTS_STATUS), ==, "1");
+	g_assert_cmpstr (eas_node_child_text (certs, EAS_RESOLVERECIPIENTS_CERTIFICATE_COUNT), ==, "1");
+	g_assert_cmpstr (eas_node_child_text (certs, EAS_RESOLVERECIPIENTS_RECIPIENT_COUNT), ==, "1");
+	g_assert_cmpstr (eas_node_child_text (certs, EAS_RESOLVERECIPIENTS_CERTIFICATE), ==, b64);
+
+	/* By prefix, one match: resolved, with the certificate. */
+	r2 = resolve (f, "dave", "2");
+	rec = eas_node_path (r2->tree, EAS_RESOLVERECIPIENTS_RESPONSE, EAS_RESOLVERECIPIENTS_RECIPIENT, 0);
+	g_assert_cmpstr (eas_node_child_text (rec, EAS_RESOLVERECIPIENTS_EMAIL_ADDRESS), ==, "dave@partner.example");
+	certs = eas_node_child (rec, EAS_RESOLVERECIPIENTS_CERTIFICATES);
+	g_assert_cmpstr (eas_node_child_text (certs, EAS_RESOLVERECIPIENTS_STATUS), ==, "7");
+	g_assert_cmpstr (eas_node_child_text (certs, EAS_RESOLVERECIPIENTS_CERTIFICATE_COUNT), ==, "0");
+
+	s = gal_search (f, "carol", "0-9", "1");
+	g_assert_cmpstr (eas_node_child_text (first_props (s), EAS_GAL_TITLE), ==, "CISO");
+	g_assert_cmpstr (eas_node_child_text (first_props (s), EAS_GAL_COMPANY), ==, "Partner Inc");
+	g_assert_cmpstr (eas_node_child_text (first_props (s), EAS_GAL_LAST_NAME), ==, "Cert");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -192,5 +252,6 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add ("/gal/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 	ADD ("csv-search", test_csv_search);
 	ADD ("csv-bad-line", test_csv_bad_line);
+	ADD ("vcard-certificate", test_vcard_certificate);
 	return g_test_run ();
 }
