@@ -117,10 +117,10 @@ page_start (const char *title)
 	append_escaped (out,
 	                "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	                "<title>%s</title><style>"
-	                "body{font-family:sans-serif;margin:1em}"
-	                "table{border-collapse:collapse;font-size:90%%}"
-	                "th,td{border:1px solid #999;padding:2px 4px;text-align:left}"
-	                "th{background:#ddd}form{display:inline}"
+	                "body{font-family:sans-serif;margin:1em;font-size:13px}"
+	                "table{border-collapse:collapse}"
+	                "th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top}"
+	                "th{background:#ddd}td form{margin:0 0 2px 0}td button{width:100%}"
 	                "</style></head><body><h1>%s</h1>\n", title, title);
 	return out;
 }
@@ -214,7 +214,7 @@ format_time (gint64 t)
 {
 	g_autoptr (GDateTime) dt = t > 0 ? g_date_time_new_from_unix_utc (t) : NULL;
 
-	return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC") : g_strdup ("never");
+	return dt != NULL ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S") : g_strdup ("never");
 }
 
 static const char *
@@ -274,7 +274,7 @@ static void
 append_users (GString *out, GPtrArray *users)
 {
 	g_string_append (out, "<h2>Users</h2>\n<table id=\"users\"><tr><th>Login</th><th>Email</th>"
-	                      "<th>Created</th></tr>\n");
+	                      "<th>Created (UTC)</th></tr>\n");
 	for (guint i = 0; i < users->len; i++) {
 		const AirdockdUser *u = users->pdata[i];
 		g_autofree char *created = format_time (u->created);
@@ -303,7 +303,7 @@ serve_list (AirdockdAdminWeb *web, SoupServerMessage *msg)
 	g_string_append (out, "<h2>Devices</h2>\n<table id=\"devices\"><tr><th>User</th><th>DeviceId</th>"
 	                      "<th>DeviceType</th><th>Model</th><th>OS</th><th>User agent</th>"
 	                      "<th>Friendly name</th><th>Phone number</th><th>IMEI</th>"
-	                      "<th>Protocol</th><th>First contact</th><th>Last contact</th>"
+	                      "<th>Protocol</th><th>First contact (UTC)</th><th>Last contact (UTC)</th>"
 	                      "<th>Policy</th><th>Wipe</th><th>Actions</th></tr>\n");
 	for (guint i = 0; i < devices->len; i++)
 		append_device_row (web, out, devices->pdata[i]);
