@@ -167,12 +167,17 @@ eas_autodiscover_build_response (const char *culture, const char *display_name,
 GBytes *
 eas_autodiscover_build_error (guint code, const char *message)
 {
+	g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+	g_autofree char *time = g_date_time_format (now, "%H:%M:%S.%f");
 	g_autofree char *m = g_markup_escape_text (message, -1);
+	/* [MS-OXDSCLI] 2.2.4.1.1.3: Error carries Time and Id (Exchange: a
+	 * hash of the server's name); Outlook reads both before ErrorCode. */
 	char *xml = g_strdup_printf (
 		"<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n"
 		"<Autodiscover xmlns=\"" RESPONSE_NS "\">\r\n"
-		"<Response>\r\n<Error>\r\n<ErrorCode>%u</ErrorCode>\r\n<Message>%s</Message>\r\n"
-		"<DebugData />\r\n</Error>\r\n</Response>\r\n</Autodiscover>\r\n", code, m);
+		"<Response>\r\n<Error Time=\"%s\" Id=\"%u\">\r\n<ErrorCode>%u</ErrorCode>\r\n<Message>%s</Message>\r\n"
+		"<DebugData />\r\n</Error>\r\n</Response>\r\n</Autodiscover>\r\n",
+		time, g_str_hash ("airdockd"), code, m);
 
 	return g_bytes_new_take (xml, strlen (xml));
 }

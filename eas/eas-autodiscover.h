@@ -63,7 +63,10 @@ GBytes *eas_autodiscover_build_response (const char *culture,
                                          const char *email_address,
                                          const char *url);
 
-/* <Response><Error><ErrorCode>code</ErrorCode><Message>…</Message> */
+/* The generic error form of the response schema (AutodiscoverResponse.xsd,
+ * [MS-OXDSCLI] 2.2.4.1.1.3), which both mobilesync and Outlook clients
+ * parse: <Response><Error Time=… Id=…><ErrorCode>code</ErrorCode>
+ * <Message>…</Message><DebugData/></Error></Response>. */
 GBytes *eas_autodiscover_build_error (guint code, const char *message);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasAutodiscoverRequest, eas_autodiscover_request_free)

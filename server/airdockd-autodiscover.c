@@ -1,9 +1,13 @@
 /* airdockd-autodiscover.c — the Autodiscover endpoint: authenticate, parse
  * (eas/eas-autodiscover.h), answer the mobilesync settings.
  *
- * A client that only accepts the Outlook schema gets ErrorCode 601 (schema
- * not supported) in the mobilesync error form: we offer no Outlook
- * (MAPI/EWS) settings.  The settings always describe the authenticated
+ * A client that only accepts the Outlook schema (outlook/responseschema/
+ * 2006a) gets ErrorCode 601 with Exchange's "Provider is not available" in
+ * the generic error form of [MS-OXDSCLI] 2.2.4.1.1.3 (Error with Time and
+ * Id): that schema has no way to name an ActiveSync server ([MS-OXDSCLI]
+ * Protocol/Type is EXCH, EXPR, EXHTTP or WEB), and on an error Outlook
+ * goes on to its next Autodiscover candidate ([MS-OXDSCLI] 3.1.5) and
+ * EAS clients retry with the mobilesync schema ([MS-ASCMD] 2.2.3.64).  The settings always describe the authenticated
  * account, whatever address the request names, so nothing is learned about
  * other accounts.
  */
@@ -94,7 +98,7 @@ answer (AirdockdServer *server, SoupServerMessage *msg, const AirdockdAuthUser *
 		xml = eas_autodiscover_build_error (EAS_AUTODISCOVER_ERROR_CODE_INVALID_REQUEST, "Invalid Request");
 	} else if (!eas_autodiscover_wants_mobilesync (req)) {
 		xml = eas_autodiscover_build_error (EAS_AUTODISCOVER_ERROR_CODE_SCHEMA_UNSUPPORTED,
-		                                    "The requested schema version is not supported");
+		                                    "Provider is not available");
 	} else {
 		url = eas_url (server, msg);
 		xml = eas_autodiscover_build_response ("en:us", user->user_name,

@@ -113,6 +113,13 @@ test_errors (Fixture *f, gconstpointer data)
 	                        &outlook), ==, 200);
 	g_assert_nonnull (strstr (outlook, "<ErrorCode>601</ErrorCode>"));
 	g_assert_null (strstr (outlook, "MobileSync"));
+	/* [MS-OXDSCLI] 2.2.4.1.1.3: the generic error form Outlook parses:
+	 * Response in the response schema, Error with Time and Id. */
+	g_assert_nonnull (strstr (outlook, "<Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006\">"));
+	g_assert_nonnull (strstr (outlook, "<Response>"));
+	g_assert_nonnull (strstr (outlook, "<Error Time=\""));
+	g_assert_nonnull (strstr (outlook, "\" Id=\""));
+	g_assert_nonnull (strstr (outlook, "<Message>Provider is not available</Message>"));
 	g_assert_cmpuint (post (f, "/autodiscover/autodiscover.xml", "alice", "s3cret-alice",
 	                        "<Autodiscover><Request><EMailAddress>a@b", &bad), ==, 200);
 	g_assert_nonnull (strstr (bad, "<ErrorCode>600</ErrorCode>"));
