@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "eas/eas-find.h"
 #include "eas/eas-resolve.h"
 #include "eas/eas-search.h"
 #include "tests/server/eas-client.h"
@@ -245,6 +246,38 @@ test_vcard_certificate (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (eas_node_child_text (first_props (s), EAS_GAL_LAST_NAME), ==, "Cert");
 }
 
+/* Find (16.1) GAL returns imported entries too, with their fields. */
+static void
+test_find (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasClient) c = airdock_eas_client_new (f->h, FALSE, USER, PASSWORD, "GALFIND1", "TestPhone", 161);
+	g_autofree char *out = NULL, *err = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+	EasNode *root = eas_node_new (EAS_FIND_FIND);
+	EasNode *crit, *query;
+	const EasNode *resp, *props;
+
+	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (import (f, "find.csv", "Email,Display Name,Office,Title\n"
+	                         "erin@partner.example,Erin Example,Room 4,Buyer\n", &out, &err), ==, 0);
+	eas_node_append_text (root, EAS_FIND_SEARCH_ID, "8A5E1C2D-0000-4000-8000-000000000002");
+	crit = eas_node_append (eas_node_append (root, EAS_FIND_EXECUTE_SEARCH), EAS_FIND_GAL_SEARCH_CRITERION);
+	query = eas_node_append (crit, EAS_FIND_QUERY);
+	eas_node_append_text (query, EAS_FIND_FREE_TEXT, "Erin Ex");
+	eas_node_append_text (eas_node_append (crit, EAS_FIND_OPTIONS), EAS_FIND_RANGE, "0-9");
+	r = airdock_eas_client_post_tree (c, EAS_CMD_FIND, root, &error);
+	eas_node_free (root);
+	g_assert_no_error (error);
+	resp = eas_node_child (r->tree, EAS_FIND_RESPONSE);
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_FIND_TOTAL), ==, "1");
+	props = eas_node_path (resp, EAS_FIND_RESULT, EAS_FIND_PROPERTIES, 0);
+	g_assert_cmpstr (eas_node_child_text (props, EAS_GAL_DISPLAY_NAME), ==, "Erin Example");
+	g_assert_cmpstr (eas_node_child_text (props, EAS_GAL_OFFICE), ==, "Room 4");
+	g_assert_cmpstr (eas_node_child_text (props, EAS_GAL_TITLE), ==, "Buyer");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -253,5 +286,6 @@ main (int argc, char **argv)
 	ADD ("csv-search", test_csv_search);
 	ADD ("csv-bad-line", test_csv_bad_line);
 	ADD ("vcard-certificate", test_vcard_certificate);
+	ADD ("find", test_find);
 	return g_test_run ();
 }
