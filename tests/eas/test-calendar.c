@@ -4,27 +4,15 @@
 #include <string.h>
 
 #include "eas/eas-calendar.h"
+#include "tests/eas/pim-test-util.h"
 
 #define NS "xmlns=\"AirSync:\" xmlns:cal=\"Calendar:\" xmlns:b=\"AirSyncBase:\""
-
-static EasNode *
-parse_xml (const char *xml)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) wbxml = eas_xml_to_wbxml (xml, strlen (xml), &error);
-	EasNode *root;
-
-	g_assert_no_error (error);
-	root = eas_wbxml_parse (g_bytes_get_data (wbxml, NULL), g_bytes_get_size (wbxml), NULL, &error);
-	g_assert_no_error (error);
-	return root;
-}
 
 static EasEvent *
 decode_body (const char *body, EasVersion version, GError **error)
 {
 	g_autofree char *xml = g_strdup_printf ("<ApplicationData " NS ">%s</ApplicationData>", body);
-	g_autoptr(EasNode) root = parse_xml (xml);
+	g_autoptr(EasNode) root = pim_test_parse_xml (xml);
 
 	return eas_event_decode (root, version, error);
 }
@@ -33,18 +21,11 @@ static EasNode *
 encode_tree (const EasEvent *ev, EasVersion version)
 {
 	g_autoptr(EasWbxmlWriter) w = eas_wbxml_writer_new ();
-	g_autoptr(GBytes) bytes = NULL;
-	g_autoptr(GError) error = NULL;
-	EasNode *root;
 
 	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
 	eas_event_encode (w, ev, version);
 	eas_wbxml_writer_end (w);
-	bytes = eas_wbxml_writer_finish (w, &error);
-	g_assert_no_error (error);
-	root = eas_wbxml_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, &error);
-	g_assert_no_error (error);
-	return root;
+	return pim_test_finish_and_parse (w);
 }
 
 static char *
@@ -648,7 +629,7 @@ test_fixtures_evolution (void)
 		/* An unqualified Sensitivity would be Email's (page 2 comes first). */
 		g_string_replace (s, "<Sensitivity>", "<calendar:Sensitivity>", 0);
 		g_string_replace (s, "</Sensitivity>", "</calendar:Sensitivity>", 0);
-		root = parse_xml (s->str);
+		root = pim_test_parse_xml (s->str);
 		ev = eas_event_decode (root, 141, &error);
 		if (!ok) {
 			g_assert_null (ev);

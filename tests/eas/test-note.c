@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "eas/eas-note.h"
+#include "tests/eas/pim-test-util.h"
 
 #define NS "xmlns=\"AirSync:\" xmlns:n=\"Notes:\" xmlns:b=\"AirSyncBase:\""
 
@@ -11,13 +12,8 @@ static EasNote *
 decode_xml (const char *body, EasVersion version, GError **error)
 {
 	g_autofree char *xml = g_strdup_printf ("<ApplicationData " NS ">%s</ApplicationData>", body);
-	g_autoptr(GError) local = NULL;
-	g_autoptr(GBytes) wbxml = eas_xml_to_wbxml (xml, strlen (xml), &local);
-	g_autoptr(EasNode) root = NULL;
+	g_autoptr(EasNode) root = pim_test_parse_xml (xml);
 
-	g_assert_no_error (local);
-	root = eas_wbxml_parse (g_bytes_get_data (wbxml, NULL), g_bytes_get_size (wbxml), NULL, &local);
-	g_assert_no_error (local);
 	return eas_note_decode (root, version, error);
 }
 

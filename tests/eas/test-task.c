@@ -4,27 +4,15 @@
 #include <string.h>
 
 #include "eas/eas-task.h"
+#include "tests/eas/pim-test-util.h"
 
 #define NS "xmlns=\"AirSync:\" xmlns:t=\"Tasks:\" xmlns:b=\"AirSyncBase:\""
-
-static EasNode *
-parse_xml (const char *xml)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) wbxml = eas_xml_to_wbxml (xml, strlen (xml), &error);
-	EasNode *root;
-
-	g_assert_no_error (error);
-	root = eas_wbxml_parse (g_bytes_get_data (wbxml, NULL), g_bytes_get_size (wbxml), NULL, &error);
-	g_assert_no_error (error);
-	return root;
-}
 
 static EasTask *
 decode_body (const char *body, EasVersion version, GError **error)
 {
 	g_autofree char *xml = g_strdup_printf ("<ApplicationData " NS ">%s</ApplicationData>", body);
-	g_autoptr(EasNode) root = parse_xml (xml);
+	g_autoptr(EasNode) root = pim_test_parse_xml (xml);
 
 	return eas_task_decode (root, version, error);
 }
@@ -33,18 +21,11 @@ static EasNode *
 encode_tree (const EasTask *t, EasVersion version)
 {
 	g_autoptr(EasWbxmlWriter) w = eas_wbxml_writer_new ();
-	g_autoptr(GBytes) bytes = NULL;
-	g_autoptr(GError) error = NULL;
-	EasNode *root;
 
 	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
 	eas_task_encode (w, t, version);
 	eas_wbxml_writer_end (w);
-	bytes = eas_wbxml_writer_finish (w, &error);
-	g_assert_no_error (error);
-	root = eas_wbxml_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, &error);
-	g_assert_no_error (error);
-	return root;
+	return pim_test_finish_and_parse (w);
 }
 
 static const char *full =
