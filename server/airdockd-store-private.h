@@ -104,6 +104,12 @@ typedef struct {
 				    const char *collection_id, const AirdockdSyncState *state, GError **error);
 	gboolean (*sync_state_delete) (AirdockdStoreBackend *b, gint64 user_id, gint64 device_id,
 				       const char *collection_id, GError **error);
+	/* Sets the collection's and the device's last_sync to when; NOT_FOUND
+	 * when the collection has no state. */
+	gboolean (*sync_state_touch) (AirdockdStoreBackend *b, gint64 user_id, gint64 device_id,
+				      const char *collection_id, gint64 when, GError **error);
+	GPtrArray *(*sync_state_list) (AirdockdStoreBackend *b, gint64 user_id, gint64 device_id,
+				       GError **error);
 	GHashTable *(*device_items_get) (AirdockdStoreBackend *b, gint64 user_id, gint64 device_id,
 					 const char *collection_id, GError **error);
 	gboolean (*device_items_set) (AirdockdStoreBackend *b, gint64 user_id, gint64 device_id,

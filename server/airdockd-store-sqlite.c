@@ -105,6 +105,9 @@ static const char *const migrations[] = {
 	" collection_id TEXT NOT NULL, server_id TEXT NOT NULL,"
 	" value INTEGER NOT NULL,"
 	" PRIMARY KEY (device_id, collection_id, server_id)) WITHOUT ROWID;",
+	/* 2: when each collection and the device last synced successfully */
+	"ALTER TABLE sync_state ADD COLUMN last_sync INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE devices ADD COLUMN last_sync INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AIRDOCKD_STORE_SCHEMA_VERSION);
@@ -551,7 +554,7 @@ sqlite_oof_set (AirdockdStoreBackend *b, gint64 user_id, const AirdockdOof *o, G
 #define DEVICE_COLS "id, user_id, device_id, device_type, first_seen, last_seen, protocol_version," \
 	" policy_key_temporary, policy_key, policy_hash, policy_acknowledged, wipe_state," \
 	" wipe_requested, wipe_sent, wipe_acknowledged, model, imei, friendly_name, os," \
-	" os_language, phone_number, user_agent, mobile_operator"
+	" os_language, phone_number, user_agent, mobile_operator, last_sync"
 
 static AirdockdDevice *
 device_from_row (sqlite3_stmt *st)
@@ -580,6 +583,7 @@ device_from_row (sqlite3_stmt *st)
 	d->info.phone_number = col_text (st, 20);
 	d->info.user_agent = col_text (st, 21);
 	d->info.mobile_operator = col_text (st, 22);
+	d->last_sync = col_int (st, 23);
 	return d;
 }
 
@@ -1344,9 +1348,13 @@ sqlite_sync_state_put (AirdockdStoreBackend *b, gint64 user_id, gint64 device_id
 
 	if (!device_owned (s, user_id, device_id, error))
 		return FALSE;
-	return run (s, query (s, error, "INSERT OR REPLACE INTO sync_state (device_id, collection_id,"
+	/* An upsert, not a REPLACE: last_sync stays (only _touch moves it). */
+	return run (s, query (s, error, "INSERT INTO sync_state (device_id, collection_id,"
 			      " sync_key, prev_key, prev_response, options, last_modseq, data) "
-			      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, collection_id) DO UPDATE SET"
+			      " sync_key = excluded.sync_key, prev_key = excluded.prev_key,"
+			      " prev_response = excluded.prev_response, options = excluded.options,"
+			      " last_modseq = excluded.last_modseq, data = excluded.data",
 			      "itttbbib", device_id, collection_id, st->sync_key, st->prev_key,
 			      st->prev_response, st->options, st->last_modseq, st->data), error);
 }
@@ -1366,6 +1374,47 @@ sqlite_sync_state_delete (AirdockdStoreBackend *b, gint64 user_id, gint64 device
 			      "it", device_id, collection_id), error) &&
 	       run (s, query (s, error, "DELETE FROM device_items WHERE device_id = ? AND collection_id = ?",
 			      "it", device_id, collection_id), error);
+}
+
+static gboolean
+sqlite_sync_state_touch (AirdockdStoreBackend *b, gint64 user_id, gint64 device_id,
+			 const char *collection_id, gint64 when, GError **error)
+{
+	Sqlite *s = (Sqlite *) b;
+
+	if (!device_owned (s, user_id, device_id, error))
+		return FALSE;
+	if (!run (s, query (s, error, "UPDATE sync_state SET last_sync = ? WHERE device_id = ? AND collection_id = ?",
+			    "iit", when, device_id, collection_id), error) ||
+	    !changed_one (s, "sync state", error))
+		return FALSE;
+	return run (s, query (s, error, "UPDATE devices SET last_sync = ? WHERE user_id = ? AND id = ?",
+			      "iii", when, user_id, device_id), error);
+}
+
+static GPtrArray *
+sqlite_sync_state_list (AirdockdStoreBackend *b, gint64 user_id, gint64 device_id, GError **error)
+{
+	Sqlite *s = (Sqlite *) b;
+	g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) airdockd_sync_info_free);
+	sqlite3_stmt *st;
+	gboolean row = TRUE;
+
+	if (!device_owned (s, user_id, device_id, error))
+		return NULL;
+	st = query (s, error, "SELECT collection_id, last_sync FROM sync_state "
+		    "WHERE device_id = ? ORDER BY collection_id", "i", device_id);
+	if (st == NULL)
+		return NULL;
+	while (step (s, st, &row, error) && row) {
+		AirdockdSyncInfo *info = g_new0 (AirdockdSyncInfo, 1);
+		info->collection_id = col_text (st, 0);
+		info->last_sync = col_int (st, 1);
+		g_ptr_array_add (list, info);
+	}
+	if (row)
+		return NULL;
+	return g_steal_pointer (&list);
 }
 
 static GHashTable *
@@ -1467,6 +1516,8 @@ static const AirdockdStoreBackendClass sqlite_class = {
 	.sync_state_get = sqlite_sync_state_get,
 	.sync_state_put = sqlite_sync_state_put,
 	.sync_state_delete = sqlite_sync_state_delete,
+	.sync_state_touch = sqlite_sync_state_touch,
+	.sync_state_list = sqlite_sync_state_list,
 	.device_items_get = sqlite_device_items_get,
 	.device_items_set = sqlite_device_items_set,
 	.device_items_remove = sqlite_device_items_remove,

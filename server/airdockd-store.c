@@ -160,6 +160,15 @@ airdockd_sync_state_free (AirdockdSyncState *state)
 	g_free (state);
 }
 
+void
+airdockd_sync_info_free (AirdockdSyncInfo *info)
+{
+	if (info == NULL)
+		return;
+	g_free (info->collection_id);
+	g_free (info);
+}
+
 /* ------------------------------------------------------------ checks */
 
 static gboolean
@@ -1590,6 +1599,22 @@ airdockd_store_sync_state_delete (AirdockdStore *store, gint64 user_id, gint64 d
 		return FALSE;
 	return finish (store, B (store)->sync_state_delete (store->backend, user_id, device_id, collection_id,
 							    error), error);
+}
+
+gboolean
+airdockd_store_sync_state_touch (AirdockdStore *store, gint64 user_id, gint64 device_id,
+				 const char *collection_id, GError **error)
+{
+	if (!check_collection (collection_id, error) || !airdockd_store_begin (store, error))
+		return FALSE;
+	return finish (store, B (store)->sync_state_touch (store->backend, user_id, device_id, collection_id,
+							   now (), error), error);
+}
+
+GPtrArray *
+airdockd_store_sync_state_list (AirdockdStore *store, gint64 user_id, gint64 device_id, GError **error)
+{
+	return B (store)->sync_state_list (store->backend, user_id, device_id, error);
 }
 
 GHashTable *

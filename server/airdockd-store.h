@@ -82,7 +82,7 @@ void airdockd_store_unref (AirdockdStore *store);	/* NULL is fine */
 const char *airdockd_store_get_data_dir (AirdockdStore *store);
 
 /* Schema version this build writes (stored in the database). */
-#define AIRDOCKD_STORE_SCHEMA_VERSION 1
+#define AIRDOCKD_STORE_SCHEMA_VERSION 2
 
 gboolean airdockd_store_begin (AirdockdStore *store, GError **error);
 gboolean airdockd_store_commit (AirdockdStore *store, GError **error);
@@ -226,6 +226,9 @@ typedef struct {
 	gint64 wipe_sent;		/* time RemoteWipe went out */
 	gint64 wipe_acknowledged;	/* time the device confirmed */
 	AirdockdDeviceInfo info;
+	/* Last successful Sync or FolderSync (airdockd_store_sync_state_touch);
+	 * read-only here: device updates never write it. */
+	gint64 last_sync;
 } AirdockdDevice;
 
 void airdockd_device_free (AirdockdDevice *device);
@@ -628,6 +631,31 @@ gboolean airdockd_store_sync_state_delete (AirdockdStore *store,
 					   const char *collection_id,
 					   GError **error);
 
+/* Stamps now as the last successful sync of the collection (which must
+ * have a stored state: NOT_FOUND otherwise) and of the device.  Handlers
+ * call it when a Sync collection or a FolderSync answered Status 1;
+ * airdockd_store_sync_state_put keeps the stamp. */
+gboolean airdockd_store_sync_state_touch (AirdockdStore *store,
+					  gint64 user_id,
+					  gint64 device_id,
+					  const char *collection_id,
+					  GError **error);
+
+/* One collection a device syncs (for administrators). */
+typedef struct {
+	char *collection_id;	/* folder ServerId; AIRDOCKD_SYNC_HIERARCHY for FolderSync */
+	gint64 last_sync;	/* 0 = no successful sync recorded yet */
+} AirdockdSyncInfo;
+
+void airdockd_sync_info_free (AirdockdSyncInfo *info);
+
+/* Every collection with a stored state for the device, ordered by id
+ * (AirdockdSyncInfo elements). */
+GPtrArray *airdockd_store_sync_state_list (AirdockdStore *store,
+					   gint64 user_id,
+					   gint64 device_id,
+					   GError **error);
+
 /* The set of item server ids a device holds in a collection, each with a
  * number the handler chooses (e.g. the item's modseq when sent).
  * Returns char * → gint64 * (both owned by the table). */
@@ -665,5 +693,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AirdockdFolder, airdockd_folder_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AirdockdItem, airdockd_item_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AirdockdAttachment, airdockd_attachment_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AirdockdSyncState, airdockd_sync_state_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AirdockdSyncInfo, airdockd_sync_info_free)
 
 G_END_DECLS
