@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <glib/gi18n.h>
 
 #include "server/airdockctl-devices.h"
 #include "server/airdockd-admin.h"
@@ -68,6 +69,12 @@ json_str (GString *out, const char *key, const char *value, gboolean comma)
 }
 
 static void
+json_int (GString *out, const char *key, gint64 value)
+{
+	g_string_append_printf (out, ",\"%s\":%" G_GINT64_FORMAT, key, value);
+}
+
+static void
 json_device (GString *out, const AirdockdAdminDevice *d)
 {
 	const AirdockdDevice *dev = d->device;
@@ -76,18 +83,34 @@ json_device (GString *out, const AirdockdAdminDevice *d)
 	json_str (out, "device_id", dev->device_id, TRUE);
 	json_str (out, "device_type", dev->device_type, TRUE);
 	json_str (out, "protocol_version", dev->protocol_version, TRUE);
-	g_string_append_printf (out, ",\"first_seen\":%" G_GINT64_FORMAT ",\"last_seen\":%" G_GINT64_FORMAT,
-				dev->first_seen, dev->last_seen);
-	g_string_append_printf (out, ",\"provisioned\":%s,\"policy_acknowledged\":%" G_GINT64_FORMAT,
-				dev->policy_key != 0 ? "true" : "false", dev->policy_acknowledged);
+	json_int (out, "first_seen", dev->first_seen);
+	json_int (out, "last_seen", dev->last_seen);
+	json_int (out, "last_sync", dev->last_sync);
+	g_string_append_printf (out, ",\"provisioned\":%s", dev->policy_key != 0 ? "true" : "false");
+	json_int (out, "policy_acknowledged", dev->policy_acknowledged);
 	json_str (out, "wipe", airdockd_admin_wipe_state_name (dev->wipe_state), TRUE);
-	g_string_append_printf (out, ",\"wipe_requested\":%" G_GINT64_FORMAT ",\"wipe_sent\":%" G_GINT64_FORMAT
-				",\"wipe_acknowledged\":%" G_GINT64_FORMAT,
-				dev->wipe_requested, dev->wipe_sent, dev->wipe_acknowledged);
+	json_int (out, "wipe_requested", dev->wipe_requested);
+	json_int (out, "wipe_sent", dev->wipe_sent);
+	json_int (out, "wipe_acknowledged", dev->wipe_acknowledged);
 	json_str (out, "model", dev->info.model, TRUE);
 	json_str (out, "friendly_name", dev->info.friendly_name, TRUE);
 	json_str (out, "os", dev->info.os, TRUE);
+	json_str (out, "os_language", dev->info.os_language, TRUE);
 	json_str (out, "user_agent", dev->info.user_agent, TRUE);
+	json_str (out, "phone_number", dev->info.phone_number, TRUE);
+	json_str (out, "imei", dev->info.imei, TRUE);
+	json_str (out, "mobile_operator", dev->info.mobile_operator, TRUE);
+	g_string_append (out, ",\"folders\":[");
+	for (guint i = 0; d->folders != NULL && i < d->folders->len; i++) {
+		const AirdockdAdminFolder *f = g_ptr_array_index (d->folders, i);
+
+		g_string_append (out, i ? ",{" : "{");
+		json_str (out, "id", f->collection_id, FALSE);
+		json_str (out, "name", f->display_name, TRUE);
+		json_int (out, "last_sync", f->last_sync);
+		g_string_append_c (out, '}');
+	}
+	g_string_append_c (out, ']');
 }
 
 static void
@@ -105,15 +128,47 @@ print_list (GPtrArray *devices)
 		g_string_free (out, TRUE);
 		return;
 	}
-	g_print ("%-16s %-24s %-16s %-7s %-20s %-11s %s\n", "USER", "DEVICE", "TYPE", "VERSION",
-		 "LAST SEEN", "PROVISIONED", "WIPE");
+	g_print ("%-16s %-24s %-16s %-7s %-20s %-20s %-11s %s\n", _("USER"), _("DEVICE"), _("TYPE"),
+		 _("VERSION"), _("LAST SEEN"), _("LAST SYNC"), _("PROVISIONED"), _("WIPE"));
 	for (guint i = 0; i < devices->len; i++) {
 		const AirdockdAdminDevice *d = g_ptr_array_index (devices, i);
 		g_autofree char *seen = format_time (d->device->last_seen);
-		g_print ("%-16s %-24s %-16s %-7s %-20s %-11s %s\n", d->user_name, d->device->device_id,
-			 or_dash (d->device->device_type), or_dash (d->device->protocol_version), seen,
-			 d->device->policy_key != 0 ? "yes" : "no",
+		g_autofree char *synced = format_time (d->device->last_sync);
+		g_print ("%-16s %-24s %-16s %-7s %-20s %-20s %-11s %s\n", d->user_name, d->device->device_id,
+			 or_dash (d->device->device_type), or_dash (d->device->protocol_version), seen, synced,
+			 d->device->policy_key != 0 ? _("yes") : _("no"),
 			 airdockd_admin_wipe_state_name (d->device->wipe_state));
+	}
+}
+
+/* "Label:" padded to one column. */
+static void
+print_field (const char *label, const char *value)
+{
+	g_autofree char *l = g_strconcat (label, ":", NULL);
+
+	g_print ("%-20s%s\n", l, value);
+}
+
+static void
+print_folders (const AirdockdAdminDevice *d)
+{
+	if (d->folders == NULL || d->folders->len == 0) {
+		print_field (_("Folders"), _("none synced"));
+		return;
+	}
+	print_field (_("Folders"), "");
+	g_print ("  %-12s %-28s %s\n", _("ID"), _("NAME"), _("LAST SYNC"));
+	for (guint i = 0; i < d->folders->len; i++) {
+		const AirdockdAdminFolder *f = g_ptr_array_index (d->folders, i);
+		g_autofree char *t = format_time (f->last_sync);
+		const char *name = f->display_name;
+
+		if (f->collection_id[0] == '\0')
+			name = _("(folder hierarchy)");
+		else if (name == NULL)
+			name = _("(deleted folder)");
+		g_print ("  %-12s %-28s %s\n", f->collection_id[0] ? f->collection_id : "-", name, t);
 	}
 }
 
@@ -123,10 +178,12 @@ print_show (const AirdockdAdminDevice *d)
 	const AirdockdDevice *dev = d->device;
 	g_autofree char *first = format_time (dev->first_seen);
 	g_autofree char *last = format_time (dev->last_seen);
+	g_autofree char *synced = format_time (dev->last_sync);
 	g_autofree char *acked = format_time (dev->policy_acknowledged);
 	g_autofree char *req = format_time (dev->wipe_requested);
 	g_autofree char *sent = format_time (dev->wipe_sent);
 	g_autofree char *wack = format_time (dev->wipe_acknowledged);
+	g_autofree char *prov = NULL;
 
 	if (opt_json) {
 		GString *out = g_string_new ("{");
@@ -136,21 +193,28 @@ print_show (const AirdockdAdminDevice *d)
 		g_string_free (out, TRUE);
 		return;
 	}
-	g_print ("User:               %s\n", d->user_name);
-	g_print ("Device ID:          %s\n", dev->device_id);
-	g_print ("Device type:        %s\n", or_dash (dev->device_type));
-	g_print ("Protocol version:   %s\n", or_dash (dev->protocol_version));
-	g_print ("First seen:         %s\n", first);
-	g_print ("Last seen:          %s\n", last);
-	g_print ("Provisioned:        %s (%s)\n", dev->policy_key != 0 ? "yes" : "no", acked);
-	g_print ("Wipe:               %s\n", airdockd_admin_wipe_state_name (dev->wipe_state));
-	g_print ("Wipe requested:     %s\n", req);
-	g_print ("Wipe sent:          %s\n", sent);
-	g_print ("Wipe acknowledged:  %s\n", wack);
-	g_print ("Model:              %s\n", or_dash (dev->info.model));
-	g_print ("Friendly name:      %s\n", or_dash (dev->info.friendly_name));
-	g_print ("OS:                 %s\n", or_dash (dev->info.os));
-	g_print ("User agent:         %s\n", or_dash (dev->info.user_agent));
+	prov = g_strdup_printf ("%s (%s)", dev->policy_key != 0 ? _("yes") : _("no"), acked);
+	print_field (_("User"), d->user_name);
+	print_field (_("Device ID"), dev->device_id);
+	print_field (_("Device type"), or_dash (dev->device_type));
+	print_field (_("Protocol version"), or_dash (dev->protocol_version));
+	print_field (_("First seen"), first);
+	print_field (_("Last seen"), last);
+	print_field (_("Last sync"), synced);
+	print_field (_("Provisioned"), prov);
+	print_field (_("Wipe"), airdockd_admin_wipe_state_name (dev->wipe_state));
+	print_field (_("Wipe requested"), req);
+	print_field (_("Wipe sent"), sent);
+	print_field (_("Wipe acknowledged"), wack);
+	print_field (_("Model"), or_dash (dev->info.model));
+	print_field (_("Friendly name"), or_dash (dev->info.friendly_name));
+	print_field (_("OS"), or_dash (dev->info.os));
+	print_field (_("OS language"), or_dash (dev->info.os_language));
+	print_field (_("User agent"), or_dash (dev->info.user_agent));
+	print_field (_("Phone number"), or_dash (dev->info.phone_number));
+	print_field (_("IMEI"), or_dash (dev->info.imei));
+	print_field (_("Mobile operator"), or_dash (dev->info.mobile_operator));
+	print_folders (d);
 }
 
 static AirdockdStore *

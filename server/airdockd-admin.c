@@ -7,12 +7,23 @@
 G_DEFINE_QUARK (airdockd-admin-error-quark, airdockd_admin_error)
 
 void
+airdockd_admin_folder_free (AirdockdAdminFolder *f)
+{
+	if (f == NULL)
+		return;
+	g_free (f->collection_id);
+	g_free (f->display_name);
+	g_free (f);
+}
+
+void
 airdockd_admin_device_free (AirdockdAdminDevice *d)
 {
 	if (d == NULL)
 		return;
 	g_free (d->user_name);
 	airdockd_device_free (d->device);
+	g_clear_pointer (&d->folders, g_ptr_array_unref);
 	g_free (d);
 }
 
@@ -39,14 +50,48 @@ airdockd_admin_wipe_state_name (AirdockdWipeState state)
 	}
 }
 
-static AirdockdAdminDevice *
-admin_device_new (const char *user_name, AirdockdDevice *device)
+/* ServerId → display name of the user's live folders. */
+static GHashTable *
+folder_names (AirdockdStore *store, gint64 user_id, GError **error)
 {
-	AirdockdAdminDevice *d = g_new0 (AirdockdAdminDevice, 1);
+	g_autoptr (GPtrArray) folders = airdockd_store_folder_list (store, user_id, error);
+	GHashTable *names;
+
+	if (folders == NULL)
+		return NULL;
+	names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	for (guint i = 0; i < folders->len; i++) {
+		AirdockdFolder *f = g_ptr_array_index (folders, i);
+		g_hash_table_replace (names, g_strdup (f->server_id), g_strdup (f->display_name));
+	}
+	return names;
+}
+
+/* Takes device over; NULL (device freed) on a store error. */
+static AirdockdAdminDevice *
+admin_device_new (AirdockdStore *store, const char *user_name, AirdockdDevice *device,
+		  GHashTable *names, GError **error)
+{
+	g_autoptr (AirdockdAdminDevice) d = g_new0 (AirdockdAdminDevice, 1);
+	g_autoptr (GPtrArray) states = NULL;
 
 	d->user_name = g_strdup (user_name);
 	d->device = device;
-	return d;
+	states = airdockd_store_sync_state_list (store, device->user_id, device->id, error);
+	if (states == NULL)
+		return NULL;
+	/* The store orders by id, and "" (the hierarchy) sorts first. */
+	d->folders = g_ptr_array_new_with_free_func ((GDestroyNotify) airdockd_admin_folder_free);
+	for (guint i = 0; i < states->len; i++) {
+		const AirdockdSyncInfo *info = g_ptr_array_index (states, i);
+		AirdockdAdminFolder *f = g_new0 (AirdockdAdminFolder, 1);
+
+		f->collection_id = g_strdup (info->collection_id);
+		f->display_name = g_strdup (g_hash_table_lookup (names, info->collection_id));
+		f->last_sync = info->last_sync;
+		g_ptr_array_add (d->folders, f);
+	}
+	return g_steal_pointer (&d);
 }
 
 GPtrArray *
@@ -69,10 +114,23 @@ airdockd_admin_device_list (AirdockdStore *store, const char *user_name, GError 
 	for (guint i = 0; i < users->len; i++) {
 		AirdockdUser *u = g_ptr_array_index (users, i);
 		g_autoptr (GPtrArray) devices = airdockd_store_device_list (store, u->id, error);
+		g_autoptr (GHashTable) names = NULL;
+
 		if (devices == NULL)
 			return NULL;
-		for (guint j = 0; j < devices->len; j++)
-			g_ptr_array_add (out, admin_device_new (u->name, g_ptr_array_steal_index (devices, j--)));
+		if (devices->len == 0)
+			continue;
+		names = folder_names (store, u->id, error);
+		if (names == NULL)
+			return NULL;
+		while (devices->len > 0) {
+			AirdockdAdminDevice *d = admin_device_new (store, u->name,
+								   g_ptr_array_steal_index (devices, 0),
+								   names, error);
+			if (d == NULL)
+				return NULL;
+			g_ptr_array_add (out, d);
+		}
 	}
 	return g_steal_pointer (&out);
 }
@@ -82,6 +140,7 @@ airdockd_admin_device_show (AirdockdStore *store, const char *user_name,
 			    const char *device_id, GError **error)
 {
 	g_autoptr (AirdockdUser) u = airdockd_store_user_get_by_name (store, user_name, error);
+	g_autoptr (GHashTable) names = NULL;
 	AirdockdDevice *device;
 
 	if (u == NULL)
@@ -89,7 +148,12 @@ airdockd_admin_device_show (AirdockdStore *store, const char *user_name,
 	device = airdockd_store_device_get (store, u->id, device_id, error);
 	if (device == NULL)
 		return NULL;
-	return admin_device_new (u->name, device);
+	names = folder_names (store, u->id, error);
+	if (names == NULL) {
+		airdockd_device_free (device);
+		return NULL;
+	}
+	return admin_device_new (store, u->name, device, names, error);
 }
 
 /* 16.1 or later: the versions we speak are 2.5 … 16.1. */

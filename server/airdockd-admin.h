@@ -33,10 +33,22 @@ typedef enum {
 	AIRDOCKD_ADMIN_ERROR_UNSUPPORTED,	/* the device's protocol version cannot do it */
 } AirdockdAdminError;
 
-/* A device with its owner's login name. */
+/* One collection the device syncs, with its last successful sync. */
+typedef struct {
+	char *collection_id;	/* folder ServerId; "" (AIRDOCKD_SYNC_HIERARCHY) = FolderSync */
+	char *display_name;	/* the folder's name; NULL for the hierarchy or a deleted folder */
+	gint64 last_sync;	/* 0 = none recorded */
+} AirdockdAdminFolder;
+
+void airdockd_admin_folder_free (AirdockdAdminFolder *f);
+
+/* A device with its owner's login name and the collections it syncs
+ * (AirdockdAdminFolder, hierarchy first, then by collection id).  The
+ * device's last successful sync is device->last_sync. */
 typedef struct {
 	char *user_name;
 	AirdockdDevice *device;
+	GPtrArray *folders;
 } AirdockdAdminDevice;
 
 void airdockd_admin_device_free (AirdockdAdminDevice *d);
@@ -72,5 +84,6 @@ gboolean airdockd_admin_device_resync (AirdockdStore *store,
 const char *airdockd_admin_wipe_state_name (AirdockdWipeState state);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AirdockdAdminDevice, airdockd_admin_device_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AirdockdAdminFolder, airdockd_admin_folder_free)
 
 G_END_DECLS

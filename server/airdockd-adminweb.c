@@ -8,6 +8,8 @@
 
 #include "server/airdockd-admin.h"
 #include "server/airdockd-adminweb.h"
+#include "server/airdockd-auth.h"
+#include "server/airdockd-seclog.h"
 
 /* Why: a page answer is sent well within this; a stalled client is dropped. */
 #define ADMINWEB_SOCKET_TIMEOUT 30
@@ -16,6 +18,7 @@ struct _AirdockdAdminWeb {
 	const AirdockdConfig *config;
 	AirdockdStore *store;
 	SoupServer *soup;
+	AirdockdAuth *auth;	/* its own failure counters and lockout, [limits] auth_* */
 	char csrf[33];		/* 32 hex digits, random per process */
 };
 
@@ -67,14 +70,33 @@ fill_csrf (char out[33])
 		g_snprintf (out + 2 * i, 3, "%02x", raw[i]);
 }
 
+static gboolean
+verify_user (gpointer user_data, const char *name, const char *password,
+             AirdockdAuthUser *out_user, GError **error)
+{
+	AirdockdAdminWeb *web = user_data;
+	g_autoptr (AirdockdUser) u = airdockd_store_user_verify (web->store, name, password, error);
+
+	if (u == NULL)
+		return FALSE;
+	out_user->user_id = u->id;
+	out_user->user_name = g_strdup (u->name);
+	out_user->email = g_strdup (u->email);
+	return TRUE;
+}
+
 AirdockdAdminWeb *
 airdockd_adminweb_new (const AirdockdConfig *config, AirdockdStore *store)
 {
-	AirdockdAdminWeb *web = g_new0 (AirdockdAdminWeb, 1);
+	AirdockdAdminWeb *web;
 
 	g_return_val_if_fail (config != NULL && store != NULL, NULL);
+	web = g_new0 (AirdockdAdminWeb, 1);
 	web->config = config;
 	web->store = store;
+	web->auth = airdockd_auth_new ((guint) MAX (config->auth_max_failures, 1),
+	                               (guint) config->auth_lockout_seconds,
+	                               (guint) config->auth_cache_seconds, verify_user, web);
 	fill_csrf (web->csrf);
 	return web;
 }
@@ -87,6 +109,7 @@ airdockd_adminweb_free (AirdockdAdminWeb *web)
 	if (web->soup != NULL)
 		soup_server_disconnect (web->soup);
 	g_clear_object (&web->soup);
+	g_clear_pointer (&web->auth, airdockd_auth_free);
 	explicit_bzero (web->csrf, sizeof web->csrf);
 	g_free (web);
 }
@@ -146,65 +169,47 @@ is_admin (AirdockdAdminWeb *web, const char *name)
 	return FALSE;
 }
 
-/* Decodes "Basic base64(user:password)"; FALSE when absent or malformed. */
-static gboolean
-decode_basic (const char *header, char **out_user, char **out_password)
-{
-	gsize len = 0;
-	g_autofree guint8 *raw = NULL;
-	char *colon;
-
-	if (header == NULL || g_ascii_strncasecmp (header, "Basic ", 6) != 0)
-		return FALSE;
-	raw = g_base64_decode (header + 6, &len);
-	if (raw == NULL || len == 0 || memchr (raw, '\0', len) != NULL) {
-		if (raw != NULL)
-			explicit_bzero (raw, len);
-		return FALSE;
-	}
-	colon = memchr (raw, ':', len);
-	if (colon != NULL) {
-		*out_user = g_strndup ((char *) raw, colon - (char *) raw);
-		*out_password = g_strndup (colon + 1, len - (colon + 1 - (char *) raw));
-	}
-	explicit_bzero (raw, len);
-	return colon != NULL;
-}
-
-static void
-free_secret (char *s)
-{
-	if (s != NULL)
-		explicit_bzero (s, strlen (s));
-	g_free (s);
-}
-
 /* TRUE when the request carries an administrator's credentials; otherwise
- * answers 401 or 403 and returns FALSE. */
+ * answers 401 or 403 and returns FALSE.  Failures count toward the page's
+ * lockout ([limits] auth_max_failures per login and address) and go to the
+ * security log like those of the EAS side, with "admin page" in the detail. */
 static gboolean
 check_auth (AirdockdAdminWeb *web, SoupServerMessage *msg)
 {
 	SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
-	char *name = NULL, *password = NULL;
-	g_autoptr (AirdockdUser) user = NULL;
+	const char *host = soup_server_message_get_remote_host (msg);
+	g_autofree char *remote = g_strdup (host != NULL ? host : "unknown");
+	g_autofree char *login = NULL;
+	g_autofree char *detail = g_strdup_printf ("admin page from %s", remote);
+	g_auto (AirdockdAuthUser) user = { 0, NULL, NULL };
+	const char *data_dir = airdockd_store_get_data_dir (web->store);
 
-	if (decode_basic (soup_message_headers_get_one (h, "Authorization"), &name, &password))
-		user = airdockd_store_user_verify (web->store, name, password, NULL);
-	g_free (name);
-	free_secret (password);
-	if (user == NULL) {
-		soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-		                              "WWW-Authenticate",
-		                              "Basic realm=\"Airdock administration\", charset=\"UTF-8\"");
-		send_message_page (msg, SOUP_STATUS_UNAUTHORIZED, "Administrator credentials needed.");
-		return FALSE;
-	}
-	if (!is_admin (web, user->name)) {
-		g_info ("adminweb: %s is not in [admin] users", user->name);
+	switch (airdockd_auth_check (web->auth, soup_message_headers_get_one (h, "Authorization"),
+	                             remote, &user, &login)) {
+	case AIRDOCKD_AUTH_OK:
+		if (is_admin (web, user.user_name))
+			return TRUE;
+		g_info ("adminweb: %s is not in [admin] users", user.user_name);
+		airdockd_seclog_printf (data_dir, AIRDOCKD_SECLOG_AUTH_FAILED, user.user_name, NULL,
+		                        "%s: not an administrator", detail);
 		send_message_page (msg, SOUP_STATUS_FORBIDDEN, "This account may not administer the server.");
 		return FALSE;
+	case AIRDOCKD_AUTH_MISSING:
+		break;
+	case AIRDOCKD_AUTH_DENIED:
+		airdockd_seclog (data_dir, AIRDOCKD_SECLOG_AUTH_FAILED, login, NULL, detail);
+		break;
+	case AIRDOCKD_AUTH_LOCKED:
+		airdockd_seclog_repeatable (data_dir, AIRDOCKD_SECLOG_AUTH_LOCKED, login, NULL, detail);
+		break;
+	default:
+		g_assert_not_reached ();
 	}
-	return TRUE;
+	soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+	                              "WWW-Authenticate",
+	                              "Basic realm=\"Airdock administration\", charset=\"UTF-8\"");
+	send_message_page (msg, SOUP_STATUS_UNAUTHORIZED, "Administrator credentials needed.");
+	return FALSE;
 }
 
 /* -------------------------------------------------------------- listing */
@@ -241,22 +246,48 @@ append_action (AirdockdAdminWeb *web, GString *out, const char *action, const ch
 	                action, d->user_name, d->device->device_id, web->csrf, label);
 }
 
+/* The collections the device syncs, one line each: name and last sync. */
+static void
+append_folders (GString *out, const AirdockdAdminDevice *d)
+{
+	g_string_append (out, "<td class=\"folders\">");
+	for (guint i = 0; d->folders != NULL && i < d->folders->len; i++) {
+		const AirdockdAdminFolder *f = g_ptr_array_index (d->folders, i);
+		g_autofree char *t = format_time (f->last_sync);
+		g_autofree char *name = NULL;
+
+		if (f->collection_id[0] == '\0')
+			name = g_strdup ("(folder hierarchy)");
+		else if (f->display_name != NULL)
+			name = g_strdup_printf ("%s (%s)", f->display_name, f->collection_id);
+		else
+			name = g_strdup_printf ("deleted folder %s", f->collection_id);
+		if (i > 0)
+			g_string_append (out, "<br>");
+		append_escaped (out, "%s: %s", name, t);
+	}
+	g_string_append (out, "</td>");
+}
+
 static void
 append_device_row (AirdockdAdminWeb *web, GString *out, const AirdockdAdminDevice *d)
 {
 	const AirdockdDevice *dev = d->device;
 	g_autofree char *first = format_time (dev->first_seen);
 	g_autofree char *last = format_time (dev->last_seen);
+	g_autofree char *synced = format_time (dev->last_sync);
 
 	append_escaped (out,
 	                "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 	                "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-	                "<td>%s</td><td class=\"wipe\">%s</td><td>",
+	                "<td class=\"last-sync\">%s</td><td>%s</td><td class=\"wipe\">%s</td>",
 	                d->user_name, dev->device_id, dev->device_type, dev->info.model,
 	                dev->info.os, dev->info.user_agent, dev->info.friendly_name,
 	                dev->info.phone_number, dev->info.imei, dev->protocol_version,
-	                first, last, policy_status (dev),
+	                first, last, synced, policy_status (dev),
 	                airdockd_admin_wipe_state_name (dev->wipe_state));
+	append_folders (out, d);
+	g_string_append (out, "<td>");
 	/* Wipe asks first: a GET form to the confirmation page. */
 	append_escaped (out,
 	                "<form method=\"get\" action=\"/wipe\">"
@@ -304,7 +335,8 @@ serve_list (AirdockdAdminWeb *web, SoupServerMessage *msg)
 	                      "<th>DeviceType</th><th>Model</th><th>OS</th><th>User agent</th>"
 	                      "<th>Friendly name</th><th>Phone number</th><th>IMEI</th>"
 	                      "<th>Protocol</th><th>First contact (UTC)</th><th>Last contact (UTC)</th>"
-	                      "<th>Policy</th><th>Wipe</th><th>Actions</th></tr>\n");
+	                      "<th>Last successful sync (UTC)</th><th>Policy</th><th>Wipe</th>"
+	                      "<th>Folders: last sync (UTC)</th><th>Actions</th></tr>\n");
 	for (guint i = 0; i < devices->len; i++)
 		append_device_row (web, out, devices->pdata[i]);
 	g_string_append (out, "</table>\n</body></html>\n");

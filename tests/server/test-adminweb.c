@@ -14,6 +14,7 @@
 
 #include "server/airdockd-admin.h"
 #include "server/airdockd-adminweb.h"
+#include "server/airdockd-seclog.h"
 #include "tests/server/harness.h"
 
 #define ADMIN "boss"
@@ -64,10 +65,14 @@ add_device (Fixture *f, const char *device_id, const char *type)
 	g_assert_no_error (error);
 }
 
+/* data: more config text (nullable). */
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-	f->h = airdock_harness_start ("[admin]\nlisten = 127.0.0.1:0\nusers = " ADMIN "\n");
+	g_autofree char *config = g_strconcat ("[admin]\nlisten = 127.0.0.1:0\nusers = " ADMIN "\n",
+	                                       (const char *) data, NULL);
+
+	f->h = airdock_harness_start (config);
 	f->admin_port = read_admin_port (f->h);
 	f->user_id = airdock_harness_add_user (f->h, USER, USER "@example.org", USER_PASSWORD);
 	airdock_harness_add_user (f->h, ADMIN, ADMIN "@example.org", ADMIN_PASSWORD);
@@ -190,6 +195,100 @@ test_auth (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (request (f, "GET", "/remove", ADMIN, ADMIN_PASSWORD, NULL, NULL), ==, 405);
 }
 
+static char *
+read_seclog (Fixture *f)
+{
+	g_autofree char *path = g_build_filename (f->h->data_dir, AIRDOCKD_SECLOG_FILE, NULL);
+	char *text = NULL;
+
+	if (!g_file_get_contents (path, &text, NULL, NULL))
+		return g_strdup ("");
+	return text;
+}
+
+/* Lines of the security log with all of the given substrings. */
+static guint
+seclog_count (Fixture *f, const char *event, const char *user, const char *detail)
+{
+	g_autofree char *text = read_seclog (f);
+	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+	g_autofree char *e = g_strdup_printf ("\"event\":\"%s\"", event);
+	g_autofree char *u = g_strdup_printf ("\"user\":\"%s\"", user);
+	guint n = 0;
+
+	for (gsize i = 0; lines[i] != NULL; i++)
+		if (strstr (lines[i], e) && strstr (lines[i], u) && strstr (lines[i], detail))
+			n++;
+	return n;
+}
+
+#define LOCKOUT_CONFIG "[limits]\nauth_max_failures = 2\nauth_lockout_seconds = 600\n"
+
+/* Wrong passwords on the admin page lock the login out (even with the
+ * right password then) and are in the security log; the lockout is the
+ * page's own: the same account still works over EAS. */
+static void
+test_auth_lockout (Fixture *f, gconstpointer data)
+{
+	g_autofree char *body = NULL;
+
+	g_assert_cmpuint (seclog_count (f, AIRDOCKD_SECLOG_AUTH_FAILED, ADMIN, "admin page"), ==, 0);
+	g_assert_cmpuint (request (f, "GET", "/", ADMIN, "wrong", NULL, NULL), ==, 401);
+	g_assert_cmpuint (seclog_count (f, AIRDOCKD_SECLOG_AUTH_FAILED, ADMIN,
+	                                "\"detail\":\"admin page from 127.0.0.1\""), ==, 1);
+	g_assert_cmpuint (seclog_count (f, AIRDOCKD_SECLOG_AUTH_LOCKED, ADMIN, "admin page"), ==, 0);
+	/* Below the limit the right password still works. */
+	g_assert_cmpuint (request (f, "GET", "/", ADMIN, ADMIN_PASSWORD, NULL, NULL), ==, 200);
+	g_assert_cmpuint (request (f, "GET", "/", ADMIN, "wrong", NULL, NULL), ==, 401);
+	g_assert_cmpuint (request (f, "GET", "/", ADMIN, "Wrong", NULL, NULL), ==, 401);
+	g_assert_cmpuint (seclog_count (f, AIRDOCKD_SECLOG_AUTH_FAILED, ADMIN, "admin page"), ==, 3);
+	/* Locked: the right password is refused too, and the list is not shown. */
+	g_assert_cmpuint (request (f, "GET", "/", ADMIN, ADMIN_PASSWORD, NULL, &body), ==, 401);
+	g_assert_null (strstr (body, DEVICE));
+	g_assert_cmpuint (seclog_count (f, AIRDOCKD_SECLOG_AUTH_LOCKED, ADMIN, "admin page from 127.0.0.1"),
+	                  ==, 1);
+	/* A valid account that is no administrator is logged, not locked. */
+	g_assert_cmpuint (request (f, "GET", "/", USER, USER_PASSWORD, NULL, NULL), ==, 403);
+	g_assert_cmpuint (seclog_count (f, AIRDOCKD_SECLOG_AUTH_FAILED, USER, "not an administrator"), ==, 1);
+	g_assert_cmpuint (request (f, "GET", "/", USER, USER_PASSWORD, NULL, NULL), ==, 403);
+	/* The password never reaches the log. */
+	g_autofree char *log = read_seclog (f);
+	g_assert_null (strstr (log, ADMIN_PASSWORD));
+	g_assert_null (strstr (log, "wrong"));
+}
+
+/* The listing shows the last successful sync of the device and of each
+ * collection it syncs. */
+static void
+test_list_sync_times (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdDevice) d = airdockd_store_device_get (f->store, f->user_id, DEVICE, &error);
+	g_autoptr (AirdockdFolder) inbox = NULL;
+	g_autofree char *before = get_page (f, "/");
+	g_autofree char *after = NULL;
+	g_autofree char *want = NULL;
+	AirdockdSyncState state = { .sync_key = (char *) "1" };
+
+	g_assert_no_error (error);
+	g_assert_nonnull (strstr (before, "<td class=\"last-sync\">never</td>"));
+	g_assert_nonnull (strstr (before, "<td class=\"folders\"></td>"));
+	inbox = airdockd_store_folder_get_by_type (f->store, f->user_id, AIRDOCKD_FOLDER_INBOX, &error);
+	g_assert_no_error (error);
+	g_assert_true (airdockd_store_sync_state_put (f->store, f->user_id, d->id, inbox->server_id, &state, &error));
+	g_assert_true (airdockd_store_sync_state_put (f->store, f->user_id, d->id, AIRDOCKD_SYNC_HIERARCHY,
+	                                              &state, &error));
+	g_assert_true (airdockd_store_sync_state_touch (f->store, f->user_id, d->id, inbox->server_id, &error));
+	g_assert_no_error (error);
+	after = get_page (f, "/");
+	g_assert_null (strstr (after, "<td class=\"last-sync\">never</td>"));
+	g_assert_nonnull (strstr (after, "<th>Last successful sync (UTC)</th>"));
+	/* Hierarchy first (never synced yet), then the Inbox with its time. */
+	want = g_strdup_printf ("<td class=\"folders\">(folder hierarchy): never<br>Inbox (%s): 2",
+	                        inbox->server_id);
+	g_assert_nonnull (strstr (after, want));
+}
+
 static void
 test_wipe_cancel (Fixture *f, gconstpointer data)
 {
@@ -276,6 +375,10 @@ main (int argc, char **argv)
 	g_test_add_func ("/adminweb/escape", test_escape);
 	g_test_add ("/adminweb/list", Fixture, NULL, fixture_setup, test_list, fixture_teardown);
 	g_test_add ("/adminweb/auth", Fixture, NULL, fixture_setup, test_auth, fixture_teardown);
+	g_test_add ("/adminweb/auth-lockout", Fixture, LOCKOUT_CONFIG, fixture_setup, test_auth_lockout,
+	            fixture_teardown);
+	g_test_add ("/adminweb/list-sync-times", Fixture, NULL, fixture_setup, test_list_sync_times,
+	            fixture_teardown);
 	g_test_add ("/adminweb/wipe-cancel", Fixture, NULL, fixture_setup, test_wipe_cancel, fixture_teardown);
 	g_test_add ("/adminweb/remove-resync", Fixture, NULL, fixture_setup, test_remove_resync,
 	            fixture_teardown);
