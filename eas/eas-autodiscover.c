@@ -181,3 +181,194 @@ eas_autodiscover_build_error (guint code, const char *message)
 
 	return g_bytes_new_take (xml, strlen (xml));
 }
+
+/* ---- client side: the request, the response ------------------------------ */
+
+#define REQUEST_NS "http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006"
+
+GBytes *
+eas_autodiscover_build_request (const char *email_address)
+{
+	g_autofree char *e = g_markup_escape_text (email_address, -1);
+	char *xml = g_strdup_printf (
+		"<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n"
+		"<Autodiscover xmlns=\"" REQUEST_NS "\">\r\n<Request>\r\n"
+		"<EMailAddress>%s</EMailAddress>\r\n"
+		"<AcceptableResponseSchema>" EAS_AUTODISCOVER_MOBILESYNC_RESPONSE_SCHEMA "</AcceptableResponseSchema>\r\n"
+		"</Request>\r\n</Autodiscover>\r\n", e);
+
+	return g_bytes_new_take (xml, strlen (xml));
+}
+
+void
+eas_autodiscover_response_free (EasAutodiscoverResponse *response)
+{
+	if (response == NULL)
+		return;
+	g_free (response->display_name);
+	g_free (response->email_address);
+	g_free (response->url);
+	g_free (response->redirect);
+	g_free (response->error_message);
+	g_free (response);
+}
+
+typedef struct {
+	EasAutodiscoverResponse *resp;
+	guint elements;
+	guint depth;
+	gsize path_len[EAS_AUTODISCOVER_MAX_DEPTH + 1];
+	GString *path;		/* "Response/Action/Settings/Server/Url", without the root */
+	GString *text;
+	char *server_type;	/* of the Server being read */
+	char *server_url;
+} ResponseCtx;
+
+static void
+response_start (GMarkupParseContext *context, const char *element_name, const char **attribute_names,
+                const char **attribute_values, gpointer user_data, GError **error)
+{
+	ResponseCtx *ctx = user_data;
+	const char *name = local_name (element_name);
+
+	if (++ctx->elements > EAS_AUTODISCOVER_MAX_ELEMENTS || ctx->depth >= EAS_AUTODISCOVER_MAX_DEPTH) {
+		g_set_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_LIMIT,
+		             "Autodiscover: too many or too deep elements");
+		return;
+	}
+	if (ctx->depth == 0 && strcmp (name, "Autodiscover") != 0) {
+		g_set_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_INVALID,
+		             "Autodiscover: root is not Autodiscover");
+		return;
+	}
+	ctx->path_len[ctx->depth++] = ctx->path->len;
+	if (ctx->depth > 1) {
+		if (ctx->path->len > 0)
+			g_string_append_c (ctx->path, '/');
+		g_string_append (ctx->path, name);
+	}
+	if (strcmp (ctx->path->str, "Response/Action/Settings/Server") == 0) {
+		g_clear_pointer (&ctx->server_type, g_free);
+		g_clear_pointer (&ctx->server_url, g_free);
+	}
+	g_string_truncate (ctx->text, 0);
+}
+
+static void
+response_text (GMarkupParseContext *context, const char *t, gsize len, gpointer user_data, GError **error)
+{
+	ResponseCtx *ctx = user_data;
+
+	if (len > EAS_AUTODISCOVER_MAX_TEXT - MIN (ctx->text->len, EAS_AUTODISCOVER_MAX_TEXT)) {
+		g_set_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_LIMIT,
+		             "Autodiscover: text of %s over %d bytes", ctx->path->str, EAS_AUTODISCOVER_MAX_TEXT);
+		return;
+	}
+	g_string_append_len (ctx->text, t, (gssize) len);
+}
+
+/* Stores the text of a leaf once (the first occurrence wins). */
+static void
+take_text (char **slot, GString *text)
+{
+	if (*slot == NULL)
+		*slot = g_strstrip (g_strdup (text->str));
+}
+
+static gboolean
+take_error_code (ResponseCtx *ctx, GError **error)
+{
+	guint64 code = 0;
+	g_autofree char *t = g_strstrip (g_strdup (ctx->text->str));
+
+	if (!g_ascii_string_to_unsigned (t, 10, 1, 999999, &code, NULL)) {
+		g_set_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_INVALID,
+		             "Autodiscover: %s is not a number 1-999999", ctx->path->str);
+		return FALSE;
+	}
+	if (ctx->resp->error_code == 0)
+		ctx->resp->error_code = (guint) code;
+	return TRUE;
+}
+
+static void
+response_end (GMarkupParseContext *context, const char *element_name, gpointer user_data, GError **error)
+{
+	ResponseCtx *ctx = user_data;
+	EasAutodiscoverResponse *r = ctx->resp;
+	const char *p = ctx->path->str;
+
+	if (strcmp (p, "Response/User/DisplayName") == 0)
+		take_text (&r->display_name, ctx->text);
+	else if (strcmp (p, "Response/User/EMailAddress") == 0)
+		take_text (&r->email_address, ctx->text);
+	else if (strcmp (p, "Response/Action/Redirect") == 0)
+		take_text (&r->redirect, ctx->text);
+	else if (strcmp (p, "Response/Action/Settings/Server/Type") == 0)
+		take_text (&ctx->server_type, ctx->text);
+	else if (strcmp (p, "Response/Action/Settings/Server/Url") == 0)
+		take_text (&ctx->server_url, ctx->text);
+	else if (strcmp (p, "Response/Action/Settings/Server") == 0 && r->url == NULL &&
+	         g_strcmp0 (ctx->server_type, "MobileSync") == 0 && ctx->server_url != NULL &&
+	         ctx->server_url[0] != '\0')
+		r->url = g_steal_pointer (&ctx->server_url);
+	else if (strcmp (p, "Response/Error/ErrorCode") == 0 || strcmp (p, "Response/Action/Error/ErrorCode") == 0) {
+		if (!take_error_code (ctx, error))
+			return;
+	} else if (strcmp (p, "Response/Error/Message") == 0 || strcmp (p, "Response/Action/Error/Message") == 0)
+		take_text (&r->error_message, ctx->text);
+	g_assert (ctx->depth > 0);
+	g_string_truncate (ctx->path, ctx->path_len[--ctx->depth]);
+	g_string_truncate (ctx->text, 0);
+}
+
+static const GMarkupParser response_parser = { response_start, response_end, response_text, NULL, NULL };
+
+static void
+clear_empty (char **slot)
+{
+	if (*slot != NULL && **slot == '\0')
+		g_clear_pointer (slot, g_free);
+}
+
+EasAutodiscoverResponse *
+eas_autodiscover_response_parse (const guint8 *data, gsize len, GError **error)
+{
+	g_autoptr (EasAutodiscoverResponse) resp = g_new0 (EasAutodiscoverResponse, 1);
+	g_autoptr (GString) path = g_string_new (NULL);
+	g_autoptr (GString) text = g_string_new (NULL);
+	ResponseCtx ctx = { .resp = resp, .path = path, .text = text };
+	GMarkupParseContext *pc;
+	gboolean ok;
+
+	if (len > EAS_AUTODISCOVER_MAX_BYTES) {
+		g_set_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_LIMIT,
+		             "Autodiscover: response of %" G_GSIZE_FORMAT " bytes over %d", len,
+		             EAS_AUTODISCOVER_MAX_BYTES);
+		return NULL;
+	}
+	pc = g_markup_parse_context_new (&response_parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &ctx, NULL);
+	ok = g_markup_parse_context_parse (pc, (const char *) data, (gssize) len, error) &&
+	     g_markup_parse_context_end_parse (pc, error);
+	g_markup_parse_context_free (pc);
+	g_free (ctx.server_type);
+	g_free (ctx.server_url);
+	if (!ok) {
+		if (error != NULL && *error != NULL && (*error)->domain != EAS_AUTODISCOVER_ERROR) {
+			g_clear_error (error);
+			g_set_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_INVALID,
+			             "Autodiscover: response is not well-formed XML");
+		}
+		return NULL;
+	}
+	clear_empty (&resp->display_name);
+	clear_empty (&resp->email_address);
+	clear_empty (&resp->redirect);
+	clear_empty (&resp->error_message);
+	if (resp->url == NULL && resp->redirect == NULL && resp->error_code == 0) {
+		g_set_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_INVALID,
+		             "Autodiscover: response names no MobileSync server, redirect or error");
+		return NULL;
+	}
+	return g_steal_pointer (&resp);
+}
