@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "conduit/conduit-account-cli.h"
 #include "conduit/conduit-dbus.h"
 #include "conduit/conduit-listen.h"
 #include "conduit/conduit-session.h"
@@ -131,6 +132,8 @@ main (int argc, char **argv)
 	g_autofree char *store_path = NULL;
 	g_autofree char *dir = NULL;
 
+	if (argc >= 2 && strcmp (argv[1], "account") == 0)
+		return conduit_account_cli_main (argc - 1, argv + 1);
 	g_option_context_add_main_entries (ctx, entries, NULL);
 	if (!g_option_context_parse (ctx, &argc, &argv, &error) ||
 	    !conduit_config_load (config_file, &listen, &error)) {

@@ -1,0 +1,483 @@
+/* test-account.c — `airdock-conduit account …` against a real airdockd
+ * (tests/server/harness): certificates trusted only by fingerprint, a wrong
+ * password saves nothing, the 0600 secrets file, list (table and JSON),
+ * remove, Autodiscover, the Secret Service under dbus-run-session; and the
+ * contract functions of conduit/conduit-account.h. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "conduit/conduit-account.h"
+#include "tests/server/harness.h"
+
+#define PASSWORD "s3cret-alice"
+
+static AirdockHarness *server;
+static char *fingerprint;	/* lowercase hex SHA-256 of the server's DER */
+
+typedef struct {
+	char *home;		/* temporary XDG_CONFIG_HOME */
+	char *dir;		/* home/airdock */
+	char *url;		/* https://127.0.0.1:PORT */
+	char *id;		/* alice@127.0.0.1:PORT */
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+
+	f->home = g_dir_make_tmp ("airdock-account-XXXXXX", &error);
+	g_assert_no_error (error);
+	f->dir = g_build_filename (f->home, "airdock", NULL);
+	f->url = airdock_harness_url (server, TRUE);
+	f->id = g_strdup_printf ("alice@127.0.0.1:%u", server->https_port);
+}
+
+static void
+remove_tree (const char *path)
+{
+	g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+	const char *name;
+
+	while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
+		g_autofree char *child = g_build_filename (path, name, NULL);
+
+		if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+			remove_tree (child);
+		else
+			g_unlink (child);
+	}
+	g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+	remove_tree (f->home);
+	g_free (f->home);
+	g_free (f->dir);
+	g_free (f->url);
+	g_free (f->id);
+}
+
+/* Runs airdock-conduit with args (NULL-terminated) and input on stdin, with
+ * XDG_CONFIG_HOME = f->home, no session bus and the C locale. */
+static int
+run (Fixture *f, const char *input, char **out_stdout, char **out_stderr, ...)
+{
+	g_autofree char *bin = airdock_harness_build_path ("conduit/airdock-conduit");
+	g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+	g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (
+		G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr (GSubprocess) p = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *out = NULL, *err = NULL;
+	const char *arg;
+	va_list ap;
+
+	g_ptr_array_add (argv, bin);
+	g_ptr_array_add (argv, (gpointer) "account");
+	va_start (ap, out_stderr);
+	while ((arg = va_arg (ap, const char *)) != NULL)
+		g_ptr_array_add (argv, (gpointer) arg);
+	va_end (ap);
+	g_ptr_array_add (argv, NULL);
+	g_subprocess_launcher_setenv (l, "XDG_CONFIG_HOME", f->home, TRUE);
+	g_subprocess_launcher_setenv (l, "LC_ALL", "C", TRUE);
+	g_subprocess_launcher_unsetenv (l, "LANGUAGE");
+	g_subprocess_launcher_unsetenv (l, "DBUS_SESSION_BUS_ADDRESS");
+	g_subprocess_launcher_unsetenv (l, "XDG_RUNTIME_DIR");
+	p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
+	g_assert_no_error (error);
+	g_subprocess_communicate_utf8 (p, input != NULL ? input : "", NULL, &out, &err, &error);
+	g_assert_no_error (error);
+	g_test_message ("account %s: stdout: %s stderr: %s", (const char *) argv->pdata[2], out, err);
+	if (out_stdout != NULL)
+		*out_stdout = g_steal_pointer (&out);
+	if (out_stderr != NULL)
+		*out_stderr = g_steal_pointer (&err);
+	g_assert_true (g_subprocess_get_if_exited (p));
+	return g_subprocess_get_exit_status (p);
+}
+
+static char *
+file_text (Fixture *f, const char *name)
+{
+	g_autofree char *path = g_build_filename (f->dir, name, NULL);
+	char *text = NULL;
+
+	if (!g_file_get_contents (path, &text, NULL, NULL))
+		return NULL;
+	return text;
+}
+
+/* The fingerprint as a user copies it from a browser: AB:CD:… */
+static char *
+colon_fingerprint (void)
+{
+	GString *s = g_string_new (NULL);
+
+	for (gsize i = 0; fingerprint[i] != '\0'; i += 2)
+		g_string_append_printf (s, "%s%c%c", i > 0 ? ":" : "", g_ascii_toupper (fingerprint[i]),
+		                        g_ascii_toupper (fingerprint[i + 1]));
+	return g_string_free (s, FALSE);
+}
+
+static void
+add_pinned (Fixture *f)
+{
+	g_autofree char *fp = colon_fingerprint ();
+
+	g_assert_cmpint (run (f, PASSWORD "\n", NULL, NULL, "add", f->url, "alice", "--accept-certificate", fp,
+	                      "--conflicts", "server-wins", NULL), ==, 0);
+}
+
+static void
+test_untrusted (Fixture *f, gconstpointer data)
+{
+	g_autofree char *err = NULL;
+
+	g_assert_cmpint (run (f, PASSWORD "\n", NULL, &err, "add", f->url, "alice", NULL), ==, 1);
+	g_assert_nonnull (strstr (err, fingerprint));
+	g_assert_nonnull (strstr (err, "--accept-certificate"));
+	g_assert_null (file_text (f, "accounts.ini"));
+	g_assert_null (file_text (f, "secrets"));
+}
+
+static void
+test_pinned (Fixture *f, gconstpointer data)
+{
+	g_autofree char *ini = NULL, *secrets = NULL, *path = g_build_filename (f->dir, "secrets", NULL);
+	g_autoptr (GKeyFile) kf = g_key_file_new ();
+	g_autofree char *cert = NULL, *url = NULL, *want_url = g_strconcat (f->url, "/Microsoft-Server-ActiveSync", NULL);
+	g_autoptr (ConduitAccount) a = NULL;
+	g_autoptr (GError) error = NULL;
+	GStatBuf st;
+
+	add_pinned (f);
+	ini = file_text (f, "accounts.ini");
+	g_assert_nonnull (ini);
+	g_assert_null (strstr (ini, PASSWORD));
+	g_assert_true (g_key_file_load_from_data (kf, ini, strlen (ini), G_KEY_FILE_NONE, NULL));
+	cert = g_key_file_get_string (kf, f->id, "cert_sha256", NULL);
+	url = g_key_file_get_string (kf, f->id, "url", NULL);
+	g_assert_cmpstr (cert, ==, fingerprint);
+	g_assert_cmpstr (url, ==, want_url);
+	secrets = file_text (f, "secrets");
+	g_assert_nonnull (secrets);
+	g_assert_nonnull (strstr (secrets, PASSWORD));
+	g_assert_cmpint (g_stat (path, &st), ==, 0);
+	g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+	/* The reconciler's view through the contract. */
+	a = conduit_account_get (f->dir, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (a->id, ==, f->id);
+	g_assert_cmpstr (a->user, ==, "alice");
+	g_assert_cmpstr (a->cert_sha256, ==, fingerprint);
+	g_assert_null (a->password);
+	g_assert_true (conduit_account_load_password (f->dir, a, &error));
+	g_assert_no_error (error);
+	g_assert_cmpstr (a->password, ==, PASSWORD);
+	g_assert_cmpint (conduit_account_get_conflict_policy (f->dir, a), ==, CONDUIT_CONFLICT_SERVER_WINS);
+	g_assert_cmpint (conduit_account_get_secret_store (f->dir, a), ==, CONDUIT_SECRET_FILE);
+}
+
+static void
+test_wrong_fingerprint (Fixture *f, gconstpointer data)
+{
+	g_autofree char *err = NULL;
+	g_autofree char *wrong = g_strdup (fingerprint);
+
+	wrong[0] = wrong[0] == '0' ? '1' : '0';
+	g_assert_cmpint (run (f, PASSWORD "\n", NULL, &err, "add", f->url, "alice", "--accept-certificate", wrong,
+	                      NULL), ==, 1);
+	g_assert_nonnull (strstr (err, fingerprint));
+	g_assert_nonnull (strstr (err, wrong));
+	g_assert_null (file_text (f, "accounts.ini"));
+	g_assert_null (file_text (f, "secrets"));
+	/* Not a fingerprint at all: a usage error. */
+	g_assert_cmpint (run (f, PASSWORD "\n", NULL, NULL, "add", f->url, "alice", "--accept-certificate", "abcd",
+	                      NULL), ==, 2);
+}
+
+static void
+test_wrong_password (Fixture *f, gconstpointer data)
+{
+	g_autofree char *err = NULL;
+
+	g_assert_cmpint (run (f, "not-the-password\n", NULL, &err, "add", f->url, "alice", "--accept-certificate",
+	                      fingerprint, NULL), ==, 1);
+	g_assert_nonnull (strstr (err, "refused the user name or password"));
+	g_assert_nonnull (strstr (err, "Nothing was saved"));
+	g_assert_null (file_text (f, "accounts.ini"));
+	g_assert_null (file_text (f, "secrets"));
+}
+
+static void
+test_list (Fixture *f, gconstpointer data)
+{
+	g_autofree char *empty = NULL, *table = NULL, *json = NULL, *expect = NULL;
+
+	g_assert_cmpint (run (f, NULL, &empty, NULL, "list", NULL), ==, 0);
+	g_assert_nonnull (strstr (empty, "No accounts"));
+	add_pinned (f);
+	g_assert_cmpint (run (f, NULL, &table, NULL, "list", NULL), ==, 0);
+	g_assert_true (g_str_has_prefix (table, "ID"));
+	g_assert_nonnull (strstr (table, f->id));
+	g_assert_nonnull (strstr (table, "/Microsoft-Server-ActiveSync"));
+	g_assert_nonnull (strstr (table, " yes "));
+	g_assert_true (g_str_has_suffix (table, "file\n"));
+	g_assert_cmpint (run (f, NULL, &json, NULL, "list", "--json", NULL), ==, 0);
+	expect = g_strdup_printf ("\"id\": \"%s\"", f->id);
+	g_assert_nonnull (strstr (json, expect));
+	g_assert_nonnull (strstr (json, "\"certificate_pinned\": true"));
+	g_assert_nonnull (strstr (json, "\"password_store\": \"file\""));
+	g_assert_nonnull (strstr (json, "\"conflicts\": \"server-wins\""));
+	g_assert_nonnull (strstr (json, "\"email\": null"));
+	g_assert_null (strstr (json, PASSWORD));
+}
+
+static void
+test_remove (Fixture *f, gconstpointer data)
+{
+	g_autofree char *json = NULL, *secrets = NULL, *err = NULL;
+
+	add_pinned (f);
+	g_assert_cmpint (run (f, NULL, NULL, NULL, "remove", f->id, NULL), ==, 0);
+	g_assert_cmpint (run (f, NULL, &json, NULL, "list", "--json", NULL), ==, 0);
+	g_assert_cmpstr (json, ==, "[]\n");
+	secrets = file_text (f, "secrets");
+	g_assert_nonnull (secrets);
+	g_assert_null (strstr (secrets, PASSWORD));
+	g_assert_cmpint (run (f, NULL, NULL, &err, "remove", f->id, NULL), ==, 1);
+	g_assert_nonnull (strstr (err, "no account"));
+}
+
+/* A secrets file others can read is refused, by the API and the CLI. */
+static void
+test_secrets_mode (Fixture *f, gconstpointer data)
+{
+	g_autofree char *path = g_build_filename (f->dir, "secrets", NULL);
+	g_autofree char *err = NULL;
+	g_autoptr (ConduitAccount) a = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *fp = colon_fingerprint ();
+
+	add_pinned (f);
+	g_assert_cmpint (g_chmod (path, 0640), ==, 0);
+	a = conduit_account_get (f->dir, f->id, &error);
+	g_assert_no_error (error);
+	g_assert_false (conduit_account_load_password (f->dir, a, &error));
+	g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+	g_assert_nonnull (strstr (error->message, path));
+	g_assert_null (a->password);
+	g_assert_cmpint (run (f, PASSWORD "\n", NULL, &err, "add", f->url, "alice", "--accept-certificate", fp, NULL),
+	                 ==, 1);
+	g_assert_nonnull (strstr (err, "chmod 600"));
+}
+
+static void
+test_bad_config (Fixture *f, gconstpointer data)
+{
+	g_autofree char *path = g_build_filename (f->dir, "accounts.ini", NULL);
+	g_autofree char *err = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) list = NULL;
+
+	g_assert_cmpint (g_mkdir_with_parents (f->dir, 0700), ==, 0);
+	g_assert_true (g_file_set_contents (path, "[a@b]\nurl=https://b/\nuser=a\npassword=oops\n", -1, NULL));
+	list = conduit_accounts_list (f->dir, &error);
+	g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+	g_assert_nonnull (strstr (error->message, "unknown key password"));
+	g_assert_null (list);
+	g_assert_cmpint (run (f, NULL, NULL, &err, "list", NULL), ==, 1);
+	g_assert_nonnull (strstr (err, path));
+}
+
+static void
+test_autodiscover (Fixture *f, gconstpointer data)
+{
+	g_autofree char *ad = g_strconcat (f->url, "/autodiscover/autodiscover.xml", NULL);
+	g_autofree char *out = NULL, *err = NULL;
+	g_autoptr (GPtrArray) list = NULL;
+	g_autofree char *want = g_strdup_printf ("https://localhost:%u/Microsoft-Server-ActiveSync", server->https_port);
+	g_autoptr (ConduitAccount) a = NULL;
+	g_autoptr (GError) error = NULL;
+
+	g_assert_cmpint (run (f, PASSWORD "\n", &out, NULL, "add", "alice@example.org", "alice", "--autodiscover-url",
+	                      ad, "--accept-certificate", fingerprint, NULL), ==, 0);
+	g_assert_nonnull (strstr (out, want));
+	a = conduit_account_get (f->dir, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (a->url, ==, want);
+	g_assert_cmpstr (a->email, ==, "alice@example.org");
+	g_assert_cmpstr (a->user, ==, "alice");
+	g_assert_cmpstr (a->cert_sha256, ==, fingerprint);
+	/* The wrong password stops at Autodiscover, and changes nothing. */
+	g_assert_cmpint (run (f, "wrong\n", NULL, &err, "add", "alice@example.org", "--autodiscover-url", ad,
+	                      "--accept-certificate", fingerprint, NULL), ==, 1);
+	g_assert_nonnull (strstr (err, "refused the user name or password"));
+	list = conduit_accounts_list (f->dir, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (list->len, ==, 1);
+}
+
+/* The Secret Service path: gnome-keyring on a private session bus. */
+static void
+test_keyring (Fixture *f, gconstpointer data)
+{
+	g_autofree char *daemon = g_find_program_in_path ("gnome-keyring-daemon");
+	g_autofree char *session = g_find_program_in_path ("dbus-run-session");
+	g_autofree char *tool = g_find_program_in_path ("secret-tool");
+	g_autofree char *bin = airdock_harness_build_path ("conduit/airdock-conduit");
+	g_autofree char *runtime = g_build_filename (f->home, "run", NULL);
+	g_autofree char *script = NULL, *out = NULL, *err = NULL, *expect = NULL;
+	g_autoptr (GSubprocessLauncher) l = NULL;
+	g_autoptr (GSubprocess) p = NULL;
+	g_autoptr (GError) error = NULL;
+
+	if (daemon == NULL || session == NULL || tool == NULL) {
+		g_test_skip ("gnome-keyring-daemon, dbus-run-session or secret-tool missing "
+		             "(scripts/install-deps installs them)");
+		return;
+	}
+	g_assert_cmpint (g_mkdir_with_parents (runtime, 0700), ==, 0);
+	script = g_strdup_printf (
+		"set -e\n"
+		"printf keyring-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n"
+		"printf '%%s\\n' '" PASSWORD "' | '%s' account add '%s' alice --accept-certificate %s\n"
+		"'%s' account list --json\n"
+		"echo \"lookup=$(secret-tool lookup account '%s')\"\n"
+		"'%s' account remove '%s'\n"
+		"echo \"after=$(secret-tool lookup account '%s' || true)\"\n",
+		bin, f->url, fingerprint, bin, f->id, bin, f->id, f->id);
+	l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_subprocess_launcher_setenv (l, "HOME", f->home, TRUE);
+	g_subprocess_launcher_setenv (l, "XDG_CONFIG_HOME", f->home, TRUE);
+	g_subprocess_launcher_setenv (l, "XDG_DATA_HOME", f->home, TRUE);
+	g_subprocess_launcher_setenv (l, "XDG_RUNTIME_DIR", runtime, TRUE);
+	g_subprocess_launcher_setenv (l, "LC_ALL", "C", TRUE);
+	g_subprocess_launcher_unsetenv (l, "DBUS_SESSION_BUS_ADDRESS");
+	p = g_subprocess_launcher_spawn (l, &error, session, "--", "sh", "-c", script, NULL);
+	g_assert_no_error (error);
+	g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error);
+	g_assert_no_error (error);
+	g_test_message ("keyring: stdout: %s stderr: %s", out, err);
+	g_assert_true (g_subprocess_get_if_exited (p));
+	g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+	g_assert_nonnull (strstr (out, "password in the desktop keyring"));
+	g_assert_nonnull (strstr (out, "\"password_store\": \"keyring\""));
+	g_assert_nonnull (strstr (out, "lookup=" PASSWORD "\n"));
+	g_assert_nonnull (strstr (out, "after=\n"));
+	g_assert_null (file_text (f, "secrets"));
+	expect = file_text (f, "accounts.ini");
+	g_assert_nonnull (expect);
+	g_assert_null (strstr (expect, PASSWORD));
+}
+
+static GTlsCertificate *
+server_certificate (void)
+{
+	g_autoptr (GBytes) der = airdock_harness_certificate_der (server);
+	g_autofree char *b64 = g_base64_encode (g_bytes_get_data (der, NULL), g_bytes_get_size (der));
+	g_autofree char *pem = g_strdup_printf ("-----BEGIN CERTIFICATE-----\n%s\n-----END CERTIFICATE-----\n", b64);
+	g_autoptr (GError) error = NULL;
+	GTlsCertificate *cert = g_tls_certificate_new_from_pem (pem, -1, &error);
+
+	g_assert_no_error (error);
+	return cert;
+}
+
+static void
+test_certificate_ok (void)
+{
+	g_autoptr (GTlsCertificate) cert = server_certificate ();
+	g_autofree char *upper = colon_fingerprint ();
+	g_autofree char *wrong = g_strdup (fingerprint);
+	g_autofree char *sha = conduit_account_certificate_sha256 (cert);
+	ConduitAccount a = { 0 };
+
+	g_assert_cmpstr (sha, ==, fingerprint);
+	/* No pin: the system's verdict. */
+	g_assert_true (conduit_account_certificate_ok (&a, cert, 0));
+	g_assert_false (conduit_account_certificate_ok (&a, cert, G_TLS_CERTIFICATE_UNKNOWN_CA));
+	/* A pin: exactly the fingerprint, whatever the errors. */
+	a.cert_sha256 = fingerprint;
+	g_assert_true (conduit_account_certificate_ok (&a, cert, G_TLS_CERTIFICATE_UNKNOWN_CA));
+	g_assert_true (conduit_account_certificate_ok (&a, cert, G_TLS_CERTIFICATE_BAD_IDENTITY));
+	g_assert_true (conduit_account_certificate_ok (&a, cert, 0));
+	a.cert_sha256 = upper;
+	g_assert_true (conduit_account_certificate_ok (&a, cert, G_TLS_CERTIFICATE_UNKNOWN_CA));
+	wrong[63] = wrong[63] == 'a' ? 'b' : 'a';
+	a.cert_sha256 = wrong;
+	g_assert_false (conduit_account_certificate_ok (&a, cert, G_TLS_CERTIFICATE_UNKNOWN_CA));
+	g_assert_false (conduit_account_certificate_ok (&a, cert, 0));
+	a.cert_sha256 = (char *) "abcd";
+	g_assert_false (conduit_account_certificate_ok (&a, cert, 0));
+	a.cert_sha256 = fingerprint;
+	g_assert_false (conduit_account_certificate_ok (&a, NULL, 0));
+}
+
+static void
+test_helpers (void)
+{
+	g_autofree char *upper = colon_fingerprint ();
+	g_autofree char *n1 = conduit_account_normalize_fingerprint (upper, NULL);
+	g_autofree char *n2 = conduit_account_normalize_fingerprint (fingerprint, NULL);
+	g_autofree char *longer = g_strconcat (fingerprint, "00", NULL);
+	g_autofree char *id1 = conduit_account_make_id ("https://mail.example.org/Microsoft-Server-ActiveSync", "bob", NULL);
+	g_autofree char *id2 = conduit_account_make_id ("https://mail.example.org:8443/x", "bob", NULL);
+	g_autoptr (GError) error = NULL;
+	char *none;
+
+	g_assert_cmpstr (n1, ==, fingerprint);
+	g_assert_cmpstr (n2, ==, fingerprint);
+	none = conduit_account_normalize_fingerprint (longer, &error);
+	g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+	g_assert_null (none);
+	g_clear_error (&error);
+	none = conduit_account_normalize_fingerprint ("zz", &error);
+	g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+	g_assert_null (none);
+	g_clear_error (&error);
+	g_assert_cmpstr (id1, ==, "bob@mail.example.org");
+	g_assert_cmpstr (id2, ==, "bob@mail.example.org:8443");
+	none = conduit_account_make_id ("http://mail.example.org/", "bob", &error);
+	g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+	g_assert_null (none);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_autoptr (GBytes) der = NULL;
+	int status;
+
+	g_test_init (&argc, &argv, NULL);
+	server = airdock_harness_start (NULL);
+	airdock_harness_add_user (server, "alice", "alice@example.org", PASSWORD);
+	der = airdock_harness_certificate_der (server);
+	fingerprint = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, der);
+#define ADD(path, fn) g_test_add ("/account/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+	ADD ("add/untrusted-certificate", test_untrusted);
+	ADD ("add/pinned", test_pinned);
+	ADD ("add/wrong-fingerprint", test_wrong_fingerprint);
+	ADD ("add/wrong-password", test_wrong_password);
+	ADD ("add/autodiscover", test_autodiscover);
+	ADD ("list", test_list);
+	ADD ("remove", test_remove);
+	ADD ("secrets-mode", test_secrets_mode);
+	ADD ("bad-config", test_bad_config);
+	ADD ("keyring", test_keyring);
+	g_test_add_func ("/account/certificate-ok", test_certificate_ok);
+	g_test_add_func ("/account/helpers", test_helpers);
+	status = g_test_run ();
+	g_clear_pointer (&server, airdock_harness_free);
+	g_free (fingerprint);
+	return status;
+}
