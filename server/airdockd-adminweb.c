@@ -144,6 +144,7 @@ page_start (const char *title)
 	                "table{border-collapse:collapse}"
 	                "th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top}"
 	                "th{background:#ddd}td form{margin:0 0 2px 0}td button{width:100%}"
+	                "td.t,td.last-sync,td.folders{white-space:nowrap}"
 	                "</style></head><body><h1>%s</h1>\n", title, title);
 	return out;
 }
@@ -246,6 +247,15 @@ append_action (AirdockdAdminWeb *web, GString *out, const char *action, const ch
 	                action, d->user_name, d->device->device_id, web->csrf, label);
 }
 
+/* One "Label: value" line of the DeviceInformation cell (none when NULL). */
+static void
+append_info (GString *out, const char *label, const char *value)
+{
+	if (value == NULL)
+		return;
+	append_escaped (out, "<div>%s: %s</div>", label, value);
+}
+
 /* The collections the device syncs, one line each: name and last sync. */
 static void
 append_folders (GString *out, const AirdockdAdminDevice *d)
@@ -277,14 +287,19 @@ append_device_row (AirdockdAdminWeb *web, GString *out, const AirdockdAdminDevic
 	g_autofree char *last = format_time (dev->last_seen);
 	g_autofree char *synced = format_time (dev->last_sync);
 
+	append_escaped (out, "<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"info\">",
+	                d->user_name, dev->device_id, dev->device_type);
+	append_info (out, "Model", dev->info.model);
+	append_info (out, "Friendly name", dev->info.friendly_name);
+	append_info (out, "OS", dev->info.os);
+	append_info (out, "User agent", dev->info.user_agent);
+	append_info (out, "Phone number", dev->info.phone_number);
+	append_info (out, "IMEI", dev->info.imei);
+	append_info (out, "Operator", dev->info.mobile_operator);
 	append_escaped (out,
-	                "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-	                "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+	                "</td><td>%s</td><td class=\"t\">%s</td><td class=\"t\">%s</td>"
 	                "<td class=\"last-sync\">%s</td><td>%s</td><td class=\"wipe\">%s</td>",
-	                d->user_name, dev->device_id, dev->device_type, dev->info.model,
-	                dev->info.os, dev->info.user_agent, dev->info.friendly_name,
-	                dev->info.phone_number, dev->info.imei, dev->protocol_version,
-	                first, last, synced, policy_status (dev),
+	                dev->protocol_version, first, last, synced, policy_status (dev),
 	                airdockd_admin_wipe_state_name (dev->wipe_state));
 	append_folders (out, d);
 	g_string_append (out, "<td>");
@@ -332,8 +347,7 @@ serve_list (AirdockdAdminWeb *web, SoupServerMessage *msg)
 	out = page_start ("Airdock administration");
 	append_users (out, users);
 	g_string_append (out, "<h2>Devices</h2>\n<table id=\"devices\"><tr><th>User</th><th>DeviceId</th>"
-	                      "<th>DeviceType</th><th>Model</th><th>OS</th><th>User agent</th>"
-	                      "<th>Friendly name</th><th>Phone number</th><th>IMEI</th>"
+	                      "<th>DeviceType</th><th>Device information</th>"
 	                      "<th>Protocol</th><th>First contact (UTC)</th><th>Last contact (UTC)</th>"
 	                      "<th>Last successful sync (UTC)</th><th>Policy</th><th>Wipe</th>"
 	                      "<th>Folders: last sync (UTC)</th><th>Actions</th></tr>\n");

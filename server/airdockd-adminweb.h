@@ -10,7 +10,11 @@
  *                               then 303 back to /
  * Every request needs Basic auth with the password of an account named in
  * [admin] users (checked by airdockd_store_user_verify): 401 without or with
- * wrong credentials, 403 for a valid non-admin account.  POST forms carry a
+ * wrong credentials, 403 for a valid non-admin account.  Wrong passwords
+ * count toward a lockout of the page's own (airdockd-auth.h, [limits]
+ * auth_max_failures / auth_lockout_seconds): a locked login or address gets
+ * 401 even with the right password.  Failures, lockouts and non-admin
+ * logins go to the security log with "admin page from ADDRESS".  POST forms carry a
  * CSRF token, random per process; a missing or wrong one gets 403.
  * Every value in the page is HTML-escaped (device fields come from clients).
  * Request bodies above AIRDOCKD_ADMINWEB_MAX_BODY get 413.

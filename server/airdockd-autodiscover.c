@@ -19,6 +19,7 @@
 #include "server/airdockd-auth.h"
 #include "server/airdockd-autodiscover.h"
 #include "server/airdockd-http.h"
+#include "server/airdockd-seclog.h"
 #include "server/airdockd-store.h"
 
 static gboolean
@@ -116,6 +117,8 @@ airdockd_autodiscover_handler (SoupServer *soup, SoupServerMessage *msg, const c
 	SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
 	g_auto (AirdockdAuthUser) user = { 0 };
 	const char *remote = soup_server_message_get_remote_host (msg);
+	g_autofree char *login = NULL;
+	AirdockdAuthResult ar;
 
 	if (g_ascii_strcasecmp (path, "/autodiscover/autodiscover.xml") != 0) {
 		respond (msg, SOUP_STATUS_NOT_FOUND, NULL);
@@ -130,8 +133,15 @@ airdockd_autodiscover_handler (SoupServer *soup, SoupServerMessage *msg, const c
 		respond (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
 		return;
 	}
-	if (airdockd_auth_check (get_auth (soup, server), soup_message_headers_get_one (h, "Authorization"),
-	                         remote != NULL ? remote : "", &user, NULL) != AIRDOCKD_AUTH_OK) {
+	ar = airdockd_auth_check (get_auth (soup, server), soup_message_headers_get_one (h, "Authorization"),
+	                          remote != NULL ? remote : "", &user, &login);
+	if (ar != AIRDOCKD_AUTH_OK) {
+		g_autofree char *detail = g_strdup_printf ("autodiscover from %s", remote != NULL ? remote : "unknown");
+
+		if (ar == AIRDOCKD_AUTH_DENIED)
+			airdockd_seclog (config->data_dir, AIRDOCKD_SECLOG_AUTH_FAILED, login, NULL, detail);
+		else if (ar == AIRDOCKD_AUTH_LOCKED)
+			airdockd_seclog_repeatable (config->data_dir, AIRDOCKD_SECLOG_AUTH_LOCKED, login, NULL, detail);
 		respond (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
 		return;
 	}

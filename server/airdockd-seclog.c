@@ -53,6 +53,26 @@ field_text (const char *value)
 	}
 }
 
+/* field_text() on one line, for the structured record: a control
+ * character from a client (a newline in a DeviceId) becomes \n or \xHH, so
+ * it cannot start a forged line on stderr or in a text journal view. */
+static char *
+record_text (const char *value)
+{
+	g_autofree char *text = field_text (value);
+	GString *out = g_string_sized_new (strlen (text));
+
+	for (const guchar *p = (const guchar *) text; *p != '\0'; p++) {
+		if (*p == '\n')
+			g_string_append (out, "\\n");
+		else if (*p < 0x20 || *p == 0x7f)
+			g_string_append_printf (out, "\\x%02x", *p);
+		else
+			g_string_append_c (out, (char) *p);
+	}
+	return g_string_free (out, FALSE);
+}
+
 static void
 append_field (GString *line, const char *key, const char *value)
 {
@@ -129,9 +149,9 @@ airdockd_seclog_write (const char *data_dir, const char *event, const char *user
 	g_return_val_if_fail (data_dir != NULL, FALSE);
 	g_return_val_if_fail (event != NULL, FALSE);
 
-	u = field_text (user ? user : "-");
-	d = field_text (device_id ? device_id : "-");
-	x = field_text (detail ? detail : "");
+	u = record_text (user ? user : "-");
+	d = record_text (device_id ? device_id : "-");
+	x = record_text (detail ? detail : "");
 	g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
 			  "AIRDOCK_SECURITY", "1",
 			  "AIRDOCK_EVENT", event,

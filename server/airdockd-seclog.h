@@ -11,7 +11,8 @@
  * processes never interleave.  The file is created with mode 0600.
  *
  * Strings are JSON-escaped (device ids come from clients); NULL fields are
- * left out.  Error domain: G_FILE_ERROR (open/write failures).
+ * left out.  In the structured record control characters are written as
+ * \n or \xHH, so a client's DeviceId cannot start a line of its own.  Error domain: G_FILE_ERROR (open/write failures).
  */
 #pragma once
 

@@ -170,7 +170,9 @@ test_list (Fixture *f, gconstpointer data)
 	g_assert_null (strstr (page, "<script"));
 	g_assert_nonnull (strstr (page, "Pixel &amp; &lt;b&gt;9&lt;/b&gt;"));
 	g_assert_nonnull (strstr (page, "Alice&#39;s phone"));
-	g_assert_nonnull (strstr (page, "356938035643809"));
+	g_assert_nonnull (strstr (page, "<div>IMEI: 356938035643809</div>"));
+	g_assert_nonnull (strstr (page, "<div>Phone number: +15551234</div>"));
+	g_assert_nonnull (strstr (page, "<div>OS: Android 15</div>"));
 	g_assert_nonnull (strstr (page, "TestAgent/1.0"));
 	g_assert_nonnull (strstr (page, "<td>16.1</td>"));
 	g_assert_nonnull (strstr (page, "<td>provisioned</td>"));
