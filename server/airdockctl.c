@@ -23,6 +23,7 @@
 #include "server/airdockctl-devices.h"
 #include "server/airdockctl-gal.h"
 #include "server/airdockctl-log.h"
+#include "server/airdockctl-pim.h"
 #include "server/airdockd-config.h"
 #include "server/airdockd-lmtp.h"
 #include "server/airdockd-password.h"
@@ -278,7 +279,7 @@ is_usage (int argc, char **argv)
 int
 main (int argc, char **argv)
 {
-	g_autoptr (GOptionContext) ctx = g_option_context_new ("user add|passwd|verify|del|list … | deliver USER | status | devices … | log …");
+	g_autoptr (GOptionContext) ctx = g_option_context_new ("user add|passwd|verify|del|list … | deliver USER | status | devices … | log … | import … | export …");
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockdStore) store = NULL;
 	gboolean ok;
@@ -289,6 +290,8 @@ main (int argc, char **argv)
 		return airdockctl_gal_main (argc, argv);
 	if (airdockctl_log_is_command (argc, argv))
 		return airdockctl_log_main (argc, argv);
+	if (airdockctl_pim_is_command (argc, argv))
+		return airdockctl_pim_main (argc, argv);
 	g_option_context_add_main_entries (ctx, entries, NULL);
 	g_option_context_set_summary (ctx, "Administer the airdockd store: accounts and local delivery.");
 	if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
