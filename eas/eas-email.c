@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "eas/eas-email.h"
+#include "eas/eas-meeting.h"
 
 #define EAS_DEFAULT_MESSAGE_CLASS "IPM.Note"
 #define EAS_DEFAULT_CONTENT_CLASS "urn:content-classes:message"
@@ -76,6 +77,7 @@ eas_email_item_free (EasEmailItem *item)
 	g_clear_pointer (&item->attachments, g_ptr_array_unref);
 	g_clear_pointer (&item->conversation_id, g_bytes_unref);
 	g_clear_pointer (&item->conversation_index, g_bytes_unref);
+	g_clear_pointer (&item->meeting_request, eas_meeting_request_free);
 	g_free (item);
 }
 
@@ -407,6 +409,9 @@ eas_email_encode (EasWbxmlWriter *w, const EasEmailItem *item, const EasEmailEnc
 		write_body (w, item, opts);
 	text_el (w, EAS_EMAIL_MESSAGE_CLASS,
 	         item->message_class ? item->message_class : EAS_DEFAULT_MESSAGE_CLASS);
+	/* [MS-ASEMAIL] 2.2.2.48: after MessageClass. */
+	if (item->meeting_request != NULL)
+		eas_meeting_request_encode (w, item->meeting_request, opts->version);
 	eas_wbxml_writer_uint_element (w, EAS_EMAIL_INTERNET_CPID,
 	                               item->internet_cpid ? item->internet_cpid : EAS_CPID_UTF8);
 	write_flag (w, item, opts);

@@ -130,6 +130,10 @@ typedef struct {
 
 	GBytes *conversation_id;	/* 14.0+; OPAQUE; may be NULL */
 	GBytes *conversation_index;	/* 14.0+; OPAQUE; may be NULL */
+
+	/* A meeting request or cancellation: the Email MeetingRequest
+	 * container (eas/eas-meeting.h), owned; NULL for other mail. */
+	struct _EasMeetingRequest *meeting_request;
 } EasEmailItem;
 
 EasEmailItem *eas_email_item_new (void);

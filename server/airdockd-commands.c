@@ -29,6 +29,7 @@ static const CommandEntry command_table[] = {
 	{ EAS_CMD_SYNC, airdockd_cmd_sync },
 	{ EAS_CMD_GET_ITEM_ESTIMATE, airdockd_cmd_get_item_estimate },
 	{ EAS_CMD_PING, airdockd_cmd_ping },
+	{ EAS_CMD_MEETING_RESPONSE, airdockd_cmd_meeting_response },
 };
 
 AirdockdCommandFunc

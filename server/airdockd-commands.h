@@ -34,6 +34,7 @@ void airdockd_cmd_folder_delete (AirdockdRequest *req);	/* server/airdockd-cmd-f
 void airdockd_cmd_sync (AirdockdRequest *req);			/* server/airdockd-cmd-sync.c */
 void airdockd_cmd_get_item_estimate (AirdockdRequest *req);	/* server/airdockd-cmd-estimate.c */
 void airdockd_cmd_ping (AirdockdRequest *req);			/* server/airdockd-cmd-ping.c */
+void airdockd_cmd_meeting_response (AirdockdRequest *req);	/* server/airdockd-cmd-meeting.c */
 
 /* server/airdockd-cmd-provision.c: the provisioning gate run before every
  * handler.  TRUE when the device may run req's command; otherwise req's

@@ -7,6 +7,7 @@
 #include <gmime/gmime.h>
 
 #include "server/airdockd-email.h"
+#include "server/airdockd-meeting.h"
 #include "server/airdockd-mime.h"
 
 /* An attachment index never exceeds the MIME walk's part limit. */
@@ -252,6 +253,7 @@ static void
 fill_attachments (EasEmailItem *email, AirdockdStore *store, const AirdockdItem *item)
 {
 	g_autoptr (GPtrArray) atts = NULL;
+	gboolean calendar = FALSE;
 
 	if (!item->has_attachments)
 		return;
@@ -268,7 +270,13 @@ fill_attachments (EasEmailItem *email, AirdockdStore *store, const AirdockdItem 
 		ea->is_inline = a->is_inline;
 		g_ptr_array_add (email->attachments, ea);
 		note_smime (email, a->content_type);
+		calendar |= g_ascii_strcasecmp (a->content_type ? a->content_type : "", "text/calendar") == 0;
 	}
+	/* A meeting request, cancellation or response: its class and the
+	 * MeetingRequest data come from the calendar part (Sync, ItemOperations
+	 * and Search all write mail through here). */
+	if (calendar)
+		airdockd_meeting_fill_email (store, item, email);
 }
 
 EasEmailItem *

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "server/airdockd-lmtp.h"
+#include "server/airdockd-meeting.h"
 
 G_DEFINE_QUARK (airdockd-lmtp-error-quark, airdockd_lmtp_error)
 
@@ -171,9 +172,16 @@ airdockd_lmtp_deliver_file (AirdockdStore *store, gint64 user_id, const char *pa
 	g_autoptr (AirdockdFolder) inbox = airdockd_store_folder_get_by_type (store, user_id,
 									     AIRDOCKD_FOLDER_INBOX, error);
 
+	AirdockdItem *item;
+
 	if (inbox == NULL)
 		return NULL;
-	return airdockd_store_add_message (store, user_id, inbox->server_id, path, FALSE, error);
+	item = airdockd_store_add_message (store, user_id, inbox->server_id, path, FALSE, error);
+	/* A meeting invitation, update, cancellation or reply also changes the
+	 * calendar; that never fails the delivery. */
+	if (item != NULL)
+		airdockd_meeting_delivered (store, user_id, item);
+	return item;
 }
 
 /* ------------------------------------------------------------ listener */
