@@ -75,20 +75,22 @@ read_line_no_echo (const char *prompt)
 	gboolean restored = FALSE;
 	char *line = NULL;
 
-	fprintf (stderr, "%s", prompt);
-	fflush (stderr);
+	/* Echo off before the prompt shows, and without flushing: what the
+	 * user types after seeing it is neither echoed nor lost. */
 	if (tcgetattr (STDIN_FILENO, &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t) ECHO;
-		restored = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+		restored = tcsetattr (STDIN_FILENO, TCSANOW, &quiet) == 0;
 	}
+	fprintf (stderr, "%s", prompt);
+	fflush (stderr);
 	if (fgets (buf, sizeof buf, stdin) != NULL) {
 		buf[strcspn (buf, "\r\n")] = '\0';
 		line = g_strdup (buf);
 	}
 	explicit_bzero (buf, sizeof buf);
 	if (restored)
-		tcsetattr (STDIN_FILENO, TCSAFLUSH, &old);
+		tcsetattr (STDIN_FILENO, TCSANOW, &old);
 	fprintf (stderr, "\n");
 	return line;
 }
@@ -142,7 +144,7 @@ on_accept_certificate (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateF
 }
 
 static void
-show_certificate (GTlsCertificate *cert, const char *fingerprint)
+show_certificate (GTlsCertificate *cert, GTlsCertificateFlags errors, const char *fingerprint)
 {
 	g_autofree char *subject = g_tls_certificate_get_subject_name (cert);
 	g_autofree char *issuer = g_tls_certificate_get_issuer_name (cert);
@@ -151,7 +153,16 @@ show_certificate (GTlsCertificate *cert, const char *fingerprint)
 	g_autofree char *f = from != NULL ? g_date_time_format (from, "%Y-%m-%d %H:%M:%S UTC") : NULL;
 	g_autofree char *u = until != NULL ? g_date_time_format (until, "%Y-%m-%d %H:%M:%S UTC") : NULL;
 
-	fprintf (stderr, "%s\n", _("The server's certificate is not signed by an authority this computer trusts."));
+	fprintf (stderr, "%s\n", _("The server's certificate does not verify:"));
+	if (errors & G_TLS_CERTIFICATE_UNKNOWN_CA)
+		fprintf (stderr, "  - %s\n", _("it is not signed by an authority this computer trusts"));
+	if (errors & G_TLS_CERTIFICATE_BAD_IDENTITY)
+		fprintf (stderr, "  - %s\n", _("it was made for another host name"));
+	if (errors & (G_TLS_CERTIFICATE_EXPIRED | G_TLS_CERTIFICATE_NOT_ACTIVATED))
+		fprintf (stderr, "  - %s\n", _("it is outside its validity period"));
+	if (errors & ~(G_TLS_CERTIFICATE_UNKNOWN_CA | G_TLS_CERTIFICATE_BAD_IDENTITY | G_TLS_CERTIFICATE_EXPIRED |
+	               G_TLS_CERTIFICATE_NOT_ACTIVATED))
+		fprintf (stderr, "  - %s\n", _("it is revoked, insecure or otherwise invalid"));
 	fprintf (stderr, _("  Subject:     %s\n"), subject != NULL ? subject : "?");
 	fprintf (stderr, _("  Issuer:      %s\n"), issuer != NULL ? issuer : "?");
 	fprintf (stderr, _("  Valid:       %s to %s\n"), f != NULL ? f : "?", u != NULL ? u : "?");
@@ -199,7 +210,7 @@ decide_trust (Client *c, GError **error)
 		return TRUE;
 	}
 	if (c->interactive) {
-		show_certificate (c->seen, fp);
+		show_certificate (c->seen, c->seen_errors, fp);
 		if (ask_yes (_("Trust this certificate? [y/N]"))) {
 			c->pin = g_steal_pointer (&fp);
 			return TRUE;

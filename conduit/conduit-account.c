@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
 #include <libsecret/secret.h>
 
 #include "conduit/conduit-account.h"
@@ -120,7 +121,7 @@ conduit_account_make_id (const char *url, const char *user, GError **error)
 
 	if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
 	    (host = g_uri_get_host (uri)) == NULL || host[0] == '\0') {
-		g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not an https:// URL: %s", url);
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("not an https:// URL: %s"), url);
 		return NULL;
 	}
 	port = g_uri_get_port (uri);
@@ -147,7 +148,7 @@ conduit_account_normalize_fingerprint (const char *text, GError **error)
 	}
 	if (hex->len != SHA256_HEX_LEN) {
 		g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-		             "a SHA-256 fingerprint is 32 bytes in hex (AB:CD:… or abcd…)");
+		             _("a SHA-256 fingerprint is 32 bytes in hex (AB:CD:… or abcd…)"));
 		return NULL;
 	}
 	return g_string_free (g_steal_pointer (&hex), FALSE);
@@ -229,25 +230,25 @@ check_group (GKeyFile *kf, const char *path, const char *group, GError **error)
 
 	for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
 		if (!g_strv_contains (known_keys, keys[i])) {
-			g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: [%s]: unknown key %s", path,
+			g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: [%s]: unknown key %s"), path,
 			             group, keys[i]);
 			return FALSE;
 		}
 	}
 	if (!g_key_file_has_key (kf, group, "url", NULL) || !g_key_file_has_key (kf, group, "user", NULL)) {
-		g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: [%s]: url and user are required", path,
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: [%s]: url and user are required"), path,
 		             group);
 		return FALSE;
 	}
 	if ((conflicts != NULL && !conduit_conflict_policy_parse (conflicts, &policy)) ||
 	    (store != NULL && !secret_store_parse (store, &where))) {
 		g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-		             "%s: [%s]: conflicts must be keep-both or server-wins, password_store keyring or file",
+		             _("%s: [%s]: conflicts must be keep-both or server-wins, password_store keyring or file"),
 		             path, group);
 		return FALSE;
 	}
 	if (cert != NULL && cert[0] != '\0' && (norm = conduit_account_normalize_fingerprint (cert, NULL)) == NULL) {
-		g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: [%s]: cert_sha256 is not a SHA-256 in hex",
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: [%s]: cert_sha256 is not a SHA-256 in hex"),
 		             path, group);
 		return FALSE;
 	}
@@ -311,9 +312,9 @@ conduit_account_get (const char *config_dir, const char *id, GError **error)
 			return g_ptr_array_steal_index (list, i);
 	}
 	if (id == NULL)
-		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no account configured");
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("no account configured"));
 	else
-		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no account %s", id);
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("no account %s"), id);
 	return NULL;
 }
 
@@ -392,8 +393,8 @@ load_secrets (const char *dir, GError **error)
 	}
 	if (!S_ISREG (st.st_mode) || st.st_uid != getuid () || (st.st_mode & 077) != 0) {
 		g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-		             "%s is readable by other users (mode %04o) or not your own file: "
-		             "refusing to use the passwords in it; check it and run chmod 600 %s",
+		             _("%s is readable by other users (mode %04o) or not your own file: "
+		               "refusing to use the passwords in it; check it and run chmod 600 %s"),
 		             path, (unsigned) (st.st_mode & 07777), path);
 		close (fd);
 		return NULL;
@@ -403,7 +404,7 @@ load_secrets (const char *dir, GError **error)
 		len += (gsize) n;
 	close (fd);
 	if (len > SECRETS_MAX_BYTES) {
-		g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: over %d bytes", path, SECRETS_MAX_BYTES);
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: over %d bytes"), path, SECRETS_MAX_BYTES);
 		explicit_bzero (buf, len);
 		return NULL;
 	}
@@ -480,7 +481,7 @@ file_lookup (const char *dir, const char *id, GError **error)
 		return NULL;
 	password = g_key_file_get_string (kf, id, "password", NULL);
 	if (password == NULL)
-		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s/%s has no password for %s", dir,
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s/%s has no password for %s"), dir,
 		             SECRETS_FILE, id);
 	return password;
 }
@@ -551,9 +552,9 @@ keyring_timeout_error (GError **error, GError *local)
 {
 	if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 		g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-		             "the desktop keyring did not answer within %d s (is it locked?)", KEYRING_TIMEOUT_MS / 1000);
+		             _("the desktop keyring did not answer within %d s (is it locked?)"), KEYRING_TIMEOUT_MS / 1000);
 	else
-		g_propagate_prefixed_error (error, g_error_copy (local), "desktop keyring: ");
+		g_propagate_prefixed_error (error, g_error_copy (local), _("desktop keyring: "));
 }
 
 gboolean
@@ -623,7 +624,7 @@ keyring_lookup (const char *id, GError **error)
 		return NULL;
 	}
 	if (secret == NULL) {
-		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "the desktop keyring has no password for %s", id);
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("the desktop keyring has no password for %s"), id);
 		return NULL;
 	}
 	password = g_strdup (secret);
@@ -663,8 +664,8 @@ conduit_account_load_password (const char *config_dir, ConduitAccount *account, 
 	if (store == CONDUIT_SECRET_KEYRING) {
 		if (!conduit_account_keyring_available ()) {
 			g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-			             "the password of %s is in the desktop keyring, and no Secret Service answers "
-			             "on the session bus", account->id);
+			             _("the password of %s is in the desktop keyring, and no Secret Service "
+			               "answers on the session bus"), account->id);
 			return FALSE;
 		}
 		password = keyring_lookup (account->id, error);
@@ -746,7 +747,7 @@ conduit_account_remove (const char *config_dir, const char *id, GError **error)
 	if (kf == NULL)
 		return FALSE;
 	if (!g_key_file_has_group (kf, id)) {
-		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no account %s", id);
+		g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("no account %s"), id);
 		return FALSE;
 	}
 	store = g_key_file_get_string (kf, id, "password_store", NULL);
@@ -754,8 +755,8 @@ conduit_account_remove (const char *config_dir, const char *id, GError **error)
 	if (g_strcmp0 (store, "keyring") == 0) {
 		if (!conduit_account_keyring_available ()) {
 			g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-			             "the password of %s is in the desktop keyring, and no Secret Service answers "
-			             "on the session bus: nothing removed", id);
+			             _("the password of %s is in the desktop keyring, and no Secret Service "
+			               "answers on the session bus: nothing removed"), id);
 			return FALSE;
 		}
 		if (!keyring_clear (id, error))

@@ -3,10 +3,15 @@
  * password saves nothing, the 0600 secrets file, list (table and JSON),
  * remove, Autodiscover, the Secret Service under dbus-run-session; and the
  * contract functions of conduit/conduit-account.h. */
+#define _GNU_SOURCE 1  /* posix_openpt, ptsname */
 #include "config.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -327,6 +332,73 @@ test_autodiscover (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (list->len, ==, 1);
 }
 
+/* Reads the pty until what has been read contains want (or EOF/EIO). */
+static gboolean
+pty_expect (int master, GString *seen, const char *want)
+{
+	while (strstr (seen->str, want) == NULL) {
+		struct pollfd p = { .fd = master, .events = POLLIN };
+		char buf[512];
+		ssize_t n;
+
+		/* A guard against a hang, not a timing assertion. */
+		if (poll (&p, 1, 60000) <= 0)
+			return FALSE;
+		n = read (master, buf, sizeof buf);
+		if (n <= 0)
+			return FALSE;
+		g_string_append_len (seen, buf, n);
+	}
+	return TRUE;
+}
+
+/* On a terminal: the password prompt without echo, then the certificate
+ * shown with its fingerprint and "Trust this certificate? [y/N]". */
+static void
+test_terminal (Fixture *f, gconstpointer data)
+{
+	g_autofree char *bin = airdock_harness_build_path ("conduit/airdock-conduit");
+	g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+	g_autoptr (GSubprocess) p = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GString) seen = g_string_new (NULL);
+	g_autoptr (ConduitAccount) a = NULL;
+	int master = posix_openpt (O_RDWR | O_NOCTTY), slave;
+
+	g_assert_cmpint (master, >=, 0);
+	g_assert_cmpint (grantpt (master), ==, 0);
+	g_assert_cmpint (unlockpt (master), ==, 0);
+	slave = open (ptsname (master), O_RDWR | O_NOCTTY);
+	g_assert_cmpint (slave, >=, 0);
+	g_subprocess_launcher_take_stdin_fd (l, slave);
+	g_subprocess_launcher_take_stdout_fd (l, dup (slave));
+	g_subprocess_launcher_take_stderr_fd (l, dup (slave));
+	g_subprocess_launcher_setenv (l, "XDG_CONFIG_HOME", f->home, TRUE);
+	g_subprocess_launcher_setenv (l, "LC_ALL", "C", TRUE);
+	g_subprocess_launcher_unsetenv (l, "DBUS_SESSION_BUS_ADDRESS");
+	g_subprocess_launcher_unsetenv (l, "XDG_RUNTIME_DIR");
+	p = g_subprocess_launcher_spawn (l, &error, bin, "account", "add", f->url, "alice", NULL);
+	g_assert_no_error (error);
+	g_assert_true (pty_expect (master, seen, "Password for alice"));
+	g_assert_cmpint (write (master, PASSWORD "\n", strlen (PASSWORD) + 1), ==, (gssize) strlen (PASSWORD) + 1);
+	if (!pty_expect (master, seen, "[y/N]"))
+		g_error ("no trust question in: %s", seen->str);
+	g_assert_cmpint (write (master, "y\n", 2), ==, 2);
+	g_assert_true (pty_expect (master, seen, "Pinned certificate"));
+	g_assert_true (g_subprocess_wait_check (p, NULL, &error));
+	g_assert_no_error (error);
+	close (master);
+	g_test_message ("terminal: %s", seen->str);
+	g_assert_null (strstr (seen->str, PASSWORD));	/* no echo */
+	g_assert_nonnull (strstr (seen->str, "Subject:"));
+	g_assert_nonnull (strstr (seen->str, "Issuer:"));
+	g_assert_nonnull (strstr (seen->str, "Valid:"));
+	g_assert_nonnull (strstr (seen->str, fingerprint));
+	a = conduit_account_get (f->dir, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (a->cert_sha256, ==, fingerprint);
+}
+
 /* The Secret Service path: gnome-keyring on a private session bus. */
 static void
 test_keyring (Fixture *f, gconstpointer data)
@@ -473,6 +545,7 @@ main (int argc, char **argv)
 	ADD ("remove", test_remove);
 	ADD ("secrets-mode", test_secrets_mode);
 	ADD ("bad-config", test_bad_config);
+	ADD ("add/terminal", test_terminal);
 	ADD ("keyring", test_keyring);
 	g_test_add_func ("/account/certificate-ok", test_certificate_ok);
 	g_test_add_func ("/account/helpers", test_helpers);
