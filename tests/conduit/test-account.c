@@ -21,6 +21,7 @@
 #define PASSWORD "s3cret-alice"
 
 static AirdockHarness *server;
+static const char *run_language;	/* LANGUAGE for run (), with the build tree's catalogs */
 static char *fingerprint;	/* lowercase hex SHA-256 of the server's DER */
 
 typedef struct {
@@ -96,6 +97,13 @@ run (Fixture *f, const char *input, char **out_stdout, char **out_stderr, ...)
 	g_subprocess_launcher_unsetenv (l, "LANGUAGE");
 	g_subprocess_launcher_unsetenv (l, "DBUS_SESSION_BUS_ADDRESS");
 	g_subprocess_launcher_unsetenv (l, "XDG_RUNTIME_DIR");
+	if (run_language != NULL) {
+		g_autofree char *locale = g_test_build_filename (G_TEST_BUILT, "po", "locale", NULL);
+
+		g_subprocess_launcher_setenv (l, "LC_ALL", "C.UTF-8", TRUE);
+		g_subprocess_launcher_setenv (l, "LANGUAGE", run_language, TRUE);
+		g_subprocess_launcher_setenv (l, "AIRDOCK_LOCALEDIR", locale, TRUE);
+	}
 	p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
 	g_assert_no_error (error);
 	g_subprocess_communicate_utf8 (p, input != NULL ? input : "", NULL, &out, &err, &error);
@@ -452,6 +460,29 @@ test_keyring (Fixture *f, gconstpointer data)
 	g_assert_null (strstr (expect, PASSWORD));
 }
 
+/* The CLI speaks German and Czech from the catalogs of the build tree. */
+static void
+test_translated (Fixture *f, gconstpointer data)
+{
+	g_autofree char *mo = g_test_build_filename (G_TEST_BUILT, "po", "locale", "de", "LC_MESSAGES", GETTEXT_PACKAGE ".mo",
+	                                            NULL);
+	g_autofree char *de = NULL, *cs = NULL, *err = NULL, *fp = colon_fingerprint ();
+
+	if (!g_file_test (mo, G_FILE_TEST_EXISTS)) {
+		g_test_skip ("po/locale not built (make builds it)");
+		return;
+	}
+	run_language = "de";
+	g_assert_cmpint (run (f, NULL, &de, NULL, "list", NULL), ==, 0);
+	g_assert_cmpint (run (f, "wrong\n", NULL, &err, "add", f->url, "alice", "--accept-certificate", fp, NULL), ==, 1);
+	run_language = "cs";
+	g_assert_cmpint (run (f, NULL, &cs, NULL, "list", NULL), ==, 0);
+	run_language = NULL;
+	g_assert_nonnull (strstr (de, "Keine Konten"));
+	g_assert_nonnull (strstr (err, "Es wurde nichts gespeichert"));
+	g_assert_nonnull (strstr (cs, "Žádné účty"));
+}
+
 static GTlsCertificate *
 server_certificate (void)
 {
@@ -547,6 +578,7 @@ main (int argc, char **argv)
 	ADD ("bad-config", test_bad_config);
 	ADD ("add/terminal", test_terminal);
 	ADD ("keyring", test_keyring);
+	ADD ("translated", test_translated);
 	g_test_add_func ("/account/certificate-ok", test_certificate_ok);
 	g_test_add_func ("/account/helpers", test_helpers);
 	status = g_test_run ();
