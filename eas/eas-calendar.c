@@ -926,9 +926,10 @@ add_attendee (icalcomponent *c, const EasAttendee *a)
 		icalproperty_add_parameter (p, icalparameter_new_cn (a->name));
 	if (a->status >= 0)
 		icalproperty_add_parameter (p, icalparameter_new_partstat (partstat[a->status]));
+	/* No type (2.5 has no AttendeeType): no ROLE, so none comes back. */
 	if (a->type == 3)
 		icalproperty_add_parameter (p, icalparameter_new_cutype (ICAL_CUTYPE_RESOURCE));
-	else
+	else if (a->type >= 0)
 		icalproperty_add_parameter (p, icalparameter_new_role (a->type == 2 ? ICAL_ROLE_OPTPARTICIPANT
 		                                                                     : ICAL_ROLE_REQPARTICIPANT));
 	icalcomponent_add_property (c, p);
@@ -1103,14 +1104,15 @@ eas_event_to_ical (const EasEvent *event, GError **error)
 		vtz = eas_timezone_to_vtimezone (&event->timezone, ctx.tzid);
 		ctx.zone = icaltimezone_new ();
 		icaltimezone_set_component (ctx.zone, icalcomponent_new_clone (vtz));
-		/* All-day events are dates: no zone in the output, but the zone
-		 * still says which local day they fall on. */
-		if (!ctx.all_day)
-			icalcomponent_add_component (cal, vtz);
-		else
-			icalcomponent_free (vtz);
+		/* All-day events are dates: the zone still says which local day
+		 * they fall on, and the device's TimeZone must come back.  The
+		 * VTIMEZONE stays, named by X-EAS-ALLDAY-TZID (readers that do
+		 * not know it see plain dates). */
+		icalcomponent_add_component (cal, vtz);
 	}
 	vevent = icalcomponent_new_vevent ();
+	if (ctx.all_day && ctx.tzid != NULL)
+		eas_pim_ical_add_x (vevent, "X-EAS-ALLDAY-TZID", ctx.tzid);
 	fill_vevent (vevent, event, NULL, &ctx);
 	if (event->recurrence != NULL)
 		icalcomponent_add_property (vevent, icalproperty_new_rrule (eas_recurrence_to_rrule (event->recurrence)));
@@ -1209,7 +1211,7 @@ attendee_from (icalproperty *p)
 	if (cut != NULL && icalparameter_get_cutype (cut) == ICAL_CUTYPE_RESOURCE)
 		a->type = 3;
 	else
-		a->type = role != NULL && icalparameter_get_role (role) == ICAL_ROLE_OPTPARTICIPANT ? 2 : 1;
+		a->type = role == NULL ? -1 : icalparameter_get_role (role) == ICAL_ROLE_OPTPARTICIPANT ? 2 : 1;
 	return a;
 }
 
@@ -1300,6 +1302,37 @@ flags_from (EasEvent *ev, icalcomponent *c)
 	ev->reminder = reminder_from (c);
 }
 
+/* Midnight of a DATE property's day in zone. */
+static gint64
+midnight_in (icalproperty *p, icaltimezone *zone)
+{
+	struct icaltimetype tt = icalvalue_get_datetimedate (icalproperty_get_value (p));
+
+	tt.is_date = 0;
+	tt.hour = tt.minute = tt.second = 0;
+	tt.zone = NULL;
+	return (gint64) icaltime_as_timet_with_zone (tt, zone);
+}
+
+/* An all-day event we wrote with X-EAS-ALLDAY-TZID: its days start at
+ * midnight in that VTIMEZONE ([MS-ASCAL] 2.2.2.1: StartTime of an all-day
+ * event is local midnight), and that zone is the event's TimeZone. */
+static void
+allday_in_zone (EasEvent *ev, const FromCtx *fc, icalcomponent *c, icalproperty *start,
+                icalproperty *end, icaltimezone **out_zone)
+{
+	const char *tzid = eas_pim_ical_get_x (c, "X-EAS-ALLDAY-TZID");
+	icaltimezone *zone = tzid != NULL && fc->cal != NULL ? icalcomponent_get_timezone (fc->cal, tzid) : NULL;
+	gint64 days = ev->end_time - ev->start_time;
+
+	if (zone == NULL)
+		return;
+	ev->start_time = midnight_in (start, zone);
+	ev->end_time = end != NULL ? midnight_in (end, zone) : ev->start_time + days;
+	if (out_zone != NULL)
+		*out_zone = zone;
+}
+
 static gboolean
 times_from (EasEvent *ev, const FromCtx *fc, icalcomponent *c, icaltimezone **out_zone, GError **error)
 {
@@ -1321,6 +1354,8 @@ times_from (EasEvent *ev, const FromCtx *fc, icalcomponent *c, icaltimezone **ou
 	} else {
 		ev->end_time = ev->start_time + (is_date ? 86400 : 0);
 	}
+	if (is_date)
+		allday_in_zone (ev, fc, c, start, end, out_zone);
 	if (ev->end_time < ev->start_time) {
 		g_set_error (error, EAS_PIM_ERROR, EAS_PIM_ERROR_MALFORMED, "DTEND: before DTSTART");
 		return FALSE;
@@ -1382,6 +1417,74 @@ exdates_from (EasEvent *ev, const FromCtx *fc, icalcomponent *c, GError **error)
 }
 
 static gboolean
+same_strings (const GPtrArray *a, const GPtrArray *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->len != b->len)
+		return FALSE;
+	for (guint i = 0; i < a->len; i++) {
+		if (g_strcmp0 (g_ptr_array_index (a, i), g_ptr_array_index (b, i)) != 0)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+same_attendees (const GPtrArray *a, const GPtrArray *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->len != b->len)
+		return FALSE;
+	for (guint i = 0; i < a->len; i++) {
+		const EasAttendee *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+
+		if (g_strcmp0 (x->email, y->email) != 0 || g_strcmp0 (x->name, y->name) != 0 ||
+		    x->status != y->status || x->type != y->type)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+#define TRIM_INT(field) do { if (ex->field == series->field) ex->field = -1; } while (0)
+#define TRIM_STR(field) do { if (g_strcmp0 (ex->field, series->field) == 0) g_clear_pointer (&ex->field, g_free); } while (0)
+
+/* An iCalendar override is a whole VEVENT; an EAS exception lists only
+ * what differs from the series ([MS-ASCAL] 2.2.2.20: absent = as in the
+ * series).  Drops the values equal to the series', so that an exception
+ * comes back as the device sent it. */
+static void
+trim_inherited (EasEvent *ex, const EasEvent *series)
+{
+	TRIM_STR (subject);
+	TRIM_STR (location);
+	TRIM_STR (organizer_name);
+	TRIM_STR (organizer_email);
+	if (g_strcmp0 (ex->body, series->body) == 0 && ex->body_type == series->body_type)
+		g_clear_pointer (&ex->body, g_free);
+	TRIM_INT (all_day_event);
+	TRIM_INT (busy_status);
+	TRIM_INT (sensitivity);
+	TRIM_INT (reminder);
+	TRIM_INT (meeting_status);
+	TRIM_INT (response_requested);
+	TRIM_INT (response_type);
+	TRIM_INT (disallow_new_time_proposal);
+	if (ex->dt_stamp == series->dt_stamp)
+		ex->dt_stamp = 0;
+	if (ex->appointment_reply_time == series->appointment_reply_time)
+		ex->appointment_reply_time = 0;
+	if (same_strings (ex->categories, series->categories))
+		g_clear_pointer (&ex->categories, g_ptr_array_unref);
+	if (same_attendees (ex->attendees, series->attendees))
+		g_clear_pointer (&ex->attendees, g_ptr_array_unref);
+}
+
+#undef TRIM_INT
+#undef TRIM_STR
+
+static gboolean
 override_from (EasEvent *ev, const FromCtx *fc, icalcomponent *c, GError **error)
 {
 	g_autoptr(EasEvent) ex = eas_event_new ();
@@ -1390,6 +1493,7 @@ override_from (EasEvent *ev, const FromCtx *fc, icalcomponent *c, GError **error
 	if (!prop_time (fc, rid, &ex->exception_start_time, NULL, NULL, error) ||
 	    !fields_from (ex, fc, c, NULL, error))
 		return FALSE;
+	trim_inherited (ex, ev);
 	return add_exception (ev, g_steal_pointer (&ex), error);
 }
 
