@@ -9,6 +9,7 @@
 #include "eas/eas-sync.h"
 #include "eas/eas-synckey.h"
 #include "server/airdockd-commands.h"
+#include "server/airdockd-pim.h"
 
 static void
 log_estimate (AirdockdRequest *req, GLogLevelFlags level, const char *what, const GError *error)
@@ -33,13 +34,41 @@ filter_type (AirdockdRequest *req, const EasEstimateCollection *c, const Airdock
 	return EAS_FILTER_ALL;
 }
 
+/* Contacts, calendar, tasks, notes: the changes since the device's counter
+ * that the next Sync would send under the FilterType — deletes, items in
+ * the filter, and changed items leaving it (a SoftDelete). */
+static gboolean
+count_pim (AirdockdRequest *req, const EasEstimateCollection *c, const AirdockdSyncState *state,
+           guint64 *out, GError **error)
+{
+	guint filter = filter_type (req, c, state);
+	g_autoptr (GPtrArray) changes = airdockd_store_item_changes (req->store, req->user_id, c->collection_id,
+	                                                             state->last_modseq, 0, NULL, error);
+	guint64 n = 0;
+
+	if (changes == NULL)
+		return FALSE;
+	for (guint i = 0; i < changes->len; i++) {
+		const AirdockdItem *ch = g_ptr_array_index (changes, i);
+
+		if (ch->deleted || ch->change == AIRDOCKD_CHANGE_DELETE || ch->change != AIRDOCKD_CHANGE_ADD ||
+		    airdockd_pim_item_in_filter (ch, filter))
+			n++;
+	}
+	*out = n;
+	return TRUE;
+}
+
 /* Changes since the device's counter; with a FilterType, live items in the
  * window when the device has not received anything yet. */
 static gboolean
 count (AirdockdRequest *req, const EasEstimateCollection *c, const AirdockdSyncState *state,
-       guint64 *out, GError **error)
+       const AirdockdFolder *folder, guint64 *out, GError **error)
 {
 	gint64 span = eas_filter_type_seconds (filter_type (req, c, state));
+
+	if (airdockd_pim_folder_class (folder->type) != AIRDOCKD_ITEM_EMAIL)
+		return count_pim (req, c, state, out, error);
 
 	if (span > 0 && state->last_modseq == 0) {
 		gint64 cutoff = g_get_real_time () / G_USEC_PER_SEC - span;
@@ -63,7 +92,7 @@ estimate_one (AirdockdRequest *req, const EasEstimateCollection *c, guint64 *out
 	EasSyncKeyMatch match;
 
 	folder = airdockd_store_folder_get (req->store, req->user_id, c->collection_id, &error);
-	if (folder == NULL)
+	if (folder == NULL || !airdockd_pim_folder_offered (folder->type, req->version))
 		return EAS_ESTIMATE_STATUS_INVALID_COLLECTION;
 	state = airdockd_store_sync_state_get (req->store, req->user_id, req->device_id, c->collection_id, &error);
 	/* [MS-ASCMD] 2.2.3.177.7: 3 = the collection was never synced (or key
@@ -78,7 +107,7 @@ estimate_one (AirdockdRequest *req, const EasEstimateCollection *c, guint64 *out
 		if (match != EAS_SYNC_KEY_MATCH_CURRENT)
 			return EAS_ESTIMATE_STATUS_INVALID_SYNC_KEY;
 	}
-	if (!count (req, c, state, out, &error)) {
+	if (!count (req, c, state, folder, out, &error)) {
 		log_estimate (req, G_LOG_LEVEL_WARNING, "counting", error);
 		return EAS_ESTIMATE_STATUS_INVALID_COLLECTION;
 	}

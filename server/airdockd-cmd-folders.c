@@ -15,6 +15,7 @@
 #include "eas/eas-sync.h"
 #include "eas/eas-synckey.h"
 #include "server/airdockd-commands.h"
+#include "server/airdockd-pim.h"
 
 static void
 log_folders (AirdockdRequest *req, GLogLevelFlags level, const char *what, const GError *error)
@@ -100,8 +101,10 @@ echo_add (GBytes *data, const char *server_id, gint64 modseq)
 /* ---- FolderSync ---------------------------------------------------------- */
 
 static void
-add_folder (GPtrArray *out, const AirdockdFolder *f)
+add_folder (GPtrArray *out, const AirdockdFolder *f, EasVersion version)
 {
+	if (!airdockd_pim_folder_offered (f->type, version))
+		return;
 	g_ptr_array_add (out, eas_folder_new (f->server_id, f->parent_id, f->display_name, f->type));
 }
 
@@ -123,7 +126,7 @@ folder_sync_full (AirdockdRequest *req, gint64 *out_modseq, GError **error)
 	for (guint i = 0; i < folders->len; i++) {
 		const AirdockdFolder *f = g_ptr_array_index (folders, i);
 
-		add_folder (resp->adds, f);
+		add_folder (resp->adds, f, req->version);
 		modseq = MAX (modseq, f->modseq);
 	}
 	*out_modseq = modseq;
@@ -153,7 +156,7 @@ folder_sync_changes (AirdockdRequest *req, const AirdockdSyncState *state, gint6
 		if (f->deleted || f->change == AIRDOCKD_CHANGE_DELETE)
 			g_ptr_array_add (resp->deletes, g_strdup (f->server_id));
 		else
-			add_folder (f->change == AIRDOCKD_CHANGE_ADD ? resp->adds : resp->updates, f);
+			add_folder (f->change == AIRDOCKD_CHANGE_ADD ? resp->adds : resp->updates, f, req->version);
 	}
 	*out_modseq = modseq;
 	return g_steal_pointer (&resp);
@@ -165,6 +168,18 @@ folder_sync_status (AirdockdRequest *req, EasFolderStatus status)
 	g_autoptr (EasFolderSyncResponse) resp = eas_folder_sync_response_new (status, NULL);
 
 	airdockd_request_set_wbxml (req, eas_folder_sync_response_encode (resp));
+}
+
+/* Records a successful FolderSync (device administration shows it); the
+ * answer stands even when that fails. */
+static void
+touch_hierarchy (AirdockdRequest *req)
+{
+	g_autoptr (GError) error = NULL;
+
+	if (!airdockd_store_sync_state_touch (req->store, req->user_id, req->device_id,
+	                                      AIRDOCKD_SYNC_HIERARCHY, &error))
+		log_folders (req, G_LOG_LEVEL_WARNING, "recording the sync time", error);
 }
 
 /* Hands out the next key with resp and keeps it as the previous response
@@ -181,6 +196,7 @@ folder_sync_reply (AirdockdRequest *req, EasSyncKeyMatch match, const AirdockdSy
 	if (!initial && resp->adds->len == 0 && resp->updates->len == 0 && resp->deletes->len == 0) {
 		resp->sync_key = g_strdup (state->sync_key);
 		airdockd_request_set_wbxml (req, eas_folder_sync_response_encode (resp));
+		touch_hierarchy (req);
 		return;
 	}
 	resp->sync_key = next_key (initial ? NULL : state->sync_key);
@@ -198,6 +214,7 @@ folder_sync_reply (AirdockdRequest *req, EasSyncKeyMatch match, const AirdockdSy
 		return;
 	}
 	airdockd_request_set_wbxml (req, g_steal_pointer (&body));
+	touch_hierarchy (req);
 }
 
 void

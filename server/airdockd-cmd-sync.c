@@ -348,6 +348,22 @@ is_pim (CollectionCtx *ctx)
 	return airdockd_pim_folder_class (ctx->folder->type) != AIRDOCKD_ITEM_EMAIL;
 }
 
+/* [MS-ASCMD] 2.2.3.34 Conflict, as for mail: with "server wins" (the
+ * default) a Change of an item changed on the server since the device's
+ * SyncKey is refused with Status 7 and the server's version goes out. */
+static gboolean
+pim_conflict (CollectionCtx *ctx, const EasSyncCommand *cmd)
+{
+	g_autoptr (AirdockdItem) item = NULL;
+
+	if (cmd->type != EAS_SYNC_CMD_CHANGE || ctx->opts.conflict != 1 || ctx->state == NULL ||
+	    g_hash_table_contains (ctx->touched, cmd->server_id))
+		return FALSE;
+	item = airdockd_store_item_get (ctx->req->store, ctx->req->user_id, cmd->server_id, NULL);
+	return item != NULL && g_strcmp0 (item->folder_id, ctx->folder->server_id) == 0 &&
+	       item->modseq > ctx->state->last_modseq;
+}
+
 /* Contacts, calendar, tasks, notes: airdockd-pim does the work. */
 static gboolean
 apply_pim_command (CollectionCtx *ctx, const EasSyncCommand *cmd, GError **error)
@@ -356,6 +372,10 @@ apply_pim_command (CollectionCtx *ctx, const EasSyncCommand *cmd, GError **error
 	EasSyncStatus status = EAS_SYNC_STATUS_OK;
 	ClientResponse *r;
 
+	if (pim_conflict (ctx, cmd)) {
+		add_response (ctx, cmd, EAS_SYNC_STATUS_CONFLICT);
+		return TRUE;
+	}
 	if (!airdockd_pim_apply_command (ctx->req, ctx->folder, cmd, &status, &server_id, error))
 		return FALSE;
 	add_response (ctx, cmd, status);
@@ -457,8 +477,9 @@ in_window (CollectionCtx *ctx, const AirdockdItem *item)
 	return ctx->cutoff == 0 || item->date_received >= ctx->cutoff;
 }
 
-/* A PIM item out to the device.  FilterType windows are not applied to
- * PIM folders yet: the item is remembered as never ageing out. */
+/* A PIM item out to the device.  It is remembered with the end of its
+ * last occurrence (events; never for other classes), so that an event
+ * leaving a calendar window goes as a SoftDelete (write_soft_deletes). */
 static gboolean
 write_pim_change (CollectionCtx *ctx, const AirdockdItem *ch, GError **error)
 {
@@ -481,7 +502,7 @@ write_pim_change (CollectionCtx *ctx, const AirdockdItem *ch, GError **error)
 		log_sync (ctx->req, G_LOG_LEVEL_WARNING, "encoding an item", local);
 		return TRUE;
 	}
-	kept.date_received = G_MAXINT64;
+	kept.date_received = airdockd_pim_item_end_time (ch);
 	return add ? remember_item (ctx, &kept, error) : TRUE;
 }
 
@@ -732,7 +753,9 @@ sync_locked (CollectionCtx *ctx, gboolean initial, GError **error)
 		.last_modseq = modseq,
 	};
 	if (!airdockd_store_sync_state_put (req->store, req->user_id, req->device_id,
-	                                    ctx->col->collection_id, &next, error))
+	                                    ctx->col->collection_id, &next, error) ||
+	    !airdockd_store_sync_state_touch (req->store, req->user_id, req->device_id,
+	                                      ctx->col->collection_id, error))
 		return NULL;
 	return g_steal_pointer (&fragment);
 }
@@ -809,6 +832,11 @@ sync_collection (AirdockdRequest *req, EasSyncCollection *col, guint request_win
 	EasSyncKeyMatch match;
 
 	folder = airdockd_store_folder_get (req->store, req->user_id, col->collection_id, &error);
+	if (folder != NULL && !airdockd_pim_folder_offered (folder->type, req->version)) {
+		/* A Notes folder before 14.0: not in FolderSync, so not here. */
+		g_clear_pointer (&folder, airdockd_folder_free);
+		g_set_error (&error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND, "not offered");
+	}
 	if (folder == NULL)
 		return missing_folder (req, col, error);
 	state = airdockd_store_sync_state_get (req->store, req->user_id, req->device_id, col->collection_id, &error);
@@ -1001,9 +1029,11 @@ airdockd_cmd_sync (AirdockdRequest *req)
 	g_autoptr (GPtrArray) fragments = NULL;
 	gsize len = 0;
 	const guint8 *data = g_bytes_get_data (req->body, &len);
+	EasWbxmlLimits limits;
 
+	airdockd_pim_sync_limits (&limits, len);
 	if (len > 0) {
-		root = eas_wbxml_parse (data, len, NULL, &error);
+		root = eas_wbxml_parse (data, len, &limits, &error);
 		if (root == NULL) {
 			log_sync (req, G_LOG_LEVEL_INFO, "bad request", error);
 			airdockd_request_set_wbxml (req, eas_sync_encode_status (EAS_SYNC_STATUS_PROTOCOL_ERROR, 0));

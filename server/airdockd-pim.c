@@ -33,6 +33,13 @@ airdockd_pim_folder_class (AirdockdFolderType type)
 	}
 }
 
+void
+airdockd_pim_sync_limits (EasWbxmlLimits *limits, gsize body_len)
+{
+	eas_wbxml_limits_init_default (limits);
+	limits->string_bytes = MAX (limits->string_bytes, body_len);
+}
+
 /* ---- the request's ApplicationData -------------------------------------- */
 
 /* EasSyncCommand carries no ApplicationData: find it in the request tree,
@@ -73,11 +80,13 @@ request_tree (AirdockdRequest *req, EasNode **out_owned)
 	const guint8 *body = g_bytes_get_data (req->body, &len);
 	GObject *msg = req->http_message && G_IS_OBJECT (req->http_message) ? req->http_message : NULL;
 	EasNode *tree;
+	EasWbxmlLimits limits;
 
 	*out_owned = NULL;
 	if (msg != NULL && (tree = g_object_get_data (msg, PIM_TREE_KEY)) != NULL)
 		return tree;
-	if (len == 0 || (tree = eas_wbxml_parse (body, len, NULL, NULL)) == NULL)
+	airdockd_pim_sync_limits (&limits, len);
+	if (len == 0 || (tree = eas_wbxml_parse (body, len, &limits, NULL)) == NULL)
 		return NULL;
 	if (msg != NULL)
 		g_object_set_data_full (msg, PIM_TREE_KEY, tree, (GDestroyNotify) eas_node_free);
@@ -275,14 +284,101 @@ write_app_data (EasWbxmlWriter *w, AirdockdItemClass klass, GBytes *data,
 
 /* ---- FilterType ---------------------------------------------------------- */
 
+/* Occurrences walked to find the last one of a bounded series: a daily
+ * rule with an UNTIL decades away is treated as open-ended rather than
+ * walked day by day. */
+#define PIM_MAX_OCCURRENCES_SCANNED 20000
+
+gboolean
+airdockd_pim_folder_offered (AirdockdFolderType type, EasVersion version)
+{
+	/* [MS-ASNOTE] 1.5: the Notes class exists from protocol 14.0 on. */
+	return airdockd_pim_folder_class (type) != AIRDOCKD_ITEM_NOTE || version >= 140;
+}
+
+/* Unix seconds of an iCalendar time (a floating time or date as UTC);
+ * 0 for a null time. */
+static gint64
+ical_unix (struct icaltimetype t)
+{
+	if (icaltime_is_null_time (t))
+		return 0;
+	return (gint64) icaltime_as_timet_with_zone (t, t.zone ? t.zone : icaltimezone_get_utc_timezone ());
+}
+
+/* The end of the last occurrence of one VEVENT: its own end, or with an
+ * RRULE the end of the rule's last instance; G_MAXINT64 for a rule
+ * without COUNT or UNTIL (or too long to walk). */
+static gint64
+vevent_end (icalcomponent *ev)
+{
+	struct icaltimetype dtstart = icalcomponent_get_dtstart (ev);
+	gint64 start = ical_unix (dtstart);
+	gint64 end = ical_unix (icalcomponent_get_dtend (ev));
+	gint64 duration = end > start ? end - start : 0;
+	icalproperty *prop = icalcomponent_get_first_property (ev, ICAL_RRULE_PROPERTY);
+	struct icalrecurrencetype rule;
+	struct icaltimetype t, last = icaltime_null_time ();
+	icalrecur_iterator *it;
+	guint n = 0;
+
+	if (prop == NULL || icaltime_is_null_time (dtstart))
+		return MAX (start, end);
+	rule = icalproperty_get_rrule (prop);
+	if (rule.count == 0 && icaltime_is_null_time (rule.until))
+		return G_MAXINT64;
+	it = icalrecur_iterator_new (rule, dtstart);
+	if (it == NULL)
+		return G_MAXINT64;
+	while (n < PIM_MAX_OCCURRENCES_SCANNED && !icaltime_is_null_time (t = icalrecur_iterator_next (it))) {
+		last = t;
+		n++;
+	}
+	icalrecur_iterator_free (it);
+	if (n >= PIM_MAX_OCCURRENCES_SCANNED)
+		return G_MAXINT64;
+	if (icaltime_is_null_time (last))
+		return MAX (start, end);
+	last.zone = dtstart.zone;
+	return MAX (ical_unix (last) + duration, end);
+}
+
+gint64
+airdockd_pim_item_end_time (const AirdockdItem *item)
+{
+	icalcomponent *comp;
+	gint64 latest = G_MININT64;
+
+	if (item->item_class != AIRDOCKD_ITEM_CALENDAR || item->data == NULL)
+		return G_MAXINT64;
+	comp = ical_parse (item->data, NULL);
+	if (comp == NULL)
+		return G_MAXINT64;
+	/* The series and its changed occurrences (RECURRENCE-ID VEVENTs): a
+	 * moved occurrence may end after the series' last one. */
+	if (icalcomponent_isa (comp) == ICAL_VEVENT_COMPONENT)
+		latest = vevent_end (comp);
+	for (icalcomponent *ev = icalcomponent_get_first_component (comp, ICAL_VEVENT_COMPONENT);
+	     ev != NULL && latest != G_MAXINT64;
+	     ev = icalcomponent_get_next_component (comp, ICAL_VEVENT_COMPONENT))
+		latest = MAX (latest, vevent_end (ev));
+	icalcomponent_free (comp);
+	return latest == G_MININT64 ? G_MAXINT64 : latest;
+}
+
 gboolean
 airdockd_pim_item_in_filter (const AirdockdItem *item, guint filter_type)
 {
 	icalcomponent *comp;
 	g_autoptr (EasTask) task = NULL;
+	gint64 span = eas_filter_type_seconds (filter_type);
 
-	/* [MS-ASCMD] 2.2.3.68.2: 8 = incomplete tasks.  Calendar windows
-	 * (FilterType 4–7) are not applied yet: every event is in. */
+	/* [MS-ASCMD] 2.2.3.68.2: FilterType 4–7 on a calendar keeps events
+	 * that (or an occurrence of which) end inside the window back from
+	 * now; contacts and notes ignore FilterType. */
+	if (item->item_class == AIRDOCKD_ITEM_CALENDAR)
+		return span == 0 || airdockd_pim_item_end_time (item) >= g_get_real_time () / G_USEC_PER_SEC - span;
+	/* 8 = incomplete tasks. */
 	if (item->item_class != AIRDOCKD_ITEM_TASK || filter_type != 8 || item->data == NULL)
 		return TRUE;
 	comp = ical_parse (item->data, NULL);

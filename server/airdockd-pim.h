@@ -21,6 +21,13 @@
 
 G_BEGIN_DECLS
 
+/* The WBXML limits a Sync request of body_len bytes is parsed with: the
+ * defaults, but one string may be as long as the body (which the HTTP
+ * layer caps at max_request_bytes), so that an oversized note or body is
+ * refused by its item's conversion (Status 6) instead of failing the
+ * whole Sync with every other item in it. */
+void airdockd_pim_sync_limits (EasWbxmlLimits *limits, gsize body_len);
+
 /* The item class a folder of this type holds; AIRDOCKD_ITEM_EMAIL for mail
  * folders and anything else. */
 AirdockdItemClass airdockd_pim_folder_class (AirdockdFolderType type);
@@ -42,9 +49,21 @@ gboolean airdockd_pim_apply_command (AirdockdRequest *req,
 				     char **out_server_id,
 				     GError **error);
 
-/* FALSE when the item falls outside the device's FilterType: a completed
- * task under FilterType 8.  (Calendar windows are not applied yet.) */
+/* Whether a device of version sees folders of this type: Notes folders
+ * only from 14.0 on; everything else always. */
+gboolean airdockd_pim_folder_offered (AirdockdFolderType type, EasVersion version);
+
+/* FALSE when the item falls outside the device's FilterType now: a
+ * completed task under FilterType 8; an event whose last occurrence ended
+ * before the window (FilterType 4–7) began.  Contacts and notes are
+ * always in. */
 gboolean airdockd_pim_item_in_filter (const AirdockdItem *item, guint filter_type);
+
+/* Unix seconds when the event's last occurrence (series or changed
+ * exception) ends; G_MAXINT64 for a series without end, a non-event or
+ * unreadable data.  Sync remembers it so that an event that ages out of a
+ * calendar window goes to the device as a SoftDelete. */
+gint64 airdockd_pim_item_end_time (const AirdockdItem *item);
 
 /* Writes a server <Add> or <Change> (type) of a stored PIM item with its
  * ApplicationData for version.  FALSE (nothing written) when the stored
