@@ -51,7 +51,7 @@ EOF
 	chrome --virtual-time-budget=5000 --dump-dom "file://$dir/$1.html" >"$dir/after"
 }
 
-echo "1..9"
+echo "1..10"
 
 "$build/tests/server/test-adminweb" --serve "$dir" >"$dir/server.log" 2>&1 &
 server_pid=$!
@@ -66,6 +66,8 @@ chrome --dump-dom "$url" >"$dir/list"
 grep -q '<td>alice</td><td>DEV1</td>' "$dir/list"; ok $? "listing shows alice's DEV1"
 grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$dir/list" && ! grep -q '<script' "$dir/list"
 ok $? "hostile DeviceType is escaped"
+grep -q 'class="folders">(folder hierarchy): 2[0-9-]* [0-9:]*<br>Inbox ([0-9]*): 2' "$dir/list"
+ok $? "listing shows the folders DEV1 syncs with their last sync"
 
 # Headless Chromium 156 dumps nothing at all with scripts off (its
 # --dump-dom reads the DOM through script), so when that is empty, check

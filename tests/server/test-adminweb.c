@@ -259,35 +259,48 @@ test_auth_lockout (Fixture *f, gconstpointer data)
 	g_assert_null (strstr (log, "wrong"));
 }
 
-/* The listing shows the last successful sync of the device and of each
- * collection it syncs. */
-static void
-test_list_sync_times (Fixture *f, gconstpointer data)
+/* DEVICE syncs the hierarchy and the Inbox; the Inbox (and, with
+ * hierarchy_too, the hierarchy) synced just now.  Returns the Inbox id. */
+static char *
+add_sync_times (Fixture *f, gboolean hierarchy_too)
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockdDevice) d = airdockd_store_device_get (f->store, f->user_id, DEVICE, &error);
 	g_autoptr (AirdockdFolder) inbox = NULL;
-	g_autofree char *before = get_page (f, "/");
-	g_autofree char *after = NULL;
-	g_autofree char *want = NULL;
 	AirdockdSyncState state = { .sync_key = (char *) "1" };
 
 	g_assert_no_error (error);
-	g_assert_nonnull (strstr (before, "<td class=\"last-sync\">never</td>"));
-	g_assert_nonnull (strstr (before, "<td class=\"folders\"></td>"));
 	inbox = airdockd_store_folder_get_by_type (f->store, f->user_id, AIRDOCKD_FOLDER_INBOX, &error);
 	g_assert_no_error (error);
 	g_assert_true (airdockd_store_sync_state_put (f->store, f->user_id, d->id, inbox->server_id, &state, &error));
 	g_assert_true (airdockd_store_sync_state_put (f->store, f->user_id, d->id, AIRDOCKD_SYNC_HIERARCHY,
 	                                              &state, &error));
 	g_assert_true (airdockd_store_sync_state_touch (f->store, f->user_id, d->id, inbox->server_id, &error));
+	if (hierarchy_too)
+		g_assert_true (airdockd_store_sync_state_touch (f->store, f->user_id, d->id,
+		                                                AIRDOCKD_SYNC_HIERARCHY, &error));
 	g_assert_no_error (error);
+	return g_strdup (inbox->server_id);
+}
+
+/* The listing shows the last successful sync of the device and of each
+ * collection it syncs. */
+static void
+test_list_sync_times (Fixture *f, gconstpointer data)
+{
+	g_autofree char *before = get_page (f, "/");
+	g_autofree char *after = NULL;
+	g_autofree char *want = NULL;
+	g_autofree char *inbox = NULL;
+
+	g_assert_nonnull (strstr (before, "<td class=\"last-sync\">never</td>"));
+	g_assert_nonnull (strstr (before, "<td class=\"folders\"></td>"));
+	inbox = add_sync_times (f, FALSE);
 	after = get_page (f, "/");
 	g_assert_null (strstr (after, "<td class=\"last-sync\">never</td>"));
 	g_assert_nonnull (strstr (after, "<th>Last successful sync (UTC)</th>"));
 	/* Hierarchy first (never synced yet), then the Inbox with its time. */
-	want = g_strdup_printf ("<td class=\"folders\">(folder hierarchy): never<br>Inbox (%s): 2",
-	                        inbox->server_id);
+	want = g_strdup_printf ("<td class=\"folders\">(folder hierarchy): never<br>Inbox (%s): 2", inbox);
 	g_assert_nonnull (strstr (after, want));
 }
 
@@ -360,6 +373,7 @@ serve (const char *dir)
 	g_autofree char *stop_path = g_build_filename (dir, "stop", NULL);
 
 	fixture_setup (&f, NULL);
+	add_sync_times (&f, TRUE);
 	url = g_strdup_printf ("http://" ADMIN ":" ADMIN_PASSWORD "@127.0.0.1:%u/\n", f.admin_port);
 	g_assert_true (g_file_set_contents (url_path, url, -1, NULL));
 	for (guint i = 0; i < 1200 && !g_file_test (stop_path, G_FILE_TEST_EXISTS); i++)
