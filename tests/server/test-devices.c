@@ -3,9 +3,11 @@
  * security log and the --json output. */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <sys/wait.h>
+#include <libsoup/soup.h>
 
 #include "eas/eas-provision.h"
 #include "server/airdockd-seclog.h"
@@ -284,6 +286,42 @@ test_wipe_121 (Fixture *f, gconstpointer data)
 	assert_probe (c, 403, 0);
 }
 
+/* FolderSync (which 2.5 has, unlike Settings) as a probe: the HTTP status. */
+static guint
+probe_folder_sync (AirdockEasClient *c)
+{
+	g_autoptr (EasNode) root = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_SYNC);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+
+	eas_node_append_text (root, EAS_FOLDERHIERARCHY_SYNC_KEY, "0");
+	r = airdock_eas_client_post_tree (c, EAS_CMD_FOLDER_SYNC, root, &error);
+	g_assert_no_error (error);
+	return r->http_status;
+}
+
+/* 2.5 learns of the wipe by HTTP 449 as 12.x does. */
+static void
+test_wipe_25 (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = provisioned_client (f, 25, "WIPE25");
+	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autofree char *out = NULL;
+
+	g_assert_cmpuint (probe_folder_sync (c), ==, 200);
+	g_assert_cmpint (ctl (f, NULL, NULL, "wipe", USER, "WIPE25", NULL), ==, 0);
+	g_assert_cmpuint (probe_folder_sync (c), ==, 449);
+	r = provision_empty (c);
+	g_assert_nonnull (eas_node_child (r->tree, EAS_PROVISION_REMOTE_WIPE));
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_WIPE_SENT, "WIPE25", "RemoteWipe"));
+	provision_wipe_ack (c, EAS_PROVISION_REMOTE_WIPE, "1");
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_WIPE_ACKNOWLEDGED, "WIPE25", "RemoteWipe status 1"));
+	g_assert_cmpuint (probe_folder_sync (c), ==, 403);
+	g_assert_cmpint (ctl (f, &out, NULL, "show", "--json", USER, "WIPE25", NULL), ==, 0);
+	g_assert_nonnull (strstr (out, "\"wipe\":\"wiped\""));
+	g_assert_nonnull (strstr (out, "\"protocol_version\":\"2.5\""));
+}
+
 static void
 test_wipe_account_only (Fixture *f, gconstpointer data)
 {
@@ -332,39 +370,6 @@ test_cancel (Fixture *f, gconstpointer data)
 	g_assert_false (seclog_has (f, AIRDOCKD_SECLOG_WIPE_SENT, "CANCEL1", NULL));
 }
 
-static void
-test_remove (Fixture *f, gconstpointer data)
-{
-	g_autoptr (AirdockEasClient) c = provisioned_client (f, 141, "REMOVE1");
-	g_autoptr (AirdockEasResponse) r = NULL;
-	g_autoptr (GError) error = NULL;
-	g_autofree char *out = NULL;
-	g_autofree char *out2 = NULL;
-	g_autofree char *err = NULL;
-
-	/* A wiped device stays out until it is removed. */
-	g_assert_cmpint (ctl (f, NULL, NULL, "wipe", USER, "REMOVE1", NULL), ==, 0);
-	r = provision_empty (c);
-	provision_wipe_ack (c, EAS_PROVISION_REMOTE_WIPE, "1");
-	assert_probe (c, 403, 0);
-
-	g_assert_cmpint (ctl (f, NULL, NULL, "remove", USER, "REMOVE1", NULL), ==, 0);
-	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_DEVICE_REMOVED, "REMOVE1", "wiped"));
-	g_assert_cmpint (ctl (f, &out, NULL, "list", "--json", USER, NULL), ==, 0);
-	g_assert_cmpstr (out, ==, "[]\n");
-	g_assert_cmpint (ctl (f, NULL, &err, "show", USER, "REMOVE1", NULL), ==, 1);
-	g_assert_cmpstr (err, !=, "");
-
-	/* A new device: it must provision again, then it is allowed. */
-	assert_probe (c, 200, 142);
-	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
-	g_assert_no_error (error);
-	assert_probe (c, 200, 1);
-	g_assert_cmpint (ctl (f, &out2, NULL, "show", "--json", USER, "REMOVE1", NULL), ==, 0);
-	g_assert_nonnull (strstr (out2, "\"wipe\":\"none\""));
-	g_assert_nonnull (strstr (out2, "\"provisioned\":true"));
-}
-
 static char *
 inbox_id (Fixture *f)
 {
@@ -399,6 +404,50 @@ sync_once (AirdockEasClient *c, const char *collection, const char *key, char **
 	if (out_key != NULL)
 		*out_key = g_strdup (eas_node_child_text (rc, EAS_AIRSYNC_SYNC_KEY));
 	return g_strdup (eas_node_child_text (rc, EAS_AIRSYNC_STATUS));
+}
+
+static void
+test_remove (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = provisioned_client (f, 141, "REMOVE1");
+	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *out = NULL;
+	g_autofree char *out2 = NULL;
+	g_autofree char *err = NULL;
+	g_autofree char *inbox = inbox_id (f);
+	g_autofree char *key = NULL;
+	g_autofree char *s1 = NULL;
+	g_autofree char *s2 = NULL;
+
+	s1 = sync_once (c, inbox, "0", &key);
+	g_assert_cmpstr (s1, ==, "1");
+	/* A wiped device stays out until it is removed. */
+	g_assert_cmpint (ctl (f, NULL, NULL, "wipe", USER, "REMOVE1", NULL), ==, 0);
+	r = provision_empty (c);
+	provision_wipe_ack (c, EAS_PROVISION_REMOTE_WIPE, "1");
+	assert_probe (c, 403, 0);
+
+	g_assert_cmpint (ctl (f, NULL, NULL, "remove", USER, "REMOVE1", NULL), ==, 0);
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_DEVICE_REMOVED, "REMOVE1", "wiped"));
+	g_assert_cmpint (ctl (f, &out, NULL, "list", "--json", USER, NULL), ==, 0);
+	g_assert_cmpstr (out, ==, "[]\n");
+	g_assert_cmpint (ctl (f, NULL, &err, "show", USER, "REMOVE1", NULL), ==, 1);
+	g_assert_cmpstr (err, !=, "");
+
+	/* A new device: it must provision again, then it is allowed. */
+	assert_probe (c, 200, 142);
+	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
+	g_assert_no_error (error);
+	assert_probe (c, 200, 1);
+	g_assert_cmpint (ctl (f, &out2, NULL, "show", "--json", USER, "REMOVE1", NULL), ==, 0);
+	g_assert_nonnull (strstr (out2, "\"wipe\":\"none\""));
+	g_assert_nonnull (strstr (out2, "\"provisioned\":true"));
+	/* Its sync state went with the record: the old key is unknown. */
+	g_assert_nonnull (strstr (out2, "\"last_sync\":0,"));
+	g_assert_nonnull (strstr (out2, "\"folders\":[]"));
+	s2 = sync_once (c, inbox, key, NULL);
+	g_assert_cmpstr (s2, ==, "3");
 }
 
 static void
@@ -443,6 +492,231 @@ test_resync (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (s4, ==, "3");
 }
 
+/* FolderSync with key; returns the Status. */
+static char *
+folder_sync_once (AirdockEasClient *c, const char *key)
+{
+	g_autoptr (EasNode) root = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_SYNC);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+
+	eas_node_append_text (root, EAS_FOLDERHIERARCHY_SYNC_KEY, key);
+	r = airdock_eas_client_post_tree (c, EAS_CMD_FOLDER_SYNC, root, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	g_assert_nonnull (r->tree);
+	return g_strdup (eas_node_child_text (r->tree, EAS_FOLDERHIERARCHY_STATUS));
+}
+
+/* The integer after "key": in text, searching from anchor (which must be
+ * there). */
+static gint64
+json_int_after (const char *text, const char *anchor, const char *key)
+{
+	g_autofree char *k = g_strdup_printf ("\"%s\":", key);
+	const char *a = strstr (text, anchor);
+	const char *p;
+	g_autofree char *digits = NULL;
+	gint64 value = -1;
+
+	g_assert_nonnull (a);
+	p = strstr (a, k);
+	g_assert_nonnull (p);
+	p += strlen (k);
+	digits = g_strndup (p, strspn (p, "0123456789"));
+	g_assert_true (g_ascii_string_to_signed (digits, 10, 0, G_MAXINT64, &value, NULL));
+	return value;
+}
+
+/* Sets every last_sync of the database to t, behind the server's back, so
+ * that a request that must not move them can be seen not to. */
+static void
+backdate_last_sync (Fixture *f, gint64 t)
+{
+	g_autofree char *path = g_build_filename (f->h->data_dir, "airdock.sqlite", NULL);
+	g_autofree char *sql = g_strdup_printf ("UPDATE devices SET last_sync = %" G_GINT64_FORMAT ";"
+						"UPDATE sync_state SET last_sync = %" G_GINT64_FORMAT,
+						t, t);
+	sqlite3 *db = NULL;
+
+	g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+	sqlite3_busy_timeout (db, 10000);
+	g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+	g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+}
+
+#define OLD_SYNC 1000000000	/* 2001-09-09: long before any test run */
+
+static void
+test_last_sync (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = provisioned_client (f, 141, "SYNCT1");
+	g_autofree char *inbox = inbox_id (f);
+	g_autofree char *inbox_anchor = g_strdup_printf ("{\"id\":\"%s\"", inbox);
+	g_autofree char *key = NULL;
+	g_autofree char *key2 = NULL;
+	g_autofree char *fs = NULL;
+	g_autofree char *s1 = NULL;
+	g_autofree char *s2 = NULL;
+	g_autofree char *s3 = NULL;
+	g_autofree char *out = NULL;
+	g_autofree char *out2 = NULL;
+	g_autofree char *out3 = NULL;
+	g_autofree char *table = NULL;
+	g_autofree char *list = NULL;
+	g_autofree char *list_json = NULL;
+	gint64 start = g_get_real_time () / G_USEC_PER_SEC;
+
+	/* Nothing synced yet: no folders, no time. */
+	g_assert_cmpint (ctl (f, &out, NULL, "show", "--json", USER, "SYNCT1", NULL), ==, 0);
+	assert_json (out, '{');
+	g_assert_nonnull (strstr (out, "\"last_sync\":0,"));
+	g_assert_nonnull (strstr (out, "\"folders\":[]"));
+	g_clear_pointer (&out, g_free);
+
+	fs = folder_sync_once (c, "0");
+	g_assert_cmpstr (fs, ==, "1");
+	s1 = sync_once (c, inbox, "0", &key);
+	g_assert_cmpstr (s1, ==, "1");
+	g_assert_cmpint (ctl (f, &out, NULL, "show", "--json", USER, "SYNCT1", NULL), ==, 0);
+	assert_json (out, '{');
+	g_assert_cmpint (json_int_after (out, "\"device_id\"", "last_sync"), >=, start);
+	/* The hierarchy first, then the Inbox by name, each with a time. */
+	g_assert_nonnull (strstr (out, "\"folders\":[{\"id\":\"\",\"name\":null,\"last_sync\":"));
+	g_assert_cmpint (json_int_after (out, "{\"id\":\"\"", "last_sync"), >=, start);
+	g_assert_nonnull (strstr (out, "\"name\":\"Inbox\""));
+	g_assert_cmpint (json_int_after (out, inbox_anchor, "last_sync"), >=, start);
+
+	/* Failed requests leave every time alone: a stale key (Status 3), an
+	 * unknown collection (Status 8) and a FolderSync with a bad key. */
+	backdate_last_sync (f, OLD_SYNC);
+	s2 = sync_once (c, inbox, "12345", NULL);
+	g_assert_cmpstr (s2, ==, "3");
+	g_clear_pointer (&s2, g_free);
+	s2 = sync_once (c, "nosuchfolder", "0", NULL);
+	g_assert_cmpstr (s2, ==, "8");
+	g_clear_pointer (&fs, g_free);
+	fs = folder_sync_once (c, "12345");
+	g_assert_cmpstr (fs, !=, "1");
+	g_assert_cmpint (ctl (f, &out2, NULL, "show", "--json", USER, "SYNCT1", NULL), ==, 0);
+	g_assert_cmpint (json_int_after (out2, "\"device_id\"", "last_sync"), ==, OLD_SYNC);
+	g_assert_cmpint (json_int_after (out2, inbox_anchor, "last_sync"), ==, OLD_SYNC);
+	g_assert_cmpint (json_int_after (out2, "{\"id\":\"\"", "last_sync"), ==, OLD_SYNC);
+
+	/* The next good Sync moves the Inbox and the device, not the hierarchy. */
+	s3 = sync_once (c, inbox, key, &key2);
+	g_assert_cmpstr (s3, ==, "1");
+	g_assert_cmpint (ctl (f, &out3, NULL, "show", "--json", USER, "SYNCT1", NULL), ==, 0);
+	g_assert_cmpint (json_int_after (out3, "\"device_id\"", "last_sync"), >=, start);
+	g_assert_cmpint (json_int_after (out3, inbox_anchor, "last_sync"), >=, start);
+	g_assert_cmpint (json_int_after (out3, "{\"id\":\"\"", "last_sync"), ==, OLD_SYNC);
+
+	/* The tables say the same for people. */
+	g_assert_cmpint (ctl (f, &table, NULL, "show", USER, "SYNCT1", NULL), ==, 0);
+	g_assert_nonnull (strstr (table, "Last sync:"));
+	g_assert_nonnull (strstr (table, "Folders:"));
+	g_assert_nonnull (strstr (table, "(folder hierarchy)"));
+	g_assert_nonnull (strstr (table, "2001-09-09T01:46:40Z"));
+	g_assert_nonnull (strstr (table, "Inbox"));
+	g_assert_cmpint (ctl (f, &list, NULL, "list", USER, NULL), ==, 0);
+	g_assert_nonnull (strstr (list, "LAST SYNC"));
+	g_assert_cmpint (ctl (f, &list_json, NULL, "list", "--json", NULL), ==, 0);
+	assert_json (list_json, '[');
+	g_assert_cmpint (json_int_after (list_json, inbox_anchor, "last_sync"), >=, start);
+}
+
+static void
+remove_tree (const char *path)
+{
+	g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+	const char *name;
+
+	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+		g_autofree char *child = g_build_filename (path, name, NULL);
+		if (g_file_test (child, G_FILE_TEST_IS_DIR))
+			remove_tree (child);
+		else
+			g_unlink (child);
+	}
+	g_rmdir (path);
+}
+
+/* A database of schema 1 (before the sync times) opens, migrates and keeps
+ * its rows. */
+static void
+test_migrate_v1 (void)
+{
+	g_autofree char *dir = g_dir_make_tmp ("test-devices-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename (dir, "airdock.sqlite", NULL);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdUser) user = NULL;
+	g_autoptr (AirdockdDevice) dev = NULL;
+	g_autoptr (AirdockdDevice) dev2 = NULL;
+	g_autoptr (AirdockdSyncState) got = NULL;
+	g_autoptr (GPtrArray) infos = NULL;
+	AirdockdSyncState state = { .sync_key = (char *) "7", .last_modseq = 42 };
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	{
+		g_autoptr (AirdockdStore) store = airdockd_store_open (dir, &error);
+		g_assert_no_error (error);
+		g_assert_true (airdockd_store_user_add (store, "mig", "mig@example.org", "pw", &user, &error));
+		g_assert_no_error (error);
+		dev = airdockd_store_device_ensure (store, user->id, "MIG1", "Phone", &error);
+		g_assert_no_error (error);
+		g_assert_true (airdockd_store_sync_state_put (store, user->id, dev->id, "5", &state, &error));
+		g_assert_no_error (error);
+	}
+	/* Back to schema 1: the columns of version 2 gone. */
+	g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+	g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE sync_state DROP COLUMN last_sync;"
+				       "ALTER TABLE devices DROP COLUMN last_sync;"
+				       "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+	g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+	{
+		g_autoptr (AirdockdStore) store = airdockd_store_open (dir, &error);
+		g_assert_no_error (error);
+		got = airdockd_store_sync_state_get (store, user->id, dev->id, "5", &error);
+		g_assert_no_error (error);
+		g_assert_cmpstr (got->sync_key, ==, "7");
+		g_assert_cmpint (got->last_modseq, ==, 42);
+		infos = airdockd_store_sync_state_list (store, user->id, dev->id, &error);
+		g_assert_no_error (error);
+		g_assert_cmpuint (infos->len, ==, 1);
+		g_assert_cmpint (((AirdockdSyncInfo *) infos->pdata[0])->last_sync, ==, 0);
+		/* Touch needs a state; then it stamps the collection and device. */
+		g_assert_false (airdockd_store_sync_state_touch (store, user->id, dev->id, "6", &error));
+		g_assert_error (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND);
+		g_clear_error (&error);
+		g_assert_true (airdockd_store_sync_state_touch (store, user->id, dev->id, "5", &error));
+		g_assert_no_error (error);
+		/* A put afterwards keeps the stamp. */
+		g_assert_true (airdockd_store_sync_state_put (store, user->id, dev->id, "5", &state, &error));
+		g_assert_no_error (error);
+		g_clear_pointer (&infos, g_ptr_array_unref);
+		infos = airdockd_store_sync_state_list (store, user->id, dev->id, &error);
+		g_assert_no_error (error);
+		g_assert_cmpint (((AirdockdSyncInfo *) infos->pdata[0])->last_sync, >, 0);
+		dev2 = airdockd_store_device_get (store, user->id, "MIG1", &error);
+		g_assert_no_error (error);
+		g_assert_cmpint (dev2->last_sync, >, 0);
+		/* Another user's device id is not found. */
+		g_assert_null (airdockd_store_sync_state_list (store, user->id + 1, dev->id, &error));
+		g_assert_error (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND);
+		g_clear_error (&error);
+	}
+	g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+	g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st, NULL), ==, SQLITE_OK);
+	g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+	g_assert_cmpint (sqlite3_column_int (st, 0), ==, AIRDOCKD_STORE_SCHEMA_VERSION);
+	sqlite3_finalize (st);
+	g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+	remove_tree (dir);
+	g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_list (Fixture *f, gconstpointer data)
 {
@@ -466,6 +740,11 @@ test_list (Fixture *f, gconstpointer data)
 	g_assert_nonnull (strstr (json, "\"device_type\":\"TestPhone\""));
 	g_assert_nonnull (strstr (json, "\"protocol_version\":\"12.1\""));
 	g_assert_nonnull (strstr (json, "\"user\":\"" USER "\""));
+	/* DeviceInformation the 14.1 device sent while provisioning. */
+	g_assert_nonnull (strstr (json, "\"model\":\"" AIRDOCK_EAS_CLIENT_MODEL "\""));
+	g_assert_nonnull (strstr (json, "\"friendly_name\":\"" AIRDOCK_EAS_CLIENT_FRIENDLY_NAME "\""));
+	g_assert_nonnull (strstr (json, "\"os\":\"" AIRDOCK_EAS_CLIENT_OS "\""));
+	g_assert_nonnull (strstr (json, "\"imei\":null"));
 
 	g_assert_cmpint (ctl (f, &table, NULL, "list", NULL), ==, 0);
 	g_assert_true (g_str_has_prefix (table, "USER "));
@@ -500,6 +779,48 @@ test_auth_failure (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (probe (c, &status), ==, 401);
 	/* Authentication comes before the query is read: user and address only. */
 	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_AUTH_FAILED, NULL, "127.0.0.1"));
+}
+
+/* POSTs an Autodiscover request with user:password; returns the status. */
+static guint
+autodiscover_post (AirdockHarness *h, const char *user, const char *password)
+{
+	static const char body[] =
+		"<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+		"<Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006\">"
+		"<Request><EMailAddress>" EMAIL "</EMailAddress><AcceptableResponseSchema>"
+		"http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006"
+		"</AcceptableResponseSchema></Request></Autodiscover>";
+	g_autofree char *base = airdock_harness_url (h, FALSE);
+	g_autofree char *url = g_strconcat (base, "/autodiscover/autodiscover.xml", NULL);
+	g_autofree char *cred = g_strdup_printf ("%s:%s", user, password);
+	g_autofree char *b64 = g_base64_encode ((const guchar *) cred, strlen (cred));
+	g_autofree char *hdr = g_strdup_printf ("Basic %s", b64);
+	g_autoptr (SoupSession) session = soup_session_new ();
+	g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+	g_autoptr (GBytes) req = g_bytes_new_static (body, strlen (body));
+	g_autoptr (GBytes) resp = NULL;
+	g_autoptr (GError) error = NULL;
+
+	soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", hdr);
+	soup_message_set_request_body_from_bytes (msg, "text/xml", req);
+	resp = soup_session_send_and_read (session, msg, NULL, &error);
+	g_assert_no_error (error);
+	return soup_message_get_status (msg);
+}
+
+/* Autodiscover keeps its own lockout; its failures are in the log too. */
+static void
+test_auth_autodiscover (Fixture *f, gconstpointer data)
+{
+	g_autofree char *log = NULL;
+
+	g_assert_cmpuint (autodiscover_post (f->h, USER, PASSWORD), ==, 200);
+	g_assert_false (seclog_has (f, AIRDOCKD_SECLOG_AUTH_FAILED, NULL, NULL));
+	g_assert_cmpuint (autodiscover_post (f->h, USER, "wrong-pw"), ==, 401);
+	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_AUTH_FAILED, NULL, "autodiscover from 127.0.0.1"));
+	log = read_seclog (f);
+	g_assert_null (strstr (log, "wrong-pw"));
 }
 
 #define LOCKOUT_CONFIG "[limits]\nauth_max_failures = 2\nauth_lockout_seconds = 600\n"
@@ -587,10 +908,61 @@ test_seclog_fields (void)
 	g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* The structured records of the security log, as journald gets them. */
+static GPtrArray *captured_records;	/* "KEY=value\n…" per record */
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+	if (captured_records != NULL) {
+		GString *rec = g_string_new (NULL);
+
+		for (gsize i = 0; i < n_fields; i++) {
+			if (fields[i].length < 0)
+				g_string_append_printf (rec, "%s=%s\n", fields[i].key, (const char *) fields[i].value);
+		}
+		g_ptr_array_add (captured_records, g_string_free (rec, FALSE));
+		return G_LOG_WRITER_HANDLED;
+	}
+	return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static void
+test_seclog_journal_fields (void)
+{
+	g_autofree char *dir = g_dir_make_tmp ("test-devices-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename (dir, AIRDOCKD_SECLOG_FILE, NULL);
+	g_autoptr (GError) error = NULL;
+	const char *rec;
+
+	captured_records = g_ptr_array_new_with_free_func (g_free);
+	g_assert_true (airdockd_seclog_write (dir, AIRDOCKD_SECLOG_WIPE_SENT, "jo", "JDEV", "RemoteWipe", &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (captured_records->len, ==, 1);
+	rec = captured_records->pdata[0];
+	g_assert_nonnull (strstr (rec, "AIRDOCK_SECURITY=1\n"));
+	g_assert_nonnull (strstr (rec, "AIRDOCK_EVENT=" AIRDOCKD_SECLOG_WIPE_SENT "\n"));
+	g_assert_nonnull (strstr (rec, "EAS_USER=jo\n"));
+	g_assert_nonnull (strstr (rec, "EAS_DEVICE_ID=JDEV\n"));
+	g_assert_nonnull (strstr (rec, "MESSAGE=security: " AIRDOCKD_SECLOG_WIPE_SENT ": RemoteWipe"));
+	/* A newline from a client cannot start a forged field. */
+	g_assert_true (airdockd_seclog_write (dir, "test", "jo", "X\nAIRDOCK_EVENT=forged", NULL, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (captured_records->len, ==, 2);
+	g_assert_null (strstr (captured_records->pdata[1], "\nAIRDOCK_EVENT=forged"));
+	g_assert_nonnull (strstr (captured_records->pdata[1], "EAS_DEVICE_ID=X\\nAIRDOCK_EVENT=forged\n"));
+	g_clear_pointer (&captured_records, g_ptr_array_unref);
+	g_assert_cmpint (g_remove (path), ==, 0);
+	g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
+	g_log_set_writer_func (capture_writer, NULL, NULL);
 	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/devices/seclog-journal-fields", test_seclog_journal_fields);
+	g_test_add ("/devices/wipe/2.5", Fixture, NULL, fixture_setup, test_wipe_25, fixture_teardown);
 	g_test_add_func ("/devices/json-escape", test_json_escape);
 	g_test_add_func ("/devices/seclog-fields", test_seclog_fields);
 	g_test_add_func ("/devices/seclog-repeatable", test_seclog_repeatable);
@@ -602,8 +974,12 @@ main (int argc, char **argv)
 	g_test_add ("/devices/remove", Fixture, NULL, fixture_setup, test_remove, fixture_teardown);
 	g_test_add ("/devices/resync", Fixture, NULL, fixture_setup, test_resync, fixture_teardown);
 	g_test_add ("/devices/list", Fixture, NULL, fixture_setup, test_list, fixture_teardown);
+	g_test_add ("/devices/last-sync", Fixture, NULL, fixture_setup, test_last_sync, fixture_teardown);
+	g_test_add_func ("/devices/migrate-v1", test_migrate_v1);
 	g_test_add ("/devices/usage", Fixture, NULL, fixture_setup, test_usage, fixture_teardown);
 	g_test_add_func ("/devices/auth-lockout", test_auth_lockout);
 	g_test_add ("/devices/auth-failure", Fixture, NULL, fixture_setup, test_auth_failure, fixture_teardown);
+	g_test_add ("/devices/auth-autodiscover", Fixture, NULL, fixture_setup, test_auth_autodiscover,
+		    fixture_teardown);
 	return g_test_run ();
 }
