@@ -86,9 +86,13 @@ static const AirdockdFolderType user_type[N_CLASSES] = {
 	[AIRDOCKD_ITEM_TASK] = AIRDOCKD_FOLDER_USER_TASKS,
 	[AIRDOCKD_ITEM_NOTE] = AIRDOCKD_FOLDER_USER_NOTES,
 };
-static const char *const class_name[N_CLASSES] = {
-	[AIRDOCKD_ITEM_CONTACT] = "contact", [AIRDOCKD_ITEM_CALENDAR] = "event",
-	[AIRDOCKD_ITEM_TASK] = "task", [AIRDOCKD_ITEM_NOTE] = "note",
+static const char *const entry_name[N_CLASSES] = {
+	[AIRDOCKD_ITEM_CONTACT] = N_("a contact"), [AIRDOCKD_ITEM_CALENDAR] = N_("an event"),
+	[AIRDOCKD_ITEM_TASK] = N_("a task"), [AIRDOCKD_ITEM_NOTE] = N_("a note"),
+};
+static const char *const folder_kind[N_CLASSES] = {
+	[AIRDOCKD_ITEM_CONTACT] = N_("contacts"), [AIRDOCKD_ITEM_CALENDAR] = N_("calendar"),
+	[AIRDOCKD_ITEM_TASK] = N_("tasks"), [AIRDOCKD_ITEM_NOTE] = N_("notes"),
 };
 
 /* The live folder whose server id or display name is name; NULL (no error)
@@ -153,6 +157,7 @@ typedef struct {
 	GHashTable *zones;			/* TZID → VTIMEZONE icalcomponent* of the file */
 	GHashTable *pending;			/* key → Pending* (owned by order) */
 	GPtrArray *order;			/* Pending* in file order */
+	icalcomponent *check;			/* see lend_components */
 	guint added, updated, unchanged, skipped, derived;
 } Import;
 
@@ -167,6 +172,7 @@ import_clear (Import *im)
 	g_clear_pointer (&im->zones, g_hash_table_unref);
 	g_clear_pointer (&im->pending, g_hash_table_unref);
 	g_clear_pointer (&im->order, g_ptr_array_unref);
+	g_clear_pointer (&im->check, icalcomponent_free);
 }
 
 static gboolean progress_on;
@@ -241,13 +247,14 @@ target_folder (Import *im, AirdockdItemClass klass, const AirdockdFolder **out, 
 								  opt_folder, user_type[klass], error);
 			if (im->named == NULL)
 				return FALSE;
-			g_printerr (_("created %s folder \"%s\" (%s)\n"), class_name[klass], opt_folder,
+			g_printerr (_("created %s folder \"%s\" (%s)\n"), _(folder_kind[klass]), opt_folder,
 				    im->named->server_id);
 		}
 	}
 	if (im->named != NULL && airdockd_pim_folder_class (im->named->type) != klass) {
-		*out_why = g_strdup_printf (_("a %s does not belong in folder \"%s\": skipped"),
-					    class_name[klass], opt_folder);
+		*out_why = g_strdup_printf (_("%s does not belong in the %s folder \"%s\": skipped"),
+					    _(entry_name[klass]),
+					    _(folder_kind[airdockd_pim_folder_class (im->named->type)]), opt_folder);
 		return TRUE;
 	}
 	if (im->named != NULL)
@@ -439,6 +446,33 @@ add_entry (Import *im, AirdockdPimioEntry *e, GError **error)
 	return im->order->len < BATCH_ITEMS || flush (im, error);
 }
 
+/* Moves the item's events, tasks or notes into im->check, the VCALENDAR
+ * that holds every zone met so far: checking them there costs one libical
+ * expansion of each zone per import instead of one per item (it was 3 ms
+ * an event).  Returns what was moved, for the way back. */
+static GPtrArray *
+lend_components (Import *im, icalcomponent *cal)
+{
+	GPtrArray *moved = g_ptr_array_new ();
+	icalcomponent *c;
+
+	for (c = icalcomponent_get_first_component (cal, ICAL_VTIMEZONE_COMPONENT); c != NULL;
+	     c = icalcomponent_get_next_component (cal, ICAL_VTIMEZONE_COMPONENT)) {
+		if (!has_zone (im->check, vtimezone_tzid (c)))
+			icalcomponent_add_component (im->check, icalcomponent_new_clone (c));
+	}
+	for (c = icalcomponent_get_first_component (cal, ICAL_ANY_COMPONENT); c != NULL;
+	     c = icalcomponent_get_next_component (cal, ICAL_ANY_COMPONENT)) {
+		if (icalcomponent_isa (c) != ICAL_VTIMEZONE_COMPONENT)
+			g_ptr_array_add (moved, c);
+	}
+	for (guint i = 0; i < moved->len; i++) {
+		icalcomponent_remove_component (cal, g_ptr_array_index (moved, i));
+		icalcomponent_add_component (im->check, g_ptr_array_index (moved, i));
+	}
+	return moved;
+}
+
 /* The stored form of an item; NULL (reported, skipped) when a device could
  * not be shown it, e.g. occurrences without their series. */
 static GBytes *
@@ -448,18 +482,24 @@ pending_data (Import *im, Pending *p)
 	g_autoptr (EasEvent) ev = NULL;
 	g_autoptr (EasTask) task = NULL;
 	g_autoptr (EasNote) note = NULL;
+	g_autoptr (GPtrArray) moved = NULL;
 	char *text;
 
 	if (p->card != NULL) {
 		text = eas_vcard_to_string (p->card);
 		return g_bytes_new_take (text, strlen (text));
 	}
+	moved = lend_components (im, p->cal);
 	if (p->item_class == AIRDOCKD_ITEM_CALENDAR)
-		ev = eas_event_from_ical (p->cal, &local);
+		ev = eas_event_from_ical (im->check, &local);
 	else if (p->item_class == AIRDOCKD_ITEM_TASK)
-		task = eas_task_from_ical (p->cal, &local);
+		task = eas_task_from_ical (im->check, &local);
 	else
-		note = eas_note_from_ical (p->cal, &local);
+		note = eas_note_from_ical (im->check, &local);
+	for (guint i = 0; i < moved->len; i++) {
+		icalcomponent_remove_component (im->check, g_ptr_array_index (moved, i));
+		icalcomponent_add_component (p->cal, g_ptr_array_index (moved, i));
+	}
 	if (ev == NULL && task == NULL && note == NULL) {
 		report (im, p->line, _("%s: skipped"), local != NULL ? local->message : _("unreadable"));
 		return NULL;
@@ -648,6 +688,7 @@ cmd_import (AirdockdStore *store, const AirdockdUser *user, const char *path, GE
 	im.zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) icalcomponent_free);
 	im.pending = g_hash_table_new (g_str_hash, g_str_equal);
 	im.order = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+	im.check = airdockd_pimio_new_vcalendar ();
 	progress_on = isatty (STDERR_FILENO);
 	ok = import_stream (&im, fd, (guint64) st.st_size, error);
 	close (fd);

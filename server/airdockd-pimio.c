@@ -456,6 +456,16 @@ physical (Lines *r, const char **out, gsize *out_len)
 	r->line++;
 }
 
+/* vCard 2.1: a quoted-printable value ending in '=' goes on (soft break). */
+static gboolean
+qp_soft_break (const GString *s)
+{
+	const char *colon = memchr (s->str, ':', s->len);
+	g_autofree char *head = colon != NULL ? g_ascii_strup (s->str, colon - s->str) : NULL;
+
+	return head != NULL && s->str[s->len - 1] == '=' && strstr (head, "QUOTED-PRINTABLE") != NULL;
+}
+
 /* Unfolds the next logical line (RFC 5545 3.1, RFC 6350 3.2) into out.
  * qp: 2.1 quoted-printable soft breaks ('=' at the end) join too. */
 static gboolean
@@ -472,7 +482,7 @@ lines_next (Lines *r, GString *out, guint *out_line, gboolean qp)
 	g_string_append_len (out, p, (gssize) n);
 	while (r->off < r->len) {
 		char c = r->data[r->off];
-		gboolean soft = qp && out->len > 0 && out->str[out->len - 1] == '=';
+		gboolean soft = qp && out->len > 0 && qp_soft_break (out);
 
 		if (c != ' ' && c != '\t' && !soft)
 			break;
@@ -677,11 +687,10 @@ check_vcard_lines (const AirdockdPimioChunk *chunk, char **out_uid, guint *out_l
 	g_autoptr (GString) s = g_string_new (NULL);
 	Lines r;
 	guint line = 0;
-	gboolean qp = FALSE;
 	Prop p;
 
 	lines_init (&r, chunk->text, chunk->line);
-	while (lines_next (&r, s, &line, qp)) {
+	while (lines_next (&r, s, &line, TRUE)) {
 		g_autofree char *value_type = NULL;
 
 		if (is_blank (s->str, s->len))
@@ -690,7 +699,6 @@ check_vcard_lines (const AirdockdPimioChunk *chunk, char **out_uid, guint *out_l
 			fail (line, out_line, error, "broken line: no NAME:value");
 			return FALSE;
 		}
-		qp = g_strstr_len (p.params, (gssize) p.params_len, "QUOTED-PRINTABLE") != NULL;
 		if (strcmp (p.name, "VERSION") == 0 && strcmp (p.value, "2.1") != 0 &&
 		    strcmp (p.value, "3.0") != 0 && strcmp (p.value, "4.0") != 0) {
 			fail (line, out_line, error, "unknown vCard VERSION (2.1, 3.0 or 4.0 expected)");
