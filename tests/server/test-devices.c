@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <libsoup/soup.h>
 
+#include "eas/eas-ping.h"
 #include "eas/eas-provision.h"
 #include "server/airdockd-seclog.h"
 #include "tests/server/eas-client.h"
@@ -22,10 +23,11 @@ typedef struct {
 	gint64 user_id;
 } Fixture;
 
+/* data: more config text (nullable). */
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-	f->h = airdock_harness_start (NULL);
+	f->h = airdock_harness_start (data);
 	f->user_id = airdock_harness_add_user (f->h, USER, EMAIL, PASSWORD);
 }
 
@@ -717,6 +719,156 @@ test_migrate_v1 (void)
 	g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 }
 
+/* Parked requests wake within a few polls of another process's change. */
+#define PUSH_CONFIG "[push]\nheartbeat_min = 2\nheartbeat_max = 60\npoll_interval = 1\n"
+
+/* A request running in its own thread (the client blocks while parked). */
+typedef struct {
+	AirdockEasClient *c;
+	EasCommand cmd;
+	EasNode *root;
+	AirdockEasResponse *r;
+} AsyncPost;
+
+static gpointer
+post_thread (gpointer data)
+{
+	AsyncPost *a = data;
+	g_autoptr (EasNode) root = g_steal_pointer (&a->root);
+
+	a->r = airdock_eas_client_post_tree (a->c, a->cmd, root, NULL);
+	return NULL;
+}
+
+static guint
+parked (Fixture *f)
+{
+	g_autofree char *path = g_build_filename (f->h->data_dir, "push.status", NULL);
+	g_autofree char *text = NULL;
+	guint64 n = 0;
+
+	if (!g_file_get_contents (path, &text, NULL, NULL) || !g_str_has_prefix (text, "parked="))
+		return 0;
+	g_strchomp (text);
+	g_assert_true (g_ascii_string_to_unsigned (text + 7, 10, 0, G_MAXUINT, &n, NULL));
+	return (guint) n;
+}
+
+/* Starts cmd with root (taken) in a thread and waits (bounded: a hang is a
+ * failure) until the server has parked it. */
+static GThread *
+park (Fixture *f, AsyncPost *a, AirdockEasClient *c, EasCommand cmd, EasNode *root)
+{
+	GThread *t;
+
+	a->c = c;
+	a->cmd = cmd;
+	a->root = root;
+	t = g_thread_new ("post", post_thread, a);
+	for (guint i = 0; i < 1000 && parked (f) != 1; i++)
+		g_usleep (20 * 1000);
+	g_assert_cmpuint (parked (f), ==, 1);
+	return t;
+}
+
+static EasNode *
+ping_inbox (const char *inbox)
+{
+	EasNode *root = eas_node_new (EAS_PING_PING);
+	EasNode *one = eas_node_append (eas_node_append (root, EAS_PING_FOLDERS), EAS_PING_FOLDER);
+
+	eas_node_append_text (root, EAS_PING_HEARTBEAT_INTERVAL, "60");
+	eas_node_append_text (one, EAS_PING_ID, inbox);
+	eas_node_append_text (one, EAS_PING_CLASS, "Email");
+	return root;
+}
+
+/* `airdockctl devices wipe` (another process) wakes the device's parked
+ * Ping: 140 on 14.1, HTTP 449 on 12.1; the device then gets the wipe. */
+static void
+test_wipe_wakes_ping (Fixture *f, gconstpointer data)
+{
+	g_autofree char *inbox = inbox_id (f);
+	const struct { EasVersion v; const char *id; guint http; guint status; } cases[] = {
+		{ 141, "PINGW141", 200, 140 },
+		{ 121, "PINGW121", 449, 0 },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autoptr (AirdockEasClient) c = provisioned_client (f, cases[i].v, cases[i].id);
+		g_autoptr (AirdockEasResponse) r = NULL;
+		AsyncPost a = { 0 };
+		GThread *t = park (f, &a, c, EAS_CMD_PING, ping_inbox (inbox));
+		guint64 status = 0;
+
+		g_assert_cmpint (ctl (f, NULL, NULL, "wipe", USER, cases[i].id, NULL), ==, 0);
+		g_thread_join (t);
+		g_assert_nonnull (a.r);
+		g_assert_cmpuint (a.r->http_status, ==, cases[i].http);
+		if (cases[i].status != 0) {
+			g_assert_nonnull (a.r->tree);
+			g_assert_true (eas_node_child_uint (a.r->tree, EAS_PING_STATUS, 1, 200, &status, NULL));
+			g_assert_cmpuint (status, ==, cases[i].status);
+		}
+		g_clear_pointer (&a.r, airdock_eas_response_free);
+		r = provision_empty (c);
+		g_assert_nonnull (eas_node_child (r->tree, EAS_PROVISION_REMOTE_WIPE));
+		g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_WIPE_SENT, cases[i].id, "RemoteWipe"));
+		for (guint j = 0; j < 500 && parked (f) != 0; j++)
+			g_usleep (20 * 1000);
+	}
+}
+
+/* A parked Sync (HeartbeatInterval) that a delivery wakes is a successful
+ * sync too: it moves the device's and the folder's last sync. */
+static void
+test_parked_sync_last_sync (Fixture *f, gconstpointer data)
+{
+	g_autoptr (AirdockEasClient) c = provisioned_client (f, 141, "SYNCW1");
+	g_autofree char *inbox = inbox_id (f);
+	g_autofree char *anchor = g_strdup_printf ("{\"id\":\"%s\"", inbox);
+	g_autofree char *key = NULL;
+	g_autofree char *s1 = NULL;
+	g_autofree char *out = NULL;
+	g_autofree char *msg = g_build_filename (f->h->dir, "wake.eml", NULL);
+	g_autofree char *prog = airdock_harness_build_path ("server/airdockctl");
+	g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+	g_autoptr (GSubprocess) p = NULL;
+	g_autoptr (GError) error = NULL;
+	EasNode *root = eas_node_new (EAS_AIRSYNC_SYNC);
+	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
+	gint64 start = g_get_real_time () / G_USEC_PER_SEC;
+	AsyncPost a = { 0 };
+	GThread *t;
+
+	s1 = sync_once (c, inbox, "0", &key);
+	g_assert_cmpstr (s1, ==, "1");
+	backdate_last_sync (f, OLD_SYNC);
+	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, key);
+	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, inbox);
+	eas_node_append_text (root, EAS_AIRSYNC_HEARTBEAT_INTERVAL, "60");
+	t = park (f, &a, c, EAS_CMD_SYNC, root);
+	/* Parked, nothing answered yet: nothing moved. */
+	g_assert_cmpint (ctl (f, &out, NULL, "show", "--json", USER, "SYNCW1", NULL), ==, 0);
+	g_assert_cmpint (json_int_after (out, "\"device_id\"", "last_sync"), ==, OLD_SYNC);
+	g_clear_pointer (&out, g_free);
+
+	g_assert_true (g_file_set_contents (msg, "From: a@example.net\r\nSubject: wake\r\n\r\nHi.\r\n", -1, &error));
+	g_subprocess_launcher_set_stdin_file_path (l, msg);
+	p = g_subprocess_launcher_spawn (l, &error, prog, "-c", f->h->config_path, "deliver", USER, NULL);
+	g_assert_no_error (error);
+	g_assert_true (g_subprocess_wait_check (p, NULL, &error));
+	g_assert_no_error (error);
+	g_thread_join (t);
+	g_assert_nonnull (a.r);
+	g_assert_cmpuint (a.r->http_status, ==, 200);
+	g_assert_nonnull (eas_node_path (a.r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0));
+	g_clear_pointer (&a.r, airdock_eas_response_free);
+	g_assert_cmpint (ctl (f, &out, NULL, "show", "--json", USER, "SYNCW1", NULL), ==, 0);
+	g_assert_cmpint (json_int_after (out, "\"device_id\"", "last_sync"), >=, start);
+	g_assert_cmpint (json_int_after (out, anchor, "last_sync"), >=, start);
+}
+
 static void
 test_list (Fixture *f, gconstpointer data)
 {
@@ -975,6 +1127,10 @@ main (int argc, char **argv)
 	g_test_add ("/devices/resync", Fixture, NULL, fixture_setup, test_resync, fixture_teardown);
 	g_test_add ("/devices/list", Fixture, NULL, fixture_setup, test_list, fixture_teardown);
 	g_test_add ("/devices/last-sync", Fixture, NULL, fixture_setup, test_last_sync, fixture_teardown);
+	g_test_add ("/devices/last-sync-parked", Fixture, PUSH_CONFIG, fixture_setup, test_parked_sync_last_sync,
+		    fixture_teardown);
+	g_test_add ("/devices/wipe/wakes-ping", Fixture, PUSH_CONFIG, fixture_setup, test_wipe_wakes_ping,
+		    fixture_teardown);
 	g_test_add_func ("/devices/migrate-v1", test_migrate_v1);
 	g_test_add ("/devices/usage", Fixture, NULL, fixture_setup, test_usage, fixture_teardown);
 	g_test_add_func ("/devices/auth-lockout", test_auth_lockout);
