@@ -7,6 +7,7 @@
  *   airdockctl [-c FILE | --data-dir DIR] user list
  *   airdockctl [-c FILE | --data-dir DIR] deliver USER < message.eml
  *   airdockctl [-c FILE | --data-dir DIR] status
+ *   airdockctl [-c FILE | --data-dir DIR] import|export …   (airdockctl-pim.c)
  *
  * Passwords come from stdin when it is not a terminal (one line), else they
  * are asked for twice without echo.  Exit status: 0 done, 1 failed, 2 usage.
