@@ -329,6 +329,11 @@ airdockd_meeting_delivered (AirdockdStore *store, gint64 user_id, const Airdockd
 		meeting_log (G_LOG_LEVEL_WARNING, user->name, "meeting: no Calendar folder: %s", error->message);
 		return;
 	}
+	/* The organizer's own copy of an invitation (Bcc, a list they are on)
+	 * must not turn their meeting into an invitation to themselves. */
+	if ((itip->method == EAS_ITIP_REQUEST || itip->method == EAS_ITIP_CANCEL) && itip->event != NULL &&
+	    itip->event->organizer_email != NULL && g_ascii_strcasecmp (itip->event->organizer_email, user->email) == 0)
+		return;
 	switch (itip->method) {
 	case EAS_ITIP_REQUEST:
 		ok = apply_request (store, user, calendar, itip, &error);

@@ -669,6 +669,134 @@ test_options (Fixture *f, gconstpointer data)
 	g_assert_true (g_strv_contains ((const char * const *) names, "MeetingResponse"));
 }
 
+/* [MS-ASEMAIL] 4.3: both examples of GlobalObjId → UID, and back. */
+static void
+test_global_obj_id (void)
+{
+	static const char ex1[] = "BAAAAIIA4AB0xbcQGoLgCAfUCRDgQMnBJoXEAQAAAAAAAAAAEAAAAAvw7UtuTulOnjnjhns3jvM=";
+	static const char ex2[] = "BAAAAIIA4AB0xbcQGoLgCAAAAAAAAAAAAAAAAAAAAAAAAAAAMwAAAHZDYWwtVWlkAQAAAHs4MTQxMkQzQy0yQTI0"
+		"LTRFOUQtQjIwRS0xMUY3QkJFOTI3OTl9AA==";
+	gsize n = 0;
+	g_autofree guchar *b1 = g_base64_decode (ex1, &n);
+	g_autofree char *u1 = eas_meeting_uid_from_global_obj_id (b1, n);
+	g_autofree guchar *b2 = NULL;
+	g_autofree char *u2 = NULL;
+	g_autoptr (GBytes) again = NULL;
+	g_autoptr (GBytes) outlook = NULL;
+	g_autofree char *again64 = NULL;
+	g_autofree char *outlook_uid = NULL;
+
+	/* An Outlook id: hex, instance date zeroed. */
+	g_assert_cmpstr (u1, ==, "040000008200E00074C5B7101A82E00800000000E040C9C12685C40100000000000000001000"
+	                          "00000BF0ED4B6E4EE94E9E39E3867B378EF3");
+	b2 = g_base64_decode (ex2, &n);
+	u2 = eas_meeting_uid_from_global_obj_id (b2, n);
+	g_assert_cmpstr (u2, ==, "{81412D3C-2A24-4E9D-B20E-11F7BBE92799}");
+	/* A vCal id is built exactly as the example's. */
+	again = eas_meeting_global_obj_id_from_uid (u2);
+	again64 = g_base64_encode (g_bytes_get_data (again, NULL), g_bytes_get_size (again));
+	g_assert_cmpstr (again64, ==, ex2);
+	/* An Outlook UID goes back to its bytes. */
+	outlook = eas_meeting_global_obj_id_from_uid (OUTLOOK_UID);
+	g_assert_cmpuint (g_bytes_get_size (outlook), ==, strlen (OUTLOOK_UID) / 2);
+	outlook_uid = eas_meeting_uid_from_global_obj_id (g_bytes_get_data (outlook, NULL), g_bytes_get_size (outlook));
+	g_assert_cmpstr (outlook_uid, ==, OUTLOOK_UID);
+	/* Not a GlobalObjId; a UID over the limit. */
+	g_assert_null (eas_meeting_uid_from_global_obj_id ((const guint8 *) "short", 5));
+	g_assert_null (eas_meeting_uid_from_global_obj_id (b2, 39));
+	{
+		g_autofree char *big = g_strnfill (EAS_MEETING_UID_MAX_BYTES + 1, 'u');
+		g_autoptr (GBytes) at_limit = eas_meeting_global_obj_id_from_uid (big + 1);
+
+		g_assert_nonnull (at_limit);
+		g_assert_null (eas_meeting_global_obj_id_from_uid (big));
+	}
+}
+
+/* ItemOperations Fetch writes the same MeetingRequest as Sync. */
+static void
+test_fetch (Fixture *f, gconstpointer data)
+{
+	g_autofree char *ics = read_fixture ("invite-google.ics");
+	g_autoptr (AirdockdItem) mail = deliver (f, f->bob, "Weekly planning", "REQUEST", ics);
+	g_autoptr (EasNode) root = eas_node_new (EAS_ITEMOPERATIONS_ITEM_OPERATIONS);
+	EasNode *fetch = eas_node_append (root, EAS_ITEMOPERATIONS_FETCH);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+	EasNode *props;
+
+	airdock_eas_response_free (do_sync (f, f->inbox, &f->inbox_key));
+	eas_node_append_text (fetch, EAS_ITEMOPERATIONS_STORE, "Mailbox");
+	eas_node_append_text (fetch, EAS_AIRSYNC_COLLECTION_ID, f->inbox);
+	eas_node_append_text (fetch, EAS_AIRSYNC_SERVER_ID, mail->server_id);
+	r = airdock_eas_client_post_tree (f->c, EAS_CMD_ITEM_OPERATIONS, root, &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (r->tree);
+	props = eas_node_path (r->tree, EAS_ITEMOPERATIONS_RESPONSE, EAS_ITEMOPERATIONS_FETCH,
+	                       EAS_ITEMOPERATIONS_PROPERTIES, 0);
+	g_assert_nonnull (props);
+	check_meeting_request (f, props, GOOGLE_UID);
+	/* Google's invitation has no alarm; Outlook's 15 minutes are 900 s. */
+	g_assert_null (eas_node_child (eas_node_child (props, EAS_EMAIL_MEETING_REQUEST), EAS_EMAIL_REMINDER));
+}
+
+/* One occurrence (InstanceId, 14.1+): only that occurrence is answered;
+ * InstanceId on the request mail is Status 2. */
+static void
+test_instance (Fixture *f, gconstpointer data)
+{
+	g_autofree char *ics = read_fixture ("invite-google.ics");
+	g_autoptr (AirdockdItem) mail = deliver (f, f->bob, "Weekly planning", "REQUEST", ics);
+	g_autofree char *event_id = NULL;
+	g_autofree char *text = NULL;
+	g_autoptr (EasNode) root = NULL;
+	g_autoptr (GError) error = NULL;
+	AirdockEasResponse *r;
+	EasNode *cmd;
+	EasNode *req;
+
+	airdock_eas_response_free (do_sync (f, f->inbox, &f->inbox_key));
+	r = do_sync (f, f->calendar, &f->calendar_key);
+	cmd = command_for (r, EAS_AIRSYNC_ADD, NULL);
+	event_id = g_strdup (eas_node_child_text (cmd, EAS_AIRSYNC_SERVER_ID));
+	airdock_eas_response_free (r);
+
+	for (int on_mail = 0; on_mail < 2; on_mail++) {
+		g_clear_pointer (&root, eas_node_free);
+		root = eas_node_new (EAS_MEETINGRESPONSE_MEETING_RESPONSE);
+		req = eas_node_append (root, EAS_MEETINGRESPONSE_REQUEST);
+		eas_node_append_text (req, EAS_MEETINGRESPONSE_USER_RESPONSE, "3");
+		eas_node_append_text (req, EAS_MEETINGRESPONSE_COLLECTION_ID, on_mail ? f->inbox : f->calendar);
+		eas_node_append_text (req, EAS_MEETINGRESPONSE_REQUEST_ID, on_mail ? mail->server_id : event_id);
+		/* The second Tuesday, 10:00 Berlin. */
+		eas_node_append_text (req, EAS_MEETINGRESPONSE_INSTANCE_ID, "2026-07-14T08:00:00.000Z");
+		r = airdock_eas_client_post_tree (f->c, EAS_CMD_MEETING_RESPONSE, root, &error);
+		g_assert_no_error (error);
+		g_assert_cmpstr (result_text (r, EAS_MEETINGRESPONSE_STATUS), ==, on_mail ? "2" : "1");
+		airdock_eas_response_free (r);
+	}
+	/* The series stays; the declined occurrence is an exception. */
+	g_assert_cmpuint (calendar_count (f, f->bob), ==, 1);
+	text = item_text (f, f->bob, event_id);
+	g_assert_nonnull (strstr (text, "RECURRENCE-ID"));
+	g_assert_nonnull (strstr (text, "PARTSTAT=DECLINED"));
+	g_assert_cmpint (partstat_of (text, BOB_EMAIL), ==, ICAL_PARTSTAT_NEEDSACTION);
+}
+
+/* The organizer's own copy of her invitation leaves her event alone. */
+static void
+test_organizer_copy (Fixture *f, gconstpointer data)
+{
+	g_autofree char *event = add_organizer_copy (f);
+	g_autofree char *before = item_text (f, f->olivia, event);
+	g_autofree char *ics = read_fixture ("invite-google.ics");
+	g_autoptr (AirdockdItem) mail = deliver (f, f->olivia, "Weekly planning", "REQUEST", ics);
+	g_autofree char *after = item_text (f, f->olivia, event);
+
+	g_assert_cmpstr (before, ==, after);
+	g_assert_cmpuint (calendar_count (f, f->olivia), ==, 1);
+}
+
 static void
 add (const char *name, EasVersion version, void (*fn) (Fixture *, gconstpointer))
 {
@@ -692,6 +820,12 @@ main (int argc, char **argv)
 		add ("malformed", versions[i], test_malformed);
 	}
 	add ("no-relay", 161, test_no_relay);
+	add ("fetch", 141, test_fetch);
+	add ("fetch", 161, test_fetch);
+	add ("instance", 141, test_instance);
+	add ("instance", 161, test_instance);
+	add ("organizer-copy", 141, test_organizer_copy);
+	g_test_add_func ("/meeting/global-obj-id", test_global_obj_id);
 	add ("options", 141, test_options);
 	return g_test_run ();
 }
