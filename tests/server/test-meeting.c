@@ -56,12 +56,12 @@ folder_of (Fixture *f, gint64 user, AirdockdFolderType type)
 }
 
 static void
-fixture_setup (Fixture *f, gconstpointer data)
+fixture_init (Fixture *f, EasVersion version, const char *extra_config)
 {
 	g_autoptr (GError) error = NULL;
 
-	f->version = GPOINTER_TO_UINT (data);
-	f->h = airdock_harness_start (NULL);
+	f->version = version;
+	f->h = airdock_harness_start (extra_config);
 	f->bob = airdock_harness_add_user (f->h, BOB, BOB_EMAIL, PASSWORD);
 	f->olivia = airdock_harness_add_user (f->h, OLIVIA, OLIVIA_EMAIL, PASSWORD);
 	f->store = airdock_harness_open_store (f->h);
@@ -75,6 +75,12 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+	fixture_init (f, GPOINTER_TO_UINT (data), NULL);
+}
+
+static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
 	g_free (f->inbox);
@@ -84,6 +90,115 @@ fixture_teardown (Fixture *f, gconstpointer data)
 	g_clear_pointer (&f->c, airdock_eas_client_free);
 	g_clear_pointer (&f->store, airdockd_store_unref);
 	g_clear_pointer (&f->h, airdock_harness_free);
+}
+
+/* ---- a relay that takes messages (one connection at a time) ------------------- */
+
+typedef struct {
+	GSocketListener *listener;
+	GCancellable *cancel;
+	GThread *thread;
+	guint16 port;
+	GMutex lock;
+	GPtrArray *rcpts;	/* "<addr>" of every RCPT, under lock */
+	GString *data;		/* every DATA, under lock */
+	guint messages;
+} Relay;
+
+static void
+relay_say (GOutputStream *out, const char *line)
+{
+	g_autofree char *crlf = g_strconcat (line, "\r\n", NULL);
+
+	g_output_stream_write_all (out, crlf, strlen (crlf), NULL, NULL, NULL);
+}
+
+static void
+relay_session (Relay *r, GSocketConnection *conn)
+{
+	GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+	g_autoptr (GDataInputStream) in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+	gboolean in_data = FALSE;
+	char *line;
+
+	g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+	relay_say (out, "220 relay.test ESMTP");
+	while ((line = g_data_input_stream_read_line (in, NULL, NULL, NULL)) != NULL) {
+		g_autofree char *l = line;
+
+		g_mutex_lock (&r->lock);
+		if (in_data && strcmp (l, ".") == 0) {
+			in_data = FALSE;
+			r->messages++;
+			relay_say (out, "250 queued");
+		} else if (in_data) {
+			g_string_append_printf (r->data, "%s\n", l);
+		} else if (g_ascii_strncasecmp (l, "RCPT TO:", 8) == 0) {
+			g_ptr_array_add (r->rcpts, g_strdup (l + 8));
+			relay_say (out, "250 ok");
+		} else if (g_ascii_strcasecmp (l, "DATA") == 0) {
+			in_data = TRUE;
+			relay_say (out, "354 go on");
+		} else if (g_ascii_strcasecmp (l, "QUIT") == 0) {
+			relay_say (out, "221 bye");
+			g_mutex_unlock (&r->lock);
+			break;
+		} else {
+			relay_say (out, "250 relay.test");
+		}
+		g_mutex_unlock (&r->lock);
+	}
+}
+
+static gpointer
+relay_thread (gpointer data)
+{
+	Relay *r = data;
+
+	for (;;) {
+		g_autoptr (GSocketConnection) conn = g_socket_listener_accept (r->listener, NULL, r->cancel, NULL);
+
+		if (conn == NULL)
+			return NULL;
+		relay_session (r, conn);
+		g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+	}
+}
+
+static Relay *
+relay_start (void)
+{
+	Relay *r = g_new0 (Relay, 1);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+	g_autoptr (GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
+	g_autoptr (GSocketAddress) bound = NULL;
+
+	g_mutex_init (&r->lock);
+	r->rcpts = g_ptr_array_new_with_free_func (g_free);
+	r->data = g_string_new (NULL);
+	r->listener = g_socket_listener_new ();
+	r->cancel = g_cancellable_new ();
+	g_socket_listener_add_address (r->listener, addr, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+	                               NULL, &bound, &error);
+	g_assert_no_error (error);
+	r->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+	r->thread = g_thread_new ("relay", relay_thread, r);
+	return r;
+}
+
+static void
+relay_stop (Relay *r)
+{
+	g_cancellable_cancel (r->cancel);
+	g_thread_join (r->thread);
+	g_socket_listener_close (r->listener);
+	g_object_unref (r->listener);
+	g_object_unref (r->cancel);
+	g_ptr_array_unref (r->rcpts);
+	g_string_free (r->data, TRUE);
+	g_mutex_clear (&r->lock);
+	g_free (r);
 }
 
 /* ---- mail in ------------------------------------------------------------------ */
@@ -797,6 +912,85 @@ test_organizer_copy (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (calendar_count (f, f->olivia), ==, 1);
 }
 
+/* 16.1, organizer elsewhere: the REPLY goes through the relay, with the
+ * answer and the device's note; a proposed time makes it a COUNTER; a copy
+ * lands in Sent Items. */
+static void
+test_relay (void)
+{
+	Fixture fx = { 0 };
+	Fixture *f = &fx;
+	Relay *relay = relay_start ();
+	g_autofree char *extra = g_strdup_printf ("[smtp]\nrelay = 127.0.0.1:%u\n", relay->port);
+	g_autofree char *ics = read_fixture ("invite-google.ics");
+	g_autofree char *ext = replace (ics, "mailto:olivia@example.org", "mailto:someone@example.net");
+	g_autofree char *ext2 = NULL;
+	g_autofree char *sent = NULL;
+	g_autoptr (AirdockdItem) mail = NULL;
+	g_autoptr (AirdockdItem) mail2 = NULL;
+	g_autoptr (GPtrArray) sent_items = NULL;
+	g_autoptr (GError) error = NULL;
+	AirdockEasResponse *r;
+
+	fixture_init (f, 161, extra);
+	sent = folder_of (f, f->bob, AIRDOCKD_FOLDER_SENT);
+	mail = deliver (f, f->bob, "Weekly planning", "REQUEST", ext);
+	r = meeting_response (f, EAS_MEETING_ACCEPT, f->inbox, mail->server_id, TRUE);
+	g_assert_cmpstr (result_text (r, EAS_MEETINGRESPONSE_STATUS), ==, "1");
+	airdock_eas_response_free (r);
+
+	g_mutex_lock (&relay->lock);
+	g_assert_cmpuint (relay->messages, ==, 1);
+	g_assert_cmpuint (relay->rcpts->len, ==, 1);
+	g_assert_cmpstr (g_ptr_array_index (relay->rcpts, 0), ==, "<someone@example.net>");
+	g_assert_nonnull (strstr (relay->data->str, "Subject: Accepted: Weekly planning"));
+	g_assert_nonnull (strstr (relay->data->str, "method=REPLY"));
+	g_mutex_unlock (&relay->lock);
+
+	/* Tentative with a new time: a COUNTER. */
+	ext2 = replace (ext, GOOGLE_UID, "second-" GOOGLE_UID);
+	mail2 = deliver (f, f->bob, "Weekly planning 2", "REQUEST", ext2);
+	{
+		g_autoptr (EasNode) root = eas_node_new (EAS_MEETINGRESPONSE_MEETING_RESPONSE);
+		EasNode *req = eas_node_append (root, EAS_MEETINGRESPONSE_REQUEST);
+		EasNode *sr;
+
+		eas_node_append_text (req, EAS_MEETINGRESPONSE_USER_RESPONSE, "2");
+		eas_node_append_text (req, EAS_MEETINGRESPONSE_COLLECTION_ID, f->inbox);
+		eas_node_append_text (req, EAS_MEETINGRESPONSE_REQUEST_ID, mail2->server_id);
+		sr = eas_node_append (req, EAS_MEETINGRESPONSE_SEND_RESPONSE);
+		eas_node_append_text (sr, EAS_MEETINGRESPONSE_PROPOSED_START_TIME, "2026-07-07T09:00:00.000Z");
+		eas_node_append_text (sr, EAS_MEETINGRESPONSE_PROPOSED_END_TIME, "2026-07-07T10:00:00.000Z");
+		r = airdock_eas_client_post_tree (f->c, EAS_CMD_MEETING_RESPONSE, root, &error);
+		g_assert_no_error (error);
+		g_assert_cmpstr (result_text (r, EAS_MEETINGRESPONSE_STATUS), ==, "1");
+		airdock_eas_response_free (r);
+	}
+	g_mutex_lock (&relay->lock);
+	g_assert_cmpuint (relay->messages, ==, 2);
+	g_assert_nonnull (strstr (relay->data->str, "Subject: New Time Proposed: Weekly planning"));
+	g_assert_nonnull (strstr (relay->data->str, "method=COUNTER"));
+	g_mutex_unlock (&relay->lock);
+
+	/* Both in Sent Items; the first is the REPLY with Bob's answer. */
+	sent_items = airdockd_store_item_list (f->store, f->bob, sent, 0, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (sent_items->len, ==, 2);
+	{
+		g_autoptr (EasItip) itip = airdockd_meeting_read_itip (f->store, g_ptr_array_index (sent_items, 0), &error);
+		icalcomponent *ev;
+
+		g_assert_no_error (error);
+		g_assert_nonnull (itip);
+		g_assert_cmpint (itip->method, ==, EAS_ITIP_REPLY);
+		g_assert_cmpstr (eas_meeting_message_class (itip), ==, "IPM.Schedule.Meeting.Resp.Pos");
+		ev = icalcomponent_get_first_component (itip->vcalendar, ICAL_VEVENT_COMPONENT);
+		g_assert_cmpstr (icalcomponent_get_comment (ev), ==, "See you there");
+	}
+	fixture_teardown (f, NULL);
+	relay_stop (relay);
+}
+
 static void
 add (const char *name, EasVersion version, void (*fn) (Fixture *, gconstpointer))
 {
@@ -826,6 +1020,7 @@ main (int argc, char **argv)
 	add ("instance", 161, test_instance);
 	add ("organizer-copy", 141, test_organizer_copy);
 	g_test_add_func ("/meeting/global-obj-id", test_global_obj_id);
+	g_test_add_func ("/meeting/relay/161", test_relay);
 	add ("options", 141, test_options);
 	return g_test_run ();
 }
