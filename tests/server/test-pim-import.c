@@ -9,43 +9,26 @@
 
 #include <string.h>
 
-#include "eas/eas-calendar.h"
-#include "eas/eas-contact.h"
 #include "eas/eas-foldersync.h"
-#include "eas/eas-task.h"
-#include "server/airdockd-store.h"
-#include "tests/server/eas-client.h"
-
-#define USER "alice"
-#define EMAIL "alice@example.org"
-#define PASSWORD "s3cret-alice"
+#include "tests/server/test-pim-util.h"
 
 typedef struct {
-	AirdockHarness *h;
-	gint64 uid;
-	AirdockdStore *store;
-	AirdockEasClient *c;
+	PimFixture p;
+	AirdockEasClient *c;	/* a 16.1 phone */
 } Fixture;
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-	g_autoptr (GError) error = NULL;
-
-	f->h = airdock_harness_start (NULL);
-	f->uid = airdock_harness_add_user (f->h, USER, EMAIL, PASSWORD);
-	f->store = airdock_harness_open_store (f->h);
-	f->c = airdock_eas_client_new (f->h, FALSE, USER, PASSWORD, "IMPORTDEV1", "TestPhone", 161);
-	g_assert_true (airdock_eas_client_provision (f->c, NULL, &error));
-	g_assert_no_error (error);
+	pim_fixture_setup (&f->p, data);
+	f->c = pim_device (&f->p, "IMPORTDEV1", 161);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
 	g_clear_pointer (&f->c, airdock_eas_client_free);
-	g_clear_pointer (&f->store, airdockd_store_unref);
-	g_clear_pointer (&f->h, airdock_harness_free);
+	pim_fixture_teardown (&f->p, data);
 }
 
 /* ---- running airdockctl ------------------------------------------------- */
@@ -62,7 +45,7 @@ ctl (Fixture *f, const char *const *args, char **out_stdout, char **out_stderr)
 
 	g_ptr_array_add (argv, airdock_harness_build_path ("server/airdockctl"));
 	g_ptr_array_add (argv, g_strdup ("--data-dir"));
-	g_ptr_array_add (argv, g_strdup (f->h->data_dir));
+	g_ptr_array_add (argv, g_strdup (f->p.h->data_dir));
 	for (guint i = 0; args[i] != NULL; i++)
 		g_ptr_array_add (argv, g_strdup (args[i]));
 	g_ptr_array_add (argv, NULL);
@@ -90,7 +73,7 @@ static char *
 import (Fixture *f, const char *file, const char *folder, int want_status, char **out_stderr)
 {
 	g_autofree char *path = g_path_is_absolute (file) ? g_strdup (file) : data_file (file);
-	const char *args[] = { "import", USER, path, folder ? "--folder" : NULL, folder, NULL };
+	const char *args[] = { "import", PIM_USER, path, folder ? "--folder" : NULL, folder, NULL };
 	g_autofree char *err = NULL;
 	char *out = NULL;
 	int status = ctl (f, args, &out, &err);
@@ -106,7 +89,7 @@ import (Fixture *f, const char *file, const char *folder, int want_status, char 
 static char *
 export (Fixture *f, const char *folder, gboolean vcard3)
 {
-	const char *args[] = { "export", USER, "--folder", folder, vcard3 ? "--vcard3" : NULL, NULL };
+	const char *args[] = { "export", PIM_USER, "--folder", folder, vcard3 ? "--vcard3" : NULL, NULL };
 	char *out = NULL;
 
 	g_assert_cmpint (ctl (f, args, &out, NULL), ==, 0);
@@ -116,7 +99,7 @@ export (Fixture *f, const char *folder, gboolean vcard3)
 static char *
 write_temp (Fixture *f, const char *name, const char *text)
 {
-	char *path = g_build_filename (f->h->dir, name, NULL);
+	char *path = g_build_filename (f->p.h->dir, name, NULL);
 	g_autoptr (GError) error = NULL;
 
 	g_assert_true (g_file_set_contents (path, text, -1, &error));
@@ -126,21 +109,11 @@ write_temp (Fixture *f, const char *name, const char *text)
 
 /* ---- the store and the device --------------------------------------------- */
 
-static AirdockdFolder *
-folder_of (Fixture *f, AirdockdFolderType type)
-{
-	g_autoptr (GError) error = NULL;
-	AirdockdFolder *folder = airdockd_store_folder_get_by_type (f->store, f->uid, type, &error);
-
-	g_assert_no_error (error);
-	return folder;
-}
-
 static GPtrArray *
 items_of (Fixture *f, const char *folder_id)
 {
 	g_autoptr (GError) error = NULL;
-	GPtrArray *items = airdockd_store_item_list (f->store, f->uid, folder_id, 0, &error);
+	GPtrArray *items = airdockd_store_item_list (f->p.store, f->p.uid, folder_id, 0, &error);
 
 	g_assert_no_error (error);
 	return items;
@@ -166,78 +139,35 @@ item_with (GPtrArray *items, const char *needle)
 	g_assert_not_reached ();
 }
 
-/* A Sync of collection from key (moved on); the <Add> or <Change>
- * ApplicationData nodes of the response go to out (server id → node),
- * which keeps the response alive in *out_r. */
-static void
-sync_folder (Fixture *f, char **key, const char *collection, AirdockEasResponse **out_r, GHashTable *out)
+/* A phone's first Sync of the folder: the response carrying its Adds. */
+static AirdockEasResponse *
+phone_sync (Fixture *f, const char *folder_id, char **key)
 {
-	g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
-	g_autoptr (GError) error = NULL;
-	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
-	AirdockEasResponse *r;
-	const EasNode *rcol, *cmds;
-
-	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, *key);
-	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, collection);
-	if (strcmp (*key, "0") != 0)
-		eas_node_append_text (col, EAS_AIRSYNC_WINDOW_SIZE, "512");
-	r = airdock_eas_client_post_tree (f->c, EAS_CMD_SYNC, root, &error);
-	g_assert_no_error (error);
-	g_assert_cmpuint (r->http_status, ==, 200);
-	rcol = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
-	g_assert_nonnull (rcol);
-	g_assert_cmpstr (eas_node_child_text (rcol, EAS_AIRSYNC_STATUS), ==, "1");
-	g_free (*key);
-	*key = g_strdup (eas_node_child_text (rcol, EAS_AIRSYNC_SYNC_KEY));
-	cmds = eas_node_child (rcol, EAS_AIRSYNC_COMMANDS);
-	for (const EasNode *n = cmds ? cmds->first_child : NULL; n != NULL; n = n->next) {
-		if (n->tag == EAS_AIRSYNC_ADD || n->tag == EAS_AIRSYNC_CHANGE)
-			g_hash_table_insert (out, (gpointer) eas_node_child_text (n, EAS_AIRSYNC_SERVER_ID),
-			                     (gpointer) eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA));
-	}
-	*out_r = r;
+	airdock_eas_response_free (pim_sync (f->c, key, folder_id, -1, NULL, "1"));
+	return pim_sync (f->c, key, folder_id, -1, NULL, "1");
 }
 
-/* What a phone receives on its first Sync of the folder: server id →
- * ApplicationData (valid while *out_r lives). */
-static GHashTable *
-phone_sees (Fixture *f, const char *folder_id, char **key, AirdockEasResponse **out_r)
+/* The model a phone got in r for server_id (an Add or a Change). */
+static void *
+seen (AirdockEasResponse *r, EasTag tag, PimKind kind, const char *server_id)
 {
-	GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
-	AirdockEasResponse *first = NULL;
+	EasNode *n = pim_find_command (r, tag, server_id);
 
-	sync_folder (f, key, folder_id, &first, seen);
-	airdock_eas_response_free (first);
-	sync_folder (f, key, folder_id, out_r, seen);
-	return seen;
+	g_assert_nonnull (n);
+	return pim_decode (kind, eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA), 161);
 }
 
 /* ---- tests -------------------------------------------------------------------- */
 
-static EasEvent *
-event_seen (GHashTable *seen, const char *server_id)
-{
-	g_autoptr (GError) error = NULL;
-	const EasNode *ad = g_hash_table_lookup (seen, server_id);
-	EasEvent *ev;
-
-	g_assert_nonnull (ad);
-	ev = eas_event_decode (ad, 161, &error);
-	g_assert_no_error (error);
-	return ev;
-}
-
 static void
 test_google (Fixture *f, gconstpointer data)
 {
-	g_autoptr (AirdockdFolder) cal = folder_of (f, AIRDOCKD_FOLDER_CALENDAR);
+	g_autofree char *cal = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CALENDAR);
 	g_autofree char *out = import (f, "google-calendar.ics", NULL, 0, NULL);
-	g_autoptr (GPtrArray) items = items_of (f, cal->server_id);
+	g_autoptr (GPtrArray) items = items_of (f, cal);
 	g_autofree char *key = g_strdup ("0");
 	g_autoptr (AirdockEasResponse) r = NULL;
-	g_autoptr (GHashTable) seen = NULL;
-	g_autoptr (EasEvent) series = NULL;
+		g_autoptr (EasEvent) series = NULL;
 	g_autoptr (EasEvent) allday = NULL;
 	const AirdockdItem *it;
 	g_autofree char *text = NULL;
@@ -251,9 +181,9 @@ test_google (Fixture *f, gconstpointer data)
 	g_assert_nonnull (strstr (text, "TZID:America/New_York"));
 	g_assert_nonnull (strstr (text, "RECURRENCE-ID;TZID=America/New_York:20260126T100000"));
 
-	seen = phone_sees (f, cal->server_id, &key, &r);
-	g_assert_cmpuint (g_hash_table_size (seen), ==, 2);
-	series = event_seen (seen, it->server_id);
+	r = phone_sync (f, cal, &key);
+	g_assert_cmpuint (pim_count_commands (r), ==, 2);
+	series = seen (r, EAS_AIRSYNC_ADD, PIM_KIND_EVENT, it->server_id);
 	g_assert_cmpstr (series->subject, ==, "Team sync");
 	g_assert_cmpstr (series->location, ==, "Room 4, Building B");
 	/* 2026-01-05 10:00 EST = 15:00 UTC; EST is UTC−5 (Bias 300). */
@@ -275,7 +205,7 @@ test_google (Fixture *f, gconstpointer data)
 	}
 	g_assert_cmpuint (deleted, ==, 1);
 	g_assert_cmpuint (moved, ==, 1);
-	allday = event_seen (seen, item_with (items, "Offsite day")->server_id);
+	allday = seen (r, EAS_AIRSYNC_ADD, PIM_KIND_EVENT, item_with (items, "Offsite day")->server_id);
 	g_assert_cmpint (allday->all_day_event, ==, 1);
 	g_assert_cmpint (allday->busy_status, ==, 0);
 }
@@ -283,32 +213,28 @@ test_google (Fixture *f, gconstpointer data)
 static void
 test_thunderbird (Fixture *f, gconstpointer data)
 {
-	g_autoptr (AirdockdFolder) tasks = folder_of (f, AIRDOCKD_FOLDER_TASKS);
-	g_autoptr (AirdockdFolder) cal = folder_of (f, AIRDOCKD_FOLDER_CALENDAR);
+	g_autofree char *tasks = pim_folder_of (&f->p, AIRDOCKD_FOLDER_TASKS);
+	g_autofree char *cal = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CALENDAR);
 	g_autofree char *out = import (f, "thunderbird.ics", NULL, 0, NULL);
-	g_autoptr (GPtrArray) task_items = items_of (f, tasks->server_id);
-	g_autoptr (GPtrArray) cal_items = items_of (f, cal->server_id);
+	g_autoptr (GPtrArray) task_items = items_of (f, tasks);
+	g_autoptr (GPtrArray) cal_items = items_of (f, cal);
 	g_autofree char *key = g_strdup ("0");
 	g_autoptr (AirdockEasResponse) r = NULL;
-	g_autoptr (GHashTable) seen = NULL;
 	g_autoptr (EasTask) done = NULL;
 	g_autoptr (EasTask) open = NULL;
-	g_autoptr (GError) error = NULL;
 	g_autofree char *text = NULL;
 
 	g_assert_true (g_str_has_prefix (out, "added 3, "));
 	g_assert_cmpuint (task_items->len, ==, 2);
 	g_assert_cmpuint (cal_items->len, ==, 1);
-	seen = phone_sees (f, tasks->server_id, &key, &r);
-	done = eas_task_decode (g_hash_table_lookup (seen, item_with (task_items, "tax return")->server_id), 161, &error);
-	g_assert_no_error (error);
+	r = phone_sync (f, tasks, &key);
+	done = seen (r, EAS_AIRSYNC_ADD, PIM_KIND_TASK, item_with (task_items, "tax return")->server_id);
 	g_assert_cmpstr (done->subject, ==, "File the tax return");
 	g_assert_cmpint (done->complete, ==, 1);
 	/* COMPLETED:20251110T164200Z */
 	g_assert_cmpint (done->date_completed, ==, 1762792920);
 	g_assert_cmpint (done->importance, ==, 2);
-	open = eas_task_decode (g_hash_table_lookup (seen, item_with (task_items, "Book flights")->server_id), 161, &error);
-	g_assert_no_error (error);
+	open = seen (r, EAS_AIRSYNC_ADD, PIM_KIND_TASK, item_with (task_items, "Book flights")->server_id);
 	g_assert_cmpint (open->complete, ==, 0);
 	/* DUE;TZID=Europe/Berlin:20251201T120000: the task mapping gives the
 	 * device the local date as written (eas-task.c read_time). */
@@ -318,29 +244,15 @@ test_thunderbird (Fixture *f, gconstpointer data)
 	g_assert_nonnull (strstr (text, "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"));
 }
 
-static EasContact *
-contact_seen (GHashTable *seen, const char *server_id)
-{
-	g_autoptr (GError) error = NULL;
-	const EasNode *ad = g_hash_table_lookup (seen, server_id);
-	EasContact *c;
-
-	g_assert_nonnull (ad);
-	c = eas_contact_decode (ad, 161, &error);
-	g_assert_no_error (error);
-	return c;
-}
-
 static void
 test_apple (Fixture *f, gconstpointer data)
 {
-	g_autoptr (AirdockdFolder) contacts = folder_of (f, AIRDOCKD_FOLDER_CONTACTS);
+	g_autofree char *contacts = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CONTACTS);
 	g_autofree char *out = import (f, "apple.vcf", NULL, 0, NULL);
-	g_autoptr (GPtrArray) items = items_of (f, contacts->server_id);
+	g_autoptr (GPtrArray) items = items_of (f, contacts);
 	g_autofree char *key = g_strdup ("0");
 	g_autoptr (AirdockEasResponse) r = NULL;
-	g_autoptr (GHashTable) seen = NULL;
-	g_autoptr (EasContact) johnny = NULL;
+		g_autoptr (EasContact) johnny = NULL;
 	const AirdockdItem *it;
 	g_autofree char *text = NULL;
 
@@ -357,9 +269,9 @@ test_apple (Fixture *f, gconstpointer data)
 	g_assert_nonnull (strstr (text, "item1.X-ABLABEL:_$!<School>!$_"));
 	g_assert_nonnull (strstr (text, "X-ABUID:"));
 
-	seen = phone_sees (f, contacts->server_id, &key, &r);
-	g_assert_cmpuint (g_hash_table_size (seen), ==, 2);
-	johnny = contact_seen (seen, it->server_id);
+	r = phone_sync (f, contacts, &key);
+	g_assert_cmpuint (pim_count_commands (r), ==, 2);
+	johnny = seen (r, EAS_AIRSYNC_ADD, PIM_KIND_CONTACT, it->server_id);
 	g_assert_cmpstr (johnny->fields[EAS_CONTACT_FIRST_NAME], ==, "Johnny");
 	g_assert_cmpstr (johnny->fields[EAS_CONTACT_LAST_NAME], ==, "Appleseed");
 	g_assert_cmpstr (johnny->fields[EAS_CONTACT_COMPANY_NAME], ==, "Example Orchard");
@@ -372,10 +284,10 @@ test_apple (Fixture *f, gconstpointer data)
 static void
 test_vcard4 (Fixture *f, gconstpointer data)
 {
-	g_autoptr (AirdockdFolder) contacts = folder_of (f, AIRDOCKD_FOLDER_CONTACTS);
+	g_autofree char *contacts = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CONTACTS);
 	g_autofree char *out = import (f, "vcard4.vcf", NULL, 0, NULL);
 	g_autofree char *again = NULL;
-	g_autoptr (GPtrArray) items = items_of (f, contacts->server_id);
+	g_autoptr (GPtrArray) items = items_of (f, contacts);
 	g_autoptr (GPtrArray) after = NULL;
 	g_autofree char *simon = NULL;
 
@@ -390,7 +302,7 @@ test_vcard4 (Fixture *f, gconstpointer data)
 	item_with (items, "UID:airdock-import-");
 	again = import (f, "vcard4.vcf", NULL, 0, NULL);
 	g_assert_true (g_str_has_prefix (again, "added 0, updated 0, unchanged 2, skipped 0"));
-	after = items_of (f, contacts->server_id);
+	after = items_of (f, contacts);
 	g_assert_cmpuint (after->len, ==, 2);
 }
 
@@ -399,9 +311,9 @@ test_vcard4 (Fixture *f, gconstpointer data)
 static void
 test_reimport (Fixture *f, gconstpointer data)
 {
-	g_autoptr (AirdockdFolder) cal = folder_of (f, AIRDOCKD_FOLDER_CALENDAR);
+	g_autofree char *cal = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CALENDAR);
 	g_autofree char *out = import (f, "google-calendar.ics", NULL, 0, NULL);
-	g_autoptr (GPtrArray) before = items_of (f, cal->server_id);
+	g_autoptr (GPtrArray) before = items_of (f, cal);
 	g_autoptr (GPtrArray) after = NULL;
 	g_autofree char *path = data_file ("google-calendar.ics");
 	g_autofree char *text = NULL;
@@ -410,15 +322,13 @@ test_reimport (Fixture *f, gconstpointer data)
 	g_autofree char *key = g_strdup ("0");
 	g_autoptr (AirdockEasResponse) r = NULL;
 	g_autoptr (AirdockEasResponse) r2 = NULL;
-	g_autoptr (GHashTable) seen = NULL;
-	g_autoptr (GHashTable) changes = g_hash_table_new (g_str_hash, g_str_equal);
 	g_autoptr (GError) error = NULL;
 	g_autoptr (EasEvent) ev = NULL;
 	g_auto (GStrv) parts = NULL;
 	const char *series_id = item_with (before, "SUMMARY:Team sync\r\n")->server_id;
 
-	seen = phone_sees (f, cal->server_id, &key, &r);
-	g_assert_cmpuint (g_hash_table_size (seen), ==, 2);
+	r = phone_sync (f, cal, &key);
+	g_assert_cmpuint (pim_count_commands (r), ==, 2);
 	g_assert_true (g_file_get_contents (path, &text, NULL, &error));
 	g_assert_no_error (error);
 	parts = g_strsplit (text, "SUMMARY:Team sync\r\n", 2);
@@ -429,25 +339,25 @@ test_reimport (Fixture *f, gconstpointer data)
 	g_assert_true (g_str_has_prefix (out2, "added 0, updated 1, unchanged 1, skipped 0"));
 
 	/* Same items, same server ids. */
-	after = items_of (f, cal->server_id);
+	after = items_of (f, cal);
 	g_assert_cmpuint (after->len, ==, 2);
 	for (guint i = 0; i < 2; i++)
 		g_assert_cmpstr (((AirdockdItem *) before->pdata[i])->server_id, ==,
 		                 ((AirdockdItem *) after->pdata[i])->server_id);
 	g_assert_true (strcmp (item_with (after, "Team sync (renamed)")->server_id, series_id) == 0);
 
-	sync_folder (f, &key, cal->server_id, &r2, changes);
-	g_assert_cmpuint (g_hash_table_size (changes), ==, 1);
-	ev = event_seen (changes, series_id);
+	r2 = pim_sync (f->c, &key, cal, -1, NULL, "1");
+	g_assert_cmpuint (pim_count_commands (r2), ==, 1);
+	ev = seen (r2, EAS_AIRSYNC_CHANGE, PIM_KIND_EVENT, series_id);
 	g_assert_cmpstr (ev->subject, ==, "Team sync (renamed)");
 }
 
 static void
 test_broken (Fixture *f, gconstpointer data)
 {
-	g_autoptr (AirdockdFolder) cal = folder_of (f, AIRDOCKD_FOLDER_CALENDAR);
-	g_autoptr (AirdockdFolder) tasks = folder_of (f, AIRDOCKD_FOLDER_TASKS);
-	g_autoptr (AirdockdFolder) contacts = folder_of (f, AIRDOCKD_FOLDER_CONTACTS);
+	g_autofree char *cal = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CALENDAR);
+	g_autofree char *tasks = pim_folder_of (&f->p, AIRDOCKD_FOLDER_TASKS);
+	g_autofree char *contacts = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CONTACTS);
 	g_autofree char *ics = data_file ("broken.ics");
 	g_autofree char *vcf = data_file ("broken.vcf");
 	g_autofree char *err = NULL;
@@ -464,9 +374,9 @@ test_broken (Fixture *f, gconstpointer data)
 		"%1$s:8: unknown vCard VERSION (2.1, 3.0 or 4.0 expected): skipped\n"
 		"%1$s:15: BDAY: invalid date: skipped\n"
 		"%1$s:18: BEGIN:VCARD without END:VCARD\n", vcf);
-	g_autoptr (GPtrArray) cal_items = items_of (f, cal->server_id);
-	g_autoptr (GPtrArray) task_items = items_of (f, tasks->server_id);
-	g_autoptr (GPtrArray) cards = items_of (f, contacts->server_id);
+	g_autoptr (GPtrArray) cal_items = items_of (f, cal);
+	g_autoptr (GPtrArray) task_items = items_of (f, tasks);
+	g_autoptr (GPtrArray) cards = items_of (f, contacts);
 
 	g_assert_cmpstr (err, ==, want);
 	g_assert_true (g_str_has_prefix (out, "added 3, updated 0, unchanged 0, skipped 5"));
@@ -522,14 +432,14 @@ test_round_trip (Fixture *f, gconstpointer data)
 static void
 test_second_calendar (Fixture *f, gconstpointer data)
 {
-	g_autoptr (AirdockdFolder) cal = folder_of (f, AIRDOCKD_FOLDER_CALENDAR);
+	g_autofree char *cal = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CALENDAR);
 	g_autofree char *err = NULL;
 	g_autofree char *out = import (f, "thunderbird.ics", "Holidays", 3, &err);
 	g_autoptr (EasNode) root = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_SYNC);
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockEasResponse) r = NULL;
 	g_autoptr (EasFolderSyncResponse) fs = NULL;
-	g_autoptr (GPtrArray) main_items = items_of (f, cal->server_id);
+	g_autoptr (GPtrArray) main_items = items_of (f, cal);
 	g_autoptr (GPtrArray) holiday_items = NULL;
 	const EasFolder *found = NULL;
 
@@ -574,7 +484,7 @@ test_second_calendar (Fixture *f, gconstpointer data)
 static void
 test_many (Fixture *f, gconstpointer data)
 {
-	g_autoptr (AirdockdFolder) cal = folder_of (f, AIRDOCKD_FOLDER_CALENDAR);
+	g_autofree char *cal = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CALENDAR);
 	g_autoptr (GString) s = g_string_new ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n");
 	g_autofree char *path = NULL;
 	g_autofree char *out = NULL;
@@ -595,13 +505,13 @@ test_many (Fixture *f, gconstpointer data)
 	out = import (f, path, NULL, 0, NULL);
 	g_test_message ("10,000 events: %s", out);
 	g_assert_true (g_str_has_prefix (out, "added 10000, updated 0, unchanged 0, skipped 0"));
-	g_assert_true (airdockd_store_item_count (f->store, f->uid, cal->server_id, &n, &error));
+	g_assert_true (airdockd_store_item_count (f->p.store, f->p.uid, cal, &n, &error));
 	g_assert_no_error (error);
 	g_assert_cmpuint (n, ==, 10000);
 	again = import (f, path, NULL, 0, NULL);
 	g_test_message ("again: %s", again);
 	g_assert_true (g_str_has_prefix (again, "added 0, updated 0, unchanged 10000, skipped 0"));
-	items = items_of (f, cal->server_id);
+	items = items_of (f, cal);
 	g_assert_nonnull (strstr (item_text (g_ptr_array_index (items, 0)), "TZID:Europe/Berlin\r\n"));
 }
 
