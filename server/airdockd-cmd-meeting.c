@@ -113,6 +113,26 @@ target_from_mail (AirdockdRequest *req, const EasMeetingResponseRequest *r, Aird
 	return STATUS_OK;
 }
 
+/* Answering from the calendar item: the invitation in the Inbox (the
+ * newest one for that UID) is filed away too, as from the mail. */
+static AirdockdItem *
+request_mail_for (AirdockdRequest *req, const char *uid)
+{
+	g_autoptr (AirdockdFolder) inbox = airdockd_store_folder_get_by_type (req->store, req->user_id,
+	                                                                     AIRDOCKD_FOLDER_INBOX, NULL);
+	g_autoptr (GPtrArray) items = inbox != NULL
+		? airdockd_store_item_list (req->store, req->user_id, inbox->server_id, 0, NULL) : NULL;
+
+	for (guint i = items != NULL ? items->len : 0; i > 0; i--) {
+		AirdockdItem *it = g_ptr_array_index (items, i - 1);
+		g_autoptr (EasItip) itip = it->has_attachments ? airdockd_meeting_read_itip (req->store, it, NULL) : NULL;
+
+		if (itip != NULL && itip->method == EAS_ITIP_REQUEST && g_strcmp0 (itip->uid, uid) == 0)
+			return g_ptr_array_steal_index (items, i - 1);
+	}
+	return NULL;
+}
+
 static guint
 find_target (AirdockdRequest *req, const EasMeetingResponseRequest *r, Target *t)
 {
@@ -140,6 +160,9 @@ find_target (AirdockdRequest *req, const EasMeetingResponseRequest *r, Target *t
 		return STATUS_INVALID;
 	t->calendar_id = g_strdup (item->folder_id);
 	t->event = g_steal_pointer (&item);
+	icalcomponent *master = eas_itip_find_vevent (t->vcalendar, 0);
+	if (r->instance_time == 0 && master != NULL && icalcomponent_get_uid (master) != NULL)
+		t->mail = request_mail_for (req, icalcomponent_get_uid (master));
 	return STATUS_OK;
 }
 

@@ -650,6 +650,13 @@ test_tentative (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (result_text (r, EAS_MEETINGRESPONSE_STATUS), ==, "1");
 	g_assert_cmpstr (result_text (r, EAS_MEETINGRESPONSE_CALENDAR_ID), ==, event_id);
 	airdock_eas_response_free (r);
+	/* Answered from either side, the invitation leaves the Inbox. */
+	{
+		g_autoptr (GError) error = NULL;
+		g_autoptr (AirdockdItem) gone = airdockd_store_item_get (f->store, f->bob, mail->server_id, &error);
+
+		g_assert_error (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND);
+	}
 	r = do_sync (f, f->calendar, &f->calendar_key);
 	ev = event_of (f, command_for (r, EAS_AIRSYNC_CHANGE, event_id));
 	g_assert_cmpint (ev->busy_status, ==, 1);
