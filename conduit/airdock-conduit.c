@@ -1,19 +1,25 @@
 /* airdock-conduit: waits for handhelds on the network (NetSync, TCP 14238)
  * and on serial ports, and syncs their memos and todos with the desktop
  * store.  One handheld at a time per link, several links at once (one
- * thread each). */
+ * thread each).  With a server account (airdock-conduit account add), the
+ * store is reconciled with the server after each HotSync, on D-Bus
+ * SyncNow and every --server-interval minutes; `airdock-conduit
+ * sync-server` does it once. */
 #include "config.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "conduit/conduit-account-cli.h"
 #include "conduit/conduit-dbus.h"
 #include "conduit/conduit-listen.h"
+#include "conduit/conduit-reconcile.h"
 #include "conduit/conduit-session.h"
 #include "conduit/conduit-usb.h"
 
@@ -29,6 +35,11 @@ typedef struct {
 	gboolean last_ok;
 	GMainLoop *loop;
 	ConduitDbus *dbus;
+	/* the server road */
+	char *account;
+	gboolean server_wins;
+	GMutex server_lock;
+	gboolean server_running, server_again;
 } Conduit;
 
 static Conduit conduit;
@@ -57,6 +68,137 @@ quit_loop (gpointer data)
 	(void) data;
 	g_main_loop_quit (conduit.loop);
 	return G_SOURCE_REMOVE;
+}
+
+static void
+on_server_progress (const char *what, guint done, guint total, gpointer user_data)
+{
+	g_autofree char *text = NULL;
+
+	(void) user_data;
+	if (conduit.dbus == NULL)
+		return;
+	text = total > 0 ? g_strdup_printf (_("Server: %s %u/%u"), what, done, total)
+	       : g_strdup_printf (_("Server: %s %u"), what, done);
+	conduit_dbus_set_progress_text (conduit.dbus, text, total > 0 ? (double) done / total : -1.0);
+}
+
+/* One reconcile with the server, when an account exists; reports on stdout
+ * and D-Bus.  Serialised: a request while one runs makes it run again. */
+static gboolean
+server_sync (void)
+{
+	ConduitReconcileOptions opts = { conduit.server_wins, 0, on_server_progress, NULL };
+	g_autoptr (GPtrArray) accounts = conduit_accounts_list (NULL, NULL);
+	gboolean ok = TRUE, again;
+
+	if (accounts == NULL || accounts->len == 0)
+		return TRUE;
+	g_mutex_lock (&conduit.server_lock);
+	do {
+		ConduitReconcileStats st = { 0 };
+		g_autoptr (GError) error = NULL;
+		g_autofree char *summary = NULL, *line = NULL;
+
+		g_mutex_lock (&conduit.lock);
+		conduit.server_again = FALSE;
+		g_mutex_unlock (&conduit.lock);
+		if (conduit.dbus != NULL)
+			conduit_dbus_set_progress_text (conduit.dbus, _("Server: connecting"), -1.0);
+		ok = conduit_reconcile_account (conduit.store, NULL, conduit.account, &opts, &st, &error);
+		summary = conduit_reconcile_summary (&st);
+		line = ok ? g_strdup_printf ("server-sync ok %s", summary)
+		       : g_strdup_printf ("server-sync failed %s: %s", summary, error->message);
+		printf ("%s\n", line);
+		fflush (stdout);
+		if (conduit.dbus != NULL)
+			conduit_dbus_finish (conduit.dbus, ok, line, st.conflicts, NULL);
+		g_mutex_lock (&conduit.lock);
+		again = conduit.server_again;
+		g_mutex_unlock (&conduit.lock);
+	} while (again);
+	g_mutex_unlock (&conduit.server_lock);
+	return ok;
+}
+
+static gpointer
+server_thread (gpointer data)
+{
+	(void) data;
+	(void) server_sync ();
+	g_mutex_lock (&conduit.lock);
+	conduit.server_running = FALSE;
+	g_mutex_unlock (&conduit.lock);
+	return NULL;
+}
+
+/* Starts a server sync in a worker thread (or asks the running one for
+ * another round). */
+static void
+server_sync_start (void)
+{
+	g_mutex_lock (&conduit.lock);
+	conduit.server_again = TRUE;
+	if (!conduit.server_running) {
+		conduit.server_running = TRUE;
+		g_thread_unref (g_thread_new ("server-sync", server_thread, NULL));
+	}
+	g_mutex_unlock (&conduit.lock);
+}
+
+static void
+on_sync_now (gboolean full, gpointer user_data)
+{
+	(void) full; (void) user_data;
+	server_sync_start ();
+}
+
+static gboolean
+on_server_timer (gpointer data)
+{
+	(void) data;
+	server_sync_start ();
+	return G_SOURCE_CONTINUE;
+}
+
+/* airdock-conduit sync-server [--account ID] [--store PATH] [--conflicts server-wins] */
+static int
+sync_server_main (int argc, char **argv)
+{
+	g_autofree char *store = NULL, *conflicts = NULL;
+	GOptionEntry entries[] = {
+		{ "account", 0, 0, G_OPTION_ARG_STRING, &conduit.account, N_("Account id (default: the first)"), "ID" },
+		{ "store", 0, 0, G_OPTION_ARG_FILENAME, &store, N_("Store file"), "PATH" },
+		{ "conflicts", 0, 0, G_OPTION_ARG_STRING, &conflicts, N_("keep-both (default) or server-wins"), "RULE" },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	g_autoptr (GOptionContext) ctx = g_option_context_new (_("— reconcile the store with the server once"));
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) accounts = NULL;
+	const char *localedir = g_getenv ("AIRDOCK_LOCALEDIR");
+
+	setlocale (LC_ALL, "");
+	bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+	bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+	textdomain (GETTEXT_PACKAGE);
+	g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+	if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+		g_printerr ("airdock-conduit: %s\n", error->message);
+		return 2;
+	}
+	if (conflicts != NULL && strcmp (conflicts, "server-wins") != 0 && strcmp (conflicts, "keep-both") != 0) {
+		g_printerr (_("airdock-conduit: --conflicts must be keep-both or server-wins\n"));
+		return 2;
+	}
+	accounts = conduit_accounts_list (NULL, &error);
+	if (accounts == NULL || accounts->len == 0) {
+		g_printerr (_("airdock-conduit: no server account: add one with `airdock-conduit account add URL USER`%s%s\n"),
+			    error != NULL ? ": " : "", error != NULL ? error->message : "");
+		return 1;
+	}
+	conduit.store = store;
+	conduit.server_wins = g_strcmp0 (conflicts, "server-wins") == 0;
+	return server_sync () ? 0 : 1;
 }
 
 static gboolean
@@ -96,6 +238,9 @@ run_one (ConduitTransport *t, const char *where)
 	if (error != NULL && conduit.dbus != NULL)
 		conduit_dbus_finish (conduit.dbus, FALSE, error->message, 0, NULL);
 	fflush (stdout);
+	/* The handheld's changes go on to the server right away. */
+	if (ok)
+		ok = server_sync ();
 	g_mutex_lock (&conduit.lock);
 	conduit.finished++;
 	conduit.last_ok = ok;
@@ -110,7 +255,8 @@ main (int argc, char **argv)
 {
 	g_autofree char *store = NULL, *log_dir = NULL, *id_file = NULL, *config_file = NULL;
 	g_auto (GStrv) listen = NULL;
-	gint max_baud = 115200;
+	gint max_baud = 115200, interval = 15;
+	g_autofree char *conflicts = NULL;
 	gboolean once = FALSE, full = FALSE, check = FALSE;
 	g_autofree char *bus = NULL;
 	GOptionEntry entries[] = {
@@ -124,6 +270,9 @@ main (int argc, char **argv)
 		{ "check-config", 0, 0, G_OPTION_ARG_NONE, &check, "Check the options and config file, then exit", NULL },
 		{ "full-sync", 0, 0, G_OPTION_ARG_NONE, &full, "Slow sync every handheld", NULL },
 		{ "dbus", 0, 0, G_OPTION_ARG_STRING, &bus, "Offer org.airdock.Conduit1 on the session or system bus", "session|system" },
+		{ "account", 0, 0, G_OPTION_ARG_STRING, &conduit.account, "Server account to sync (default: the first)", "ID" },
+		{ "server-interval", 0, 0, G_OPTION_ARG_INT, &interval, "Sync with the server every N minutes (default 15, 0: never)", "N" },
+		{ "conflicts", 0, 0, G_OPTION_ARG_STRING, &conflicts, "Server conflicts: keep-both (default) or server-wins", "RULE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr (GOptionContext) ctx = g_option_context_new ("— HotSync conduit");
@@ -134,6 +283,8 @@ main (int argc, char **argv)
 
 	if (argc >= 2 && strcmp (argv[1], "account") == 0)
 		return conduit_account_cli_main (argc - 1, argv + 1);
+	if (argc >= 2 && strcmp (argv[1], "sync-server") == 0)
+		return sync_server_main (argc - 1, argv + 1);
 	g_option_context_add_main_entries (ctx, entries, NULL);
 	if (!g_option_context_parse (ctx, &argc, &argv, &error) ||
 	    !conduit_config_load (config_file, &listen, &error)) {
@@ -146,10 +297,13 @@ main (int argc, char **argv)
 			return 2;
 		}
 	}
-	if (max_baud < 9600 || max_baud > 230400) {
-		g_printerr ("airdock-conduit: --max-baud must be 9600–230400\n");
+	if (max_baud < 9600 || max_baud > 230400 || interval < 0 || interval > 10080 ||
+	    (conflicts != NULL && strcmp (conflicts, "server-wins") != 0 && strcmp (conflicts, "keep-both") != 0)) {
+		g_printerr ("airdock-conduit: --max-baud must be 9600–230400, --server-interval 0–10080, "
+			    "--conflicts keep-both or server-wins\n");
 		return 2;
 	}
+	conduit.server_wins = g_strcmp0 (conflicts, "server-wins") == 0;
 	if (check)
 		return 0;
 	store_path = store != NULL ? g_strdup (store) : pststore_default_path ();
@@ -189,8 +343,11 @@ main (int argc, char **argv)
 			g_printerr ("airdock-conduit: D-Bus: %s\n", error->message);
 			return 1;
 		}
+		conduit_dbus_set_sync_func (conduit.dbus, on_sync_now, NULL);
 		printf ("dbus org.airdock.Conduit1\n");
 	}
+	if (interval > 0)
+		g_timeout_add_seconds ((guint) interval * 60, on_server_timer, NULL);
 	fflush (stdout);
 	g_main_loop_run (conduit.loop);
 	conduit_dbus_flush (conduit.dbus);

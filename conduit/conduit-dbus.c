@@ -48,6 +48,8 @@ struct _ConduitDbus {
 	/* a SyncFinished to emit */
 	gboolean finished, finished_ok;
 	guint finished_conflicts;
+	void (*sync_func) (gboolean full, gpointer user_data);
+	gpointer sync_data;
 };
 
 static GVariant *
@@ -117,12 +119,15 @@ method_call (GDBusConnection *c, const char *sender, const char *path, const cha
              GVariant *params, GDBusMethodInvocation *inv, gpointer data)
 {
 	ConduitDbus *d = data;
+	gboolean full = strcmp (method, "FullSync") == 0;
 
 	(void) c; (void) sender; (void) path; (void) iface; (void) params;
 	g_mutex_lock (&d->lock);
-	d->full = strcmp (method, "FullSync") == 0;
+	d->full = full;
 	g_mutex_unlock (&d->lock);
 	g_dbus_method_invocation_return_value (inv, NULL);
+	if (d->sync_func != NULL)
+		d->sync_func (full, d->sync_data);
 }
 
 static const GDBusInterfaceVTable vtable = { method_call, get_property, NULL, { 0 } };
@@ -255,4 +260,23 @@ conduit_dbus_take_full_sync (ConduitDbus *d)
 	d->full = FALSE;
 	g_mutex_unlock (&d->lock);
 	return full;
+}
+
+void
+conduit_dbus_set_progress_text (ConduitDbus *d, const char *text, double fraction)
+{
+	g_mutex_lock (&d->lock);
+	d->state = "syncing";
+	d->progress = fraction < 0.0 ? 0.0 : MIN (fraction, 1.0);
+	g_free (d->progress_text);
+	d->progress_text = g_strdup (text);
+	g_mutex_unlock (&d->lock);
+	changed (d);
+}
+
+void
+conduit_dbus_set_sync_func (ConduitDbus *d, void (*func) (gboolean full, gpointer user_data), gpointer user_data)
+{
+	d->sync_func = func;
+	d->sync_data = user_data;
 }

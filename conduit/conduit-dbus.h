@@ -25,6 +25,13 @@ void conduit_dbus_set_connected (ConduitDbus *d);
 void conduit_dbus_set_device (ConduitDbus *d, const char *user_name);
 void conduit_dbus_set_progress (ConduitDbus *d, const char *db, guint done, guint total);
 void conduit_dbus_finish (ConduitDbus *d, gboolean ok, const char *summary, guint conflicts, const char *log_path);
+/* Progress of a server sync ("Server: Notes 3/10"); fraction 0–1 or
+ * negative when unknown.  Sets State "syncing" and always notifies. */
+void conduit_dbus_set_progress_text (ConduitDbus *d, const char *text, double fraction);
+/* Called in the main context after SyncNow or FullSync was answered
+ * (full: which one); the conduit starts a server sync from it. */
+void conduit_dbus_set_sync_func (ConduitDbus *d, void (*func) (gboolean full, gpointer user_data),
+                                 gpointer user_data);
 /* TRUE once after FullSync was called (and SyncNow not since). */
 gboolean conduit_dbus_take_full_sync (ConduitDbus *d);
 
