@@ -589,7 +589,7 @@ test_time_zones (PimFixture *f, gconstpointer data)
 	for (gsize i = 0; i < G_N_ELEMENTS (zones); i++) {
 		const ZoneCase *z = &zones[i];
 		gint64 instants[2] = { z->jan_utc, z->jul_utc };
-		g_autofree char *ids[3] = { NULL };
+		char *ids[3] = { NULL };
 		AirdockEasResponse *r;
 
 		for (gsize j = 0; j < 2; j++) {
@@ -628,6 +628,8 @@ test_time_zones (PimFixture *f, gconstpointer data)
 			g_assert_cmpint (got->start_time, ==, j == 0 ? z->jan_utc : z->jul_utc);
 		}
 		airdock_eas_response_free (r);
+		for (gsize j = 0; j < G_N_ELEMENTS (ids); j++)
+			g_free (ids[j]);
 	}
 }
 
