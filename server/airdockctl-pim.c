@@ -30,8 +30,8 @@
 #include "eas/eas-calendar.h"
 #include "eas/eas-note.h"
 #include "eas/eas-task.h"
+#include "server/airdockctl-common.h"
 #include "server/airdockctl-pim.h"
-#include "server/airdockd-config.h"
 #include "server/airdockd-pim.h"
 #include "server/airdockd-pimio.h"
 
@@ -62,14 +62,9 @@ static const GOptionEntry entries[] = {
 gboolean
 airdockctl_pim_is_command (int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		if (strcmp (argv[i], "-c") == 0 || strcmp (argv[i], "--config") == 0 ||
-		    strcmp (argv[i], "--data-dir") == 0)
-			i++;
-		else if (argv[i][0] != '-')
-			return strcmp (argv[i], "import") == 0 || strcmp (argv[i], "export") == 0;
-	}
-	return FALSE;
+	const char *word = airdockctl_command_word (argc, argv);
+
+	return g_strcmp0 (word, "import") == 0 || g_strcmp0 (word, "export") == 0;
 }
 
 /* ---- folders ----------------------------------------------------------- */
@@ -912,17 +907,6 @@ cmd_export (AirdockdStore *store, const AirdockdUser *user, GError **error)
 
 /* ---- main --------------------------------------------------------------------- */
 
-static AirdockdStore *
-open_store (GError **error)
-{
-	g_autoptr (AirdockdConfig) config = NULL;
-
-	if (opt_data_dir != NULL)
-		return airdockd_store_open (opt_data_dir, error);
-	config = opt_config ? airdockd_config_load (opt_config, error) : airdockd_config_new_default ();
-	return config != NULL ? airdockd_store_open (config->data_dir, error) : NULL;
-}
-
 static const char description[] = N_(
 	"import reads FILE a piece at a time: vCards (2.1, 3.0, 4.0; stored as 4.0) go to the\n"
 	"user's Contacts; VEVENTs to Calendar, VTODOs to Tasks, VJOURNALs to Notes, each with the\n"
@@ -963,7 +947,7 @@ airdockctl_pim_main (int argc, char **argv)
 		g_printerr ("%s", help);
 		return EXIT_USAGE;
 	}
-	store = open_store (&error);
+	store = airdockctl_open_store (opt_config, opt_data_dir, &error);
 	if (store != NULL)
 		user = airdockd_store_user_lookup (store, argv[2], &error);
 	if (user == NULL) {
