@@ -4,12 +4,14 @@
  * folders and reach a phone through Sync; a re-import updates in place;
  * malformed entries are reported as FILE:LINE and the good ones still
  * imported; export ∘ import is lossless; --folder creates a second calendar
- * that FolderSync lists; 10,000 events import (time reported). */
+ * that FolderSync lists; an import wakes a parked Ping; 10,000 events
+ * import (time reported). */
 #include "config.h"
 
 #include <string.h>
 
 #include "eas/eas-foldersync.h"
+#include "eas/eas-ping.h"
 #include "tests/server/test-pim-util.h"
 
 typedef struct {
@@ -479,6 +481,70 @@ test_second_calendar (Fixture *f, gconstpointer data)
 	g_assert_true (g_str_has_prefix (out, "added 0, updated 0, unchanged 2"));
 }
 
+/* ---- an import wakes a phone's Ping ------------------------------------------ */
+
+typedef struct {
+	AirdockEasClient *c;
+	EasNode *root;
+	guint64 status;
+	AirdockEasResponse *r;
+} AsyncPing;
+
+static gpointer
+ping_thread (gpointer data)
+{
+	AsyncPing *a = data;
+	g_autoptr (EasNode) root = g_steal_pointer (&a->root);
+	g_autoptr (GError) error = NULL;
+
+	a->r = airdock_eas_client_post_tree (a->c, EAS_CMD_PING, root, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (a->r->http_status, ==, 200);
+	g_assert_true (eas_node_child_uint (a->r->tree, EAS_PING_STATUS, 1, 200, &a->status, NULL));
+	return NULL;
+}
+
+static gboolean
+is_parked (Fixture *f)
+{
+	g_autofree char *path = g_build_filename (f->p.h->data_dir, "push.status", NULL);
+	g_autofree char *text = NULL;
+
+	return g_file_get_contents (path, &text, NULL, NULL) && g_str_has_prefix (text, "parked=1");
+}
+
+/* airdockctl writes to the store from another process; airdockd's store
+ * poll ([push] poll_interval, 2 s) sees the commit and answers the Ping
+ * with Status 2 for the folder, long before its 60 s heartbeat. */
+static void
+test_wakes_ping (Fixture *f, gconstpointer data)
+{
+	g_autofree char *cal = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CALENDAR);
+	g_autofree char *key = g_strdup ("0");
+	g_autoptr (AirdockEasResponse) r = phone_sync (f, cal, &key);
+	g_autofree char *out = NULL;
+	AsyncPing a = { .c = f->c, .root = eas_node_new (EAS_PING_PING) };
+	EasNode *one = eas_node_append (eas_node_append (a.root, EAS_PING_FOLDERS), EAS_PING_FOLDER);
+	const EasNode *folder;
+	GThread *t;
+
+	eas_node_append_text (a.root, EAS_PING_HEARTBEAT_INTERVAL, "60");
+	eas_node_append_text (one, EAS_PING_ID, cal);
+	eas_node_append_text (one, EAS_PING_CLASS, "Calendar");
+	t = g_thread_new ("ping", ping_thread, &a);
+	/* Bounded wait for the Ping to park (a hang fails, no timing assertion). */
+	for (guint i = 0; i < 400 && !is_parked (f); i++)
+		g_usleep (25 * 1000);
+	g_assert_true (is_parked (f));
+	out = import (f, "google-calendar.ics", NULL, 0, NULL);
+	g_thread_join (t);
+	g_assert_cmpuint (a.status, ==, EAS_PING_STATUS_CHANGES);
+	folder = eas_node_child (eas_node_child (a.r->tree, EAS_PING_FOLDERS), EAS_PING_FOLDER);
+	g_assert_nonnull (folder);
+	g_assert_cmpstr (folder->text, ==, cal);
+	airdock_eas_response_free (a.r);
+}
+
 /* 10,000 events (with a zone each) in one file: all in, then all unchanged;
  * the time goes to the test log (no timing assertion). */
 static void
@@ -527,6 +593,7 @@ main (int argc, char **argv)
 	g_test_add ("/pim-import/broken-lines", Fixture, NULL, fixture_setup, test_broken, fixture_teardown);
 	g_test_add ("/pim-import/export-round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
 	g_test_add ("/pim-import/second-calendar", Fixture, NULL, fixture_setup, test_second_calendar, fixture_teardown);
+	g_test_add ("/pim-import/wakes-ping", Fixture, NULL, fixture_setup, test_wakes_ping, fixture_teardown);
 	g_test_add ("/pim-import/10000-events", Fixture, NULL, fixture_setup, test_many, fixture_teardown);
 	return g_test_run ();
 }
