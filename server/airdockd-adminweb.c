@@ -144,7 +144,8 @@ page_start (const char *title)
 	                "table{border-collapse:collapse}"
 	                "th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top}"
 	                "th{background:#ddd}td form{margin:0 0 2px 0}td button{width:100%}"
-	                "td.t,td.last-sync,td.folders{white-space:nowrap}"
+	                "td.folders div{margin-bottom:2px}"
+	                "td.folders form{display:inline}td.folders button{width:auto}"
 	                "</style></head><body><h1>%s</h1>\n", title, title);
 	return out;
 }
@@ -256,9 +257,10 @@ append_info (GString *out, const char *label, const char *value)
 	append_escaped (out, "<div>%s: %s</div>", label, value);
 }
 
-/* The collections the device syncs, one line each: name and last sync. */
+/* The collections the device syncs, one line each: name, last sync and,
+ * for a folder, a Resync button that starts only that folder over. */
 static void
-append_folders (GString *out, const AirdockdAdminDevice *d)
+append_folders (AirdockdAdminWeb *web, GString *out, const AirdockdAdminDevice *d)
 {
 	g_string_append (out, "<td class=\"folders\">");
 	for (guint i = 0; d->folders != NULL && i < d->folders->len; i++) {
@@ -272,9 +274,17 @@ append_folders (GString *out, const AirdockdAdminDevice *d)
 			name = g_strdup_printf ("%s (%s)", f->display_name, f->collection_id);
 		else
 			name = g_strdup_printf ("deleted folder %s", f->collection_id);
-		if (i > 0)
-			g_string_append (out, "<br>");
-		append_escaped (out, "%s: %s", name, t);
+		append_escaped (out, "<div>%s: %s", name, t);
+		if (f->collection_id[0] != '\0')
+			append_escaped (out,
+			                " <form method=\"post\" action=\"/resync\">"
+			                "<input type=\"hidden\" name=\"user\" value=\"%s\">"
+			                "<input type=\"hidden\" name=\"device\" value=\"%s\">"
+			                "<input type=\"hidden\" name=\"folder\" value=\"%s\">"
+			                "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			                "<button type=\"submit\">Resync folder</button></form>",
+			                d->user_name, d->device->device_id, f->collection_id, web->csrf);
+		g_string_append (out, "</div>");
 	}
 	g_string_append (out, "</td>");
 }
@@ -301,7 +311,7 @@ append_device_row (AirdockdAdminWeb *web, GString *out, const AirdockdAdminDevic
 	                "<td class=\"last-sync\">%s</td><td>%s</td><td class=\"wipe\">%s</td>",
 	                dev->protocol_version, first, last, synced, policy_status (dev),
 	                airdockd_admin_wipe_state_name (dev->wipe_state));
-	append_folders (out, d);
+	append_folders (web, out, d);
 	g_string_append (out, "<td>");
 	/* Wipe asks first: a GET form to the confirmation page. */
 	append_escaped (out,
@@ -312,7 +322,7 @@ append_device_row (AirdockdAdminWeb *web, GString *out, const AirdockdAdminDevic
 	                d->user_name, dev->device_id);
 	append_action (web, out, "cancel-wipe", "Cancel wipe", d);
 	append_action (web, out, "remove", "Remove", d);
-	append_action (web, out, "resync", "Resync", d);
+	append_action (web, out, "resync", "Resync all folders", d);
 	g_string_append (out, "</td></tr>\n");
 }
 

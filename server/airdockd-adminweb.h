@@ -5,7 +5,8 @@
  *   GET  /                      users and their devices (airdockd_admin_device_list)
  *   GET  /wipe?user=U&device=D  "Really wipe D?" with a POST button
  *   POST /wipe, /cancel-wipe, /remove, /resync
- *                               form fields user, device, csrf; the action goes
+ *                               form fields user, device, csrf (resync: folder
+ *                               for one folder, else all); the action goes
  *                               through airdockd-admin.h (rules, security log),
  *                               then 303 back to /
  * Every request needs Basic auth with the password of an account named in

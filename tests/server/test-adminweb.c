@@ -292,6 +292,10 @@ test_list_sync_times (Fixture *f, gconstpointer data)
 	g_autofree char *after = NULL;
 	g_autofree char *want = NULL;
 	g_autofree char *inbox = NULL;
+	g_autofree char *csrf = NULL;
+	g_autofree char *form = NULL;
+	g_autofree char *resynced = NULL;
+	g_autofree char *log = NULL;
 
 	g_assert_nonnull (strstr (before, "<td class=\"last-sync\">never</td>"));
 	g_assert_nonnull (strstr (before, "<td class=\"folders\"></td>"));
@@ -300,8 +304,18 @@ test_list_sync_times (Fixture *f, gconstpointer data)
 	g_assert_null (strstr (after, "<td class=\"last-sync\">never</td>"));
 	g_assert_nonnull (strstr (after, "<th>Last successful sync (UTC)</th>"));
 	/* Hierarchy first (never synced yet), then the Inbox with its time. */
-	want = g_strdup_printf ("<td class=\"folders\">(folder hierarchy): never<br>Inbox (%s): 2", inbox);
+	want = g_strdup_printf ("<td class=\"folders\"><div>(folder hierarchy): never</div><div>Inbox (%s): 2",
+	                        inbox);
 	g_assert_nonnull (strstr (after, want));
+
+	/* Resync of that one folder: its line goes, the hierarchy stays. */
+	csrf = csrf_of (after);
+	form = g_strdup_printf ("user=" USER "&device=" DEVICE "&folder=%s&csrf=%s", inbox, csrf);
+	g_assert_cmpuint (request (f, "POST", "/resync", ADMIN, ADMIN_PASSWORD, form, NULL), ==, 303);
+	resynced = get_page (f, "/");
+	g_assert_nonnull (strstr (resynced, "<td class=\"folders\"><div>(folder hierarchy): never</div></td>"));
+	log = g_strdup_printf ("\"detail\":\"folder %s\"", inbox);
+	g_assert_cmpuint (seclog_count (f, AIRDOCKD_SECLOG_DEVICE_RESYNC, USER, log), ==, 1);
 }
 
 static void
