@@ -52,6 +52,7 @@ struct _AirdockdPimioSplitter {
 	/* the component we are in (comp != NULL) */
 	GString *comp;
 	AirdockdPimioKind kind;	/* PROBLEM for a component we do not import */
+	char *name;		/* its name (VEVENT …) */
 	guint comp_line;
 	GPtrArray *stack;	/* names of the open components, outermost first */
 	char *broken;		/* the first problem inside it */
@@ -82,6 +83,7 @@ comp_clear (AirdockdPimioSplitter *s)
 		g_string_free (s->comp, TRUE);
 	s->comp = NULL;
 	g_ptr_array_set_size (s->stack, 0);
+	g_clear_pointer (&s->name, g_free);
 	g_clear_pointer (&s->broken, g_free);
 	s->too_large = FALSE;
 }
@@ -195,6 +197,7 @@ comp_start (AirdockdPimioSplitter *s, const char *name, const char *line, gsize 
 	s->comp = g_string_new (NULL);
 	s->kind = kind_of (name);
 	s->comp_line = s->line;
+	s->name = g_strdup (name);
 	g_ptr_array_add (s->stack, g_strdup (name));
 	g_string_append_len (s->comp, line, (gssize) len);
 	g_string_append (s->comp, "\r\n");
@@ -233,7 +236,7 @@ comp_append (AirdockdPimioSplitter *s, const char *line, gsize len)
 static void
 comp_finish (AirdockdPimioSplitter *s)
 {
-	const char *name = g_ptr_array_index (s->stack, 0);
+	const char *name = s->name;	/* the stack may be empty by now */
 	AirdockdPimioChunk *c;
 
 	if (s->kind == AIRDOCKD_PIMIO_PROBLEM)

@@ -371,7 +371,8 @@ test_broken (Fixture *f, gconstpointer data)
 		"%1$s:22: broken line: no NAME:value: skipped\n"
 		"%1$s:25: BEGIN:VEVENT without END:VEVENT\n"
 		"%1$s:30: a TZID has no VTIMEZONE before this entry and is no zone libical knows: skipped\n"
-		"%1$s:44: unknown iCalendar VERSION (2.0 expected): the calendar's entries are skipped\n", ics);
+		"%1$s:44: unknown iCalendar VERSION (2.0 expected): the calendar's entries are skipped\n"
+		"%1$s:63: BEGIN:VFREEBUSY: not a contact, event, task or note, skipped\n", ics);
 	g_autofree char *want2 = g_strdup_printf (
 		"%1$s:8: unknown vCard VERSION (2.1, 3.0 or 4.0 expected): skipped\n"
 		"%1$s:15: BDAY: invalid date: skipped\n"
@@ -381,7 +382,7 @@ test_broken (Fixture *f, gconstpointer data)
 	g_autoptr (GPtrArray) cards = items_of (f, contacts);
 
 	g_assert_cmpstr (err, ==, want);
-	g_assert_true (g_str_has_prefix (out, "added 3, updated 0, unchanged 0, skipped 5"));
+	g_assert_true (g_str_has_prefix (out, "added 3, updated 0, unchanged 0, skipped 6"));
 	g_assert_cmpstr (err2, ==, want2);
 	g_assert_true (g_str_has_prefix (out2, "added 2, updated 0, unchanged 0, skipped 3"));
 	/* The good entries are in, and nothing of the bad ones. */
