@@ -509,6 +509,9 @@ test_invite_accept (Fixture *f, gconstpointer data)
 	cmd = command_for (r, EAS_AIRSYNC_ADD, mail->server_id);
 	g_assert_nonnull (cmd);
 	check_meeting_request (f, eas_node_child (cmd, EAS_AIRSYNC_APPLICATION_DATA), GOOGLE_UID);
+	/* [MS-ASEMAIL] 2.2.2.64: Outlook's 15-minute alarm, in seconds. */
+	g_assert_cmpstr (eas_node_child_text (eas_node_path (cmd, EAS_AIRSYNC_APPLICATION_DATA,
+	                                                     EAS_EMAIL_MEETING_REQUEST, 0), EAS_EMAIL_REMINDER), ==, "900");
 	airdock_eas_response_free (r);
 
 	/* The tentative event. */
