@@ -79,6 +79,10 @@ airdockd_meeting_fill_email (AirdockdStore *store, const AirdockdItem *item, Eas
 	if (itip->method == EAS_ITIP_REQUEST || itip->method == EAS_ITIP_CANCEL) {
 		g_clear_pointer (&email->meeting_request, eas_meeting_request_free);
 		email->meeting_request = eas_meeting_request_from_itip (itip);
+		/* [MS-ASEMAIL] 2.2.2.48: DtStamp is required; without DTSTAMP the
+		 * mail's date stands in. */
+		if (email->meeting_request != NULL && email->meeting_request->event->dt_stamp == 0)
+			email->meeting_request->event->dt_stamp = item->date_received;
 	}
 }
 
