@@ -360,29 +360,3 @@ eas_search_encode_status (EasSearchStatus status)
 	eas_wbxml_writer_end (w);
 	return eas_wbxml_writer_finish (w, NULL);
 }
-
-char *
-eas_search_fts_expression (const char *text)
-{
-	g_autoptr (GString) s = g_string_new (NULL);
-	g_auto (GStrv) terms = NULL;
-
-	g_return_val_if_fail (text != NULL, NULL);
-	terms = g_strsplit_set (text, " \t\r\n", -1);
-	for (guint i = 0; terms[i] != NULL; i++) {
-		if (terms[i][0] == '\0')
-			continue;
-		if (s->len > 0)
-			g_string_append (s, " AND ");
-		g_string_append_c (s, '"');
-		for (const char *p = terms[i]; *p != '\0'; p++) {
-			if (*p == '"')
-				g_string_append_c (s, '"');
-			g_string_append_c (s, *p);
-		}
-		g_string_append_c (s, '"');
-	}
-	if (s->len == 0)
-		return NULL;
-	return g_string_free (g_steal_pointer (&s), FALSE);
-}

@@ -143,15 +143,6 @@ void eas_search_write_end (EasWbxmlWriter *writer,
 /* <Search><Status>status</Status></Search>: the whole request failed. */
 GBytes *eas_search_encode_status (EasSearchStatus status);
 
-/* The FTS5 MATCH expression for a free-text string: each whitespace-
- * separated term becomes a quoted string ("term", embedded quotes
- * doubled), all terms ANDed; so wildcards, operators and column filters in
- * the client's text are plain text.  Terms match whole words, not
- * prefixes: an FTS5 prefix query merges every matching doclist in full,
- * which took a common word to ~100 ms at 100,000 messages (bench/search).
- * NULL when text has no term. */
-char *eas_search_fts_expression (const char *text);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasSearchQuery, eas_search_query_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasSearchRequest, eas_search_request_free)
 

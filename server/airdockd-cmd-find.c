@@ -36,8 +36,9 @@ write_hit (AirdockdRequest *req, EasWbxmlWriter *w, const AirdockdSearchHit *hit
 static GBytes *
 find_mailbox (AirdockdRequest *req, const EasFindRequest *fr)
 {
-	g_autofree char *expr = eas_search_fts_expression (fr->free_text);
-	AirdockdSearchFilter filter = { .fts_match = expr, .collection_id = fr->collection_id };
+	const char *collections[] = { fr->collection_id, NULL };
+	AirdockdSearchFilter filter = { .collection_ids = fr->collection_id != NULL ? collections : NULL };
+	g_autofree char *expr = NULL;
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockdSearchIndex) index = NULL;
 	g_autoptr (GPtrArray) hits = NULL;
@@ -46,9 +47,11 @@ find_mailbox (AirdockdRequest *req, const EasFindRequest *fr)
 	guint64 total = 0;
 	guint count = 0;
 
-	if (email && expr != NULL) {
+	if (email && fr->free_text != NULL) {
 		index = airdockd_search_index_open (req->store, &error);
 		if (index != NULL)
+			filter.fts_match = expr = airdockd_search_index_expression (index, fr->free_text, &error);
+		if (expr != NULL)
 			hits = airdockd_search_index_query (index, req->user_id, &filter, fr->range_start,
 			                                    fr->range_end - fr->range_start + 1, &total, &error);
 		if (hits == NULL) {

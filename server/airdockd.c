@@ -16,6 +16,7 @@
 #include "server/airdockd-config.h"
 #include "server/airdockd-http.h"
 #include "server/airdockd-lmtp.h"
+#include "server/airdockd-search-index.h"
 #include "server/airdockd-store.h"
 #include "server/airdockd-tls.h"
 
@@ -79,6 +80,7 @@ run (const AirdockdConfig *config, const char *ports_file)
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockdStore) store = NULL;
+	g_autoptr (AirdockdSearchIndex) search_index = NULL;
 	g_autoptr (AirdockdServer) server = NULL;
 	g_autoptr (AirdockdLmtp) lmtp = NULL;
 	g_autoptr (AirdockdAdminWeb) adminweb = NULL;
@@ -94,6 +96,12 @@ run (const AirdockdConfig *config, const char *ports_file)
 	store = airdockd_store_open (config->data_dir, &error);
 	if (store == NULL) {
 		g_printerr ("airdockd: opening the store: %s\n", error->message);
+		return 1;
+	}
+	/* Mail bodies go into the Search index right after each delivery */
+	search_index = airdockd_search_index_attach (store, &error);
+	if (search_index == NULL) {
+		g_printerr ("airdockd: opening the search index: %s\n", error->message);
 		return 1;
 	}
 	/* Mail in ([lmtp] listen): delivers into Inboxes through the same store */

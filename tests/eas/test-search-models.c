@@ -206,18 +206,6 @@ test_decode_errors (void)
 }
 
 static void
-test_fts_quote (void)
-{
-	g_autofree char *a = eas_search_fts_expression ("foo* \"bar\"  OR NEAR(x");
-	g_autofree char *b = eas_search_fts_expression (" \t ");
-	g_autofree char *c = eas_search_fts_expression ("subject:x");
-
-	g_assert_cmpstr (a, ==, "\"foo*\" AND \"\"\"bar\"\"\" AND \"OR\" AND \"NEAR(x\"");
-	g_assert_null (b);
-	g_assert_cmpstr (c, ==, "\"subject:x\"");
-}
-
-static void
 test_encode_empty (void)
 {
 	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
@@ -643,7 +631,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/search/limit/depth", test_limit_depth);
 	g_test_add_func ("/search/limit/nodes", test_limit_nodes);
 	g_test_add_func ("/search/limit/text", test_limit_text);
-	g_test_add_func ("/search/fts/quote", test_fts_quote);
 	g_test_add_func ("/search/encode/empty", test_encode_empty);
 	g_test_add_func ("/search/encode/gal", test_encode_gal);
 	g_test_add_func ("/search/encode/status", test_encode_status);

@@ -84,15 +84,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 		return 0;
 	g_assert_cmpuint (req->range_start, <=, req->range_end);
 	g_assert_cmpuint (req->range_end - req->range_start, <, EAS_SEARCH_MAX_RANGE);
-	if (req->query != NULL) {
+	if (req->query != NULL)
 		g_assert_cmpuint (query_nodes (req->query, 0), <=, EAS_SEARCH_MAX_NODES);
-		if (req->query->kind == EAS_SEARCH_QUERY_FREE_TEXT) {
-			g_autofree char *expr = eas_search_fts_expression (req->query->text);
-			(void) expr;
-		}
-	}
 	if (req->gal_query != NULL) {
-		g_autofree char *expr = eas_search_fts_expression (req->gal_query);
 		EasGalEntry e = { .display_name = req->gal_query };
 		w = eas_wbxml_writer_new ();
 		eas_search_write_begin (w, EAS_SEARCH_STATUS_SUCCESS);

@@ -1,15 +1,21 @@
 /* test-search.c — Search over real HTTP against the real airdockd: GAL over
- * the accounts, Mailbox full text (subject, body preview, sender,
- * recipients) through the FTS5 index kept by triggers, ranges, user
- * isolation, deletes, client query syntax taken as text. */
+ * the accounts, Mailbox full text (subject, full body, sender, recipients)
+ * through the FTS5 index kept by triggers, prefixes, ranges and their
+ * clamping, exact Totals, user isolation over 3 users and 3,000 messages,
+ * 10,000 messages in one mailbox, DeepTraversal, date ranges, deletes,
+ * client query syntax taken as text, the statuses of what we do not
+ * evaluate. */
 #include "config.h"
 
+#include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 
 #include "eas/eas-find.h"
 #include "eas/eas-search.h"
+#include "server/airdockd-search-index.h"
 #include "server/airdockd-store.h"
 #include "tests/server/eas-client.h"
 
@@ -98,6 +104,56 @@ post (Fixture *f, EasNode *root)
 	g_assert_nonnull (r->tree);
 	g_assert_cmpuint (r->tree->tag, ==, EAS_SEARCH_SEARCH);
 	return r;
+}
+
+/* A Mailbox query with every option the tests use; NULL/FALSE leave an
+ * element out. */
+typedef struct {
+	const char *text;
+	const char *const *collections;
+	const char *range;
+	gboolean deep;
+	const char *after;	/* GreaterThan DateReceived */
+	const char *before;	/* LessThan DateReceived */
+} MailQ;
+
+static void
+append_date (EasNode *and, EasTag tag, const char *value)
+{
+	EasNode *cmp;
+
+	if (value == NULL)
+		return;
+	cmp = eas_node_append (and, tag);
+	eas_node_append (cmp, EAS_EMAIL_DATE_RECEIVED);
+	eas_node_append_text (cmp, EAS_SEARCH_VALUE, value);
+}
+
+static EasNode *
+mail_q (const MailQ *q)
+{
+	EasNode *root = eas_node_new (EAS_SEARCH_SEARCH);
+	EasNode *store = eas_node_append (root, EAS_SEARCH_STORE);
+	EasNode *and, *options, *bp;
+
+	eas_node_append_text (store, EAS_SEARCH_NAME, "Mailbox");
+	and = eas_node_append (eas_node_append (store, EAS_SEARCH_QUERY), EAS_SEARCH_AND);
+	eas_node_append_text (and, EAS_AIRSYNC_CLASS, "Email");
+	for (guint i = 0; q->collections != NULL && q->collections[i] != NULL; i++)
+		eas_node_append_text (and, EAS_AIRSYNC_COLLECTION_ID, q->collections[i]);
+	if (q->text != NULL)
+		eas_node_append_text (and, EAS_SEARCH_FREE_TEXT, q->text);
+	append_date (and, EAS_SEARCH_GREATER_THAN, q->after);
+	append_date (and, EAS_SEARCH_LESS_THAN, q->before);
+	options = eas_node_append (store, EAS_SEARCH_OPTIONS);
+	if (q->range != NULL)
+		eas_node_append_text (options, EAS_SEARCH_RANGE, q->range);
+	if (q->deep)
+		eas_node_append (options, EAS_SEARCH_DEEP_TRAVERSAL);
+	bp = eas_node_append (options, EAS_AIRSYNCBASE_BODY_PREFERENCE);
+	eas_node_append_text (bp, EAS_AIRSYNCBASE_TYPE, "1");
+	eas_node_append_text (bp, EAS_AIRSYNCBASE_TRUNCATION_SIZE, "100");
+	return root;
 }
 
 static EasNode *
@@ -285,16 +341,29 @@ test_mailbox_range (Fixture *f, gconstpointer data)
 static void
 test_mailbox_syntax (Fixture *f, gconstpointer data)
 {
-	static const char *const queries[] = {
-		"bud*", "\"budget", "budget OR lunch", "NEAR(budget lunch)", "subject:budget",
-		"-budget", "^budget", "(", "\"\"\"", "*", "budget AND",
+	/* Query, then the Total it must give over the two mails below: "*"
+	 * is no wildcard inside a term, "_" and "%" are no LIKE wildcards
+	 * ("bud_et" is the words "bud et"), "OR" is a term (it begins "org"
+	 * of both To addresses), column filters and NEAR are words. */
+	static const char *const cases[][2] = {
+		{ "bud*", "2" }, { "\"budget", "1" }, { "budget OR lunch", "0" },
+		{ "NEAR(budget lunch)", "0" }, { "NEAR(budget", "0" }, { "subject:budget", "0" },
+		{ "-budget", "1" }, { "^budget", "1" }, { "(budget)", "1" }, { "(", "0" },
+		{ "\"\"\"", "0" }, { "*", "0" }, { "budget AND", "0" }, { "%", "0" }, { "_", "0" },
+		{ "%budget%", "1" }, { "bud_et", "1" }, { "50%", "1" }, { "':; DROP TABLE items; --", "0" },
+		{ "AND", "0" }, { "OR", "2" }, { "NOT", "0" }, { "budget*report", "1" }, { "{subject}", "0" },
+		{ "subject : budget", "0" }, { "budget -numbers", "1" }, { "budget NOT numbers", "0" },
 	};
-	g_autofree char *star = NULL, *quoted = NULL, *or = NULL;
+	g_autofree char *star = NULL, *quoted = NULL, *or = NULL, *all = NULL;
 
-	g_free (deliver (f, "Carol <carol@corp.example>", "Budget report", "numbers", 30));
-	for (guint i = 0; i < G_N_ELEMENTS (queries); i++) {
-		g_autoptr (AirdockEasResponse) r = post (f, mailbox_query (queries[i], NULL, NULL));
-		store_of (r, "1");
+	g_free (deliver (f, "Carol <carol@corp.example>", "Budget report", "numbers up 50% this year", 30));
+	g_free (deliver (f, "Dave <dave@example.com>", "Lunch", "bud et al", 20));
+	for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autoptr (AirdockEasResponse) r = post (f, mailbox_query (cases[i][0], NULL, NULL));
+		const EasNode *store = store_of (r, "1");
+
+		g_test_message ("query %s", cases[i][0]);
+		g_assert_cmpstr (eas_node_child_text (store, EAS_SEARCH_TOTAL), ==, cases[i][1]);
 	}
 	star = search_subjects (f, "budget*", NULL, NULL, "1");
 	g_assert_cmpstr (star, ==, "Budget report");
@@ -303,6 +372,9 @@ test_mailbox_syntax (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (or, ==, "");
 	quoted = search_subjects (f, "\"budget\"", NULL, NULL, "1");
 	g_assert_cmpstr (quoted, ==, "Budget report");
+	/* The store is intact. */
+	all = search_subjects (f, "bud", NULL, NULL, "2");
+	g_assert_cmpstr (all, ==, "Lunch,Budget report");
 }
 
 static void
@@ -313,12 +385,401 @@ test_mailbox_too_complex (Fixture *f, gconstpointer data)
 	EasNode *eq;
 	g_autoptr (AirdockEasResponse) r = NULL;
 
+	g_autoptr (AirdockEasResponse) r2 = NULL;
+	g_autoptr (AirdockEasResponse) r3 = NULL;
+	g_autoptr (AirdockEasResponse) r4 = NULL;
+	EasNode *or;
+
 	eas_node_append_text (store, EAS_SEARCH_NAME, "Mailbox");
 	eq = eas_node_append (eas_node_append (store, EAS_SEARCH_QUERY), EAS_SEARCH_EQUAL_TO);
 	eas_node_append (eq, EAS_EMAIL_SUBJECT);
 	eas_node_append_text (eq, EAS_SEARCH_VALUE, "x");
 	r = post (f, root);
 	store_of (r, "8");
+
+	/* [MS-ASCMD] 2.2.3.30.5: CollectionId anywhere but under And. */
+	root = mail_q (&(MailQ) { .text = "x" });
+	or = eas_node_append (eas_node_path (root, EAS_SEARCH_STORE, EAS_SEARCH_QUERY, EAS_SEARCH_AND, 0),
+	                      EAS_SEARCH_OR);
+	eas_node_append_text (or, EAS_SEARCH_FREE_TEXT, "y");
+	eas_node_append_text (or, EAS_AIRSYNC_COLLECTION_ID, f->inbox);
+	r2 = post (f, root);
+	store_of (r2, "8");
+	root = eas_node_new (EAS_SEARCH_SEARCH);
+	store = eas_node_append (root, EAS_SEARCH_STORE);
+	eas_node_append_text (store, EAS_SEARCH_NAME, "Mailbox");
+	eas_node_append_text (eas_node_append (store, EAS_SEARCH_QUERY), EAS_AIRSYNC_COLLECTION_ID, f->inbox);
+	r3 = post (f, root);
+	store_of (r3, "8");
+	/* Or of free text is evaluated. */
+	root = mail_q (&(MailQ) { 0 });
+	or = eas_node_append (eas_node_path (root, EAS_SEARCH_STORE, EAS_SEARCH_QUERY, EAS_SEARCH_AND, 0),
+	                      EAS_SEARCH_OR);
+	eas_node_append_text (or, EAS_SEARCH_FREE_TEXT, "y");
+	eas_node_append_text (or, EAS_SEARCH_FREE_TEXT, "z");
+	r4 = post (f, root);
+	store_of (r4, "1");
+}
+
+/* Subjects found by q (Total checked; the response's Range into out_range
+ * when not NULL). */
+static char *
+q_subjects (Fixture *f, const MailQ *q, const char *total, char **out_range)
+{
+	g_autoptr (AirdockEasResponse) r = post (f, mail_q (q));
+	const EasNode *store = store_of (r, "1");
+
+	g_assert_cmpstr (eas_node_child_text (store, EAS_SEARCH_TOTAL), ==, total);
+	if (out_range != NULL)
+		*out_range = g_strdup (eas_node_child_text (store, EAS_SEARCH_RANGE));
+	return subjects (store);
+}
+
+/* A term matches the words it begins, not words it is inside of. */
+static void
+test_mailbox_prefix (Fixture *f, gconstpointer data)
+{
+	g_autofree char *meet = NULL, *tom = NULL, *inside = NULL, *two = NULL, *addr = NULL;
+
+	g_free (deliver (f, "Carol <carol@corp.example>", "Meeting tomorrow", "Agenda attached.", 30));
+	g_free (deliver (f, "Dave <dave@example.com>", "Meet and greet", "Snacks.", 20));
+	meet = search_subjects (f, "meet", NULL, NULL, "2");
+	g_assert_cmpstr (meet, ==, "Meet and greet,Meeting tomorrow");
+	tom = search_subjects (f, "TOMOR", NULL, NULL, "1");
+	g_assert_cmpstr (tom, ==, "Meeting tomorrow");
+	inside = search_subjects (f, "eeting", NULL, NULL, "0");
+	g_assert_cmpstr (inside, ==, "");
+	two = search_subjects (f, "meeti agen", NULL, NULL, "1");
+	g_assert_cmpstr (two, ==, "Meeting tomorrow");
+	addr = search_subjects (f, "carol@corp.ex", NULL, NULL, "1");
+	g_assert_cmpstr (addr, ==, "Meeting tomorrow");
+}
+
+/* Words far beyond the 255-character preview are found: the full plain
+ * text is indexed, up to AIRDOCKD_SEARCH_MAX_BODY_BYTES; HTML-only mail by
+ * its text. */
+static void
+test_mailbox_body (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GString) body = g_string_new (NULL);
+	g_autoptr (GString) huge = g_string_new (NULL);
+	g_autofree char *deep = NULL, *html = NULL, *tag = NULL, *cut = NULL, *before_cut = NULL;
+	g_autofree char *path = g_build_filename (f->h->dir, "html.eml", NULL);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdItem) item = NULL;
+
+	for (guint i = 0; i < 3000; i++)
+		g_string_append (body, "lorem ipsum dolor ");
+	g_string_append (body, "xylophone");
+	g_free (deliver (f, "L <l@example.com>", "Long one", body->str, 30));
+	/* One line of filler words past the cap, a word on each side of it. */
+	while (huge->len < AIRDOCKD_SEARCH_MAX_BODY_BYTES - 4096)
+		g_string_append (huge, "filler ");
+	g_string_append (huge, "marmalade ");
+	while (huge->len < AIRDOCKD_SEARCH_MAX_BODY_BYTES + 4096)
+		g_string_append (huge, "filler ");
+	g_string_append (huge, "zanzibar");
+	g_free (deliver (f, "H <h@example.com>", "Huge one", huge->str, 20));
+	g_assert_true (g_file_set_contents (path,
+		"From: W <w@example.com>\r\nTo: alice@example.org\r\nSubject: Web page\r\n"
+		"Message-ID: <html1@example.com>\r\nMIME-Version: 1.0\r\n"
+		"Content-Type: text/html; charset=utf-8\r\n\r\n"
+		"<html><body><p>Quarterly <b>hippopotamus</b> figures</p></body></html>\r\n", -1, &error));
+	item = airdockd_store_add_message (f->store, f->uid, f->inbox, path, FALSE, &error);
+	g_assert_no_error (error);
+
+	deep = search_subjects (f, "xylophone", NULL, NULL, "1");
+	g_assert_cmpstr (deep, ==, "Long one");
+	html = search_subjects (f, "hippopotamus", NULL, NULL, "1");
+	g_assert_cmpstr (html, ==, "Web page");
+	tag = search_subjects (f, "body", NULL, NULL, "0");	/* tag names are not text */
+	g_assert_cmpstr (tag, ==, "");
+	before_cut = search_subjects (f, "marmalade", NULL, NULL, "1");
+	g_assert_cmpstr (before_cut, ==, "Huge one");
+	cut = search_subjects (f, "zanzibar", NULL, NULL, "0");
+	g_assert_cmpstr (cut, ==, "");
+}
+
+/* A store with the index attached indexes the body in the delivering
+ * commit's wake, before any query. */
+static void
+test_mailbox_attached (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdSearchIndex) index = airdockd_search_index_attach (f->store, &error);
+	g_autoptr (GString) body = g_string_new (NULL);
+	const AirdockdSearchFilter filter = { .fts_match = "\"quokka\"*" };
+	g_autoptr (GPtrArray) hits = NULL;
+	guint done = 99;
+	guint64 total = 0;
+
+	g_assert_no_error (error);
+	for (guint i = 0; i < 200; i++)
+		g_string_append (body, "padding words here ");
+	g_string_append (body, "quokka");
+	g_free (deliver (f, "Q <q@example.com>", "Marsupials", body->str, 10));
+	/* Nothing left queued: the hook indexed it. */
+	g_assert_true (airdockd_search_index_drain (index, f->uid, 100, &done, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (done, ==, 0);
+	hits = airdockd_search_index_query (index, f->uid, &filter, 0, 10, &total, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (total, ==, 1);
+	g_assert_cmpuint (hits->len, ==, 1);
+}
+
+static char *
+make_folder (Fixture *f, const char *parent, const char *name)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdFolder) folder = airdockd_store_folder_create (f->store, f->uid, parent, name,
+	                                                                  AIRDOCKD_FOLDER_USER_MAIL, &error);
+
+	g_assert_no_error (error);
+	return g_strdup (folder->server_id);
+}
+
+static void
+test_mailbox_deep (Fixture *f, gconstpointer data)
+{
+	g_autofree char *projects = make_folder (f, f->inbox, "Projects");
+	g_autofree char *archive = make_folder (f, projects, "Archive");
+	g_autofree char *other = make_folder (f, AIRDOCKD_FOLDER_ROOT, "Other");
+	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	const char *inbox_only[] = { f->inbox, NULL };
+	const char *projects_only[] = { projects, NULL };
+	const char *two[] = { f->inbox, archive, NULL };
+	const char *nowhere[] = { "no-such-folder", NULL };
+	g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL, *g = NULL;
+
+	g_free (deliver_to (f, f->uid, f->inbox, "X <x@example.com>", "alpha inbox", "text", now - 40));
+	g_free (deliver_to (f, f->uid, projects, "X <x@example.com>", "alpha projects", "text", now - 30));
+	g_free (deliver_to (f, f->uid, archive, "X <x@example.com>", "alpha archive", "text", now - 20));
+	g_free (deliver_to (f, f->uid, other, "X <x@example.com>", "alpha other", "text", now - 10));
+
+	a = q_subjects (f, &(MailQ) { .text = "alpha", .collections = inbox_only }, "1", NULL);
+	g_assert_cmpstr (a, ==, "alpha inbox");
+	b = q_subjects (f, &(MailQ) { .text = "alpha", .collections = inbox_only, .deep = TRUE }, "3", NULL);
+	g_assert_cmpstr (b, ==, "alpha archive,alpha projects,alpha inbox");
+	c = q_subjects (f, &(MailQ) { .text = "alpha", .collections = projects_only, .deep = TRUE }, "2", NULL);
+	g_assert_cmpstr (c, ==, "alpha archive,alpha projects");
+	/* Several CollectionIds: several folders. */
+	d = q_subjects (f, &(MailQ) { .text = "alpha", .collections = two }, "2", NULL);
+	g_assert_cmpstr (d, ==, "alpha archive,alpha inbox");
+	/* No CollectionId: the whole mailbox. */
+	e = q_subjects (f, &(MailQ) { .text = "alpha" }, "4", NULL);
+	g_assert_cmpstr (e, ==, "alpha other,alpha archive,alpha projects,alpha inbox");
+	g = q_subjects (f, &(MailQ) { .text = "alpha", .collections = nowhere, .deep = TRUE }, "0", NULL);
+	g_assert_cmpstr (g, ==, "");
+}
+
+static void
+test_mailbox_dates (Fixture *f, gconstpointer data)
+{
+	g_autofree char *a = NULL, *b = NULL, *c = NULL, *all = NULL;
+	g_autoptr (AirdockEasResponse) bad = NULL;
+	g_autoptr (AirdockEasResponse) other = NULL;
+	EasNode *root, *cmp;
+
+	g_free (deliver_to (f, f->uid, f->inbox, "X <x@example.com>", "invoice jan", "pay", 1704844800));	/* 2024-01-10 */
+	g_free (deliver_to (f, f->uid, f->inbox, "X <x@example.com>", "invoice feb", "pay", 1707523200));	/* 2024-02-10 */
+	g_free (deliver_to (f, f->uid, f->inbox, "X <x@example.com>", "invoice mar", "pay", 1710028800));	/* 2024-03-10 */
+
+	a = q_subjects (f, &(MailQ) { .text = "invoice", .after = "2024-02-01T00:00:00.000Z" }, "2", NULL);
+	g_assert_cmpstr (a, ==, "invoice mar,invoice feb");
+	b = q_subjects (f, &(MailQ) { .text = "invoice", .after = "2024-02-01T00:00:00.000Z",
+	                              .before = "2024-03-01T00:00:00.000Z" }, "1", NULL);
+	g_assert_cmpstr (b, ==, "invoice feb");
+	c = q_subjects (f, &(MailQ) { .before = "2024-01-31T00:00:00.000Z" }, "1", NULL);	/* dates alone */
+	g_assert_cmpstr (c, ==, "invoice jan");
+	all = q_subjects (f, &(MailQ) { .after = "2000-01-01T00:00:00.000Z" }, "3", NULL);
+	g_assert_cmpstr (all, ==, "invoice mar,invoice feb,invoice jan");
+
+	/* A date that is not one: protocol error in the Store. */
+	bad = post (f, mail_q (&(MailQ) { .text = "invoice", .after = "last tuesday" }));
+	store_of (bad, "2");
+	/* Another property than DateReceived: more than we evaluate. */
+	root = mail_q (&(MailQ) { .text = "invoice" });
+	cmp = eas_node_append (eas_node_path (root, EAS_SEARCH_STORE, EAS_SEARCH_QUERY, EAS_SEARCH_AND, 0),
+	                       EAS_SEARCH_GREATER_THAN);
+	eas_node_append (cmp, EAS_EMAIL_SUBJECT);
+	eas_node_append_text (cmp, EAS_SEARCH_VALUE, "m");
+	other = post (f, root);
+	store_of (other, "8");
+}
+
+/* n messages for uid's Inbox, message i with the words body_fn(i) and the
+ * Subject "OWNER i", delivered one second apart.  A delivery fsyncs each
+ * message (~20 ms here), so thousands would take minutes: the files and
+ * rows are written directly, as airdockd_store_add_message() leaves them,
+ * in one transaction; the items trigger indexes them, and an attached
+ * index indexes their bodies from the files. */
+typedef char *(*BodyFunc) (guint i, const char *owner);
+
+static void
+deliver_many (Fixture *f, gint64 uid, const char *owner, guint n, BodyFunc body_fn)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdFolder) inbox = airdockd_store_folder_get_by_type (f->store, uid, AIRDOCKD_FOLDER_INBOX, &error);
+	g_autofree char *db_path = g_build_filename (f->h->data_dir, "airdock.sqlite", NULL);
+	g_autofree char *user_dir = g_strdup_printf ("%s/users/%" G_GINT64_FORMAT, f->h->data_dir, uid);
+	g_autoptr (AirdockdSearchIndex) index = NULL;
+	gint64 base = g_get_real_time () / G_USEC_PER_SEC - n;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	guint done = 0;
+
+	g_assert_no_error (error);
+	g_assert_cmpint (g_mkdir_with_parents (user_dir, 0700), ==, 0);
+	g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+	sqlite3_busy_timeout (db, 10000);
+	g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+	g_assert_cmpint (sqlite3_prepare_v2 (db,
+		"INSERT INTO items (user_id, folder_id, server_id, class, modseq, created_modseq,"
+		" from_addr, to_addr, subject, message_id, thread_id, date_received, size, preview,"
+		" plain_type, message_file)"
+		" SELECT ?1, id, ?3, 1, 1, 1, 'S <s@example.com>', ?4, ?5, ?6, ?6, ?7, ?8, ?9,"
+		" 'text/plain; charset=us-ascii', ?10 FROM folders WHERE user_id = ?1 AND server_id = ?2",
+		-1, &st, NULL), ==, SQLITE_OK);
+	for (guint i = 0; i < n; i++) {
+		g_autofree char *body = body_fn (i, owner);
+		g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (base + i);
+		g_autofree char *when = g_date_time_format (dt, "%a, %d %b %Y %H:%M:%S +0000");
+		g_autofree char *to = g_strdup_printf ("%s@example.org", owner);
+		g_autofree char *subject = g_strdup_printf ("%s %u", owner, i);
+		g_autofree char *msgid = g_strdup_printf ("%s.%u@example.org", owner, i);
+		g_autofree char *sid = g_strdup_printf ("%s:bulk%u", inbox->server_id, i);
+		g_autofree char *rel = g_strdup_printf ("users/%" G_GINT64_FORMAT "/bulk%u.eml", uid, i);
+		g_autofree char *path = g_build_filename (f->h->data_dir, rel, NULL);
+		g_autofree char *msg = g_strdup_printf ("From: S <s@example.com>\r\nTo: %s\r\nSubject: %s\r\n"
+		                                        "Date: %s\r\nMessage-ID: <%s>\r\n"
+		                                        "Content-Type: text/plain\r\n\r\n%s\r\n",
+		                                        to, subject, when, msgid, body);
+		FILE *out = fopen (path, "wb");
+
+		g_assert_nonnull (out);
+		g_assert_cmpuint (fwrite (msg, 1, strlen (msg), out), ==, strlen (msg));
+		g_assert_cmpint (fclose (out), ==, 0);
+		sqlite3_bind_int64 (st, 1, uid);
+		sqlite3_bind_text (st, 2, inbox->server_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text (st, 3, sid, -1, SQLITE_STATIC);
+		sqlite3_bind_text (st, 4, to, -1, SQLITE_STATIC);
+		sqlite3_bind_text (st, 5, subject, -1, SQLITE_STATIC);
+		sqlite3_bind_text (st, 6, msgid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64 (st, 7, base + i);
+		sqlite3_bind_int64 (st, 8, (gint64) strlen (msg));
+		sqlite3_bind_text (st, 9, body, -1, SQLITE_STATIC);
+		sqlite3_bind_text (st, 10, rel, -1, SQLITE_STATIC);
+		g_assert_cmpint (sqlite3_step (st), ==, SQLITE_DONE);
+		g_assert_cmpint (sqlite3_changes (db), ==, 1);
+		sqlite3_reset (st);
+	}
+	sqlite3_finalize (st);
+	g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+	sqlite3_close (db);
+	/* Bodies from the files, as after a delivery. */
+	index = airdockd_search_index_open (f->store, &error);
+	g_assert_no_error (error);
+	g_assert_true (airdockd_search_index_drain (index, uid, G_MAXUINT, &done, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (done, ==, n);
+}
+
+static char *
+users_body (guint i, const char *owner)
+{
+	return g_strdup_printf ("common tag%u only%s", i % 10, owner);
+}
+
+/* Every Subject of the store's results starts with prefix. */
+static void
+assert_all_owned (const char *list, const char *prefix, guint expect)
+{
+	g_auto (GStrv) items = g_strsplit (list, ",", -1);
+
+	g_assert_cmpuint (g_strv_length (items), ==, expect);
+	for (guint i = 0; items[i] != NULL; i++)
+		g_assert_true (g_str_has_prefix (items[i], prefix));
+}
+
+/* Three users, 1,000 messages each: each finds only its own, Totals are
+ * exact, Ranges are clamped to the results and to 100 per response. */
+static void
+test_mailbox_users (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdUser) alina = airdockd_store_user_lookup (f->store, "alina", &error);
+	g_autoptr (AirdockEasClient) bob_c = NULL;
+	g_autofree char *all = NULL, *tag = NULL, *other = NULL, *tail = NULL, *wide = NULL, *past = NULL;
+	g_autofree char *r1 = NULL, *r2 = NULL, *r3 = NULL, *bobs = NULL;
+	AirdockEasClient *alice_c = f->c;
+
+	g_assert_no_error (error);
+	deliver_many (f, f->uid, "alice", 1000, users_body);
+	deliver_many (f, f->bob, "bob", 1000, users_body);
+	deliver_many (f, alina->id, "alina", 1000, users_body);
+
+	all = q_subjects (f, &(MailQ) { .text = "common" }, "1000", NULL);
+	assert_all_owned (all, "alice ", 100);
+	tag = q_subjects (f, &(MailQ) { .text = "tag3", .range = "0-9" }, "100", NULL);
+	g_assert_cmpstr (tag, ==, "alice 993,alice 983,alice 973,alice 963,alice 953,"
+	                 "alice 943,alice 933,alice 923,alice 913,alice 903");
+	other = q_subjects (f, &(MailQ) { .text = "onlybob" }, "0", NULL);
+	g_assert_cmpstr (other, ==, "");
+	/* Clamped to the last results. */
+	tail = q_subjects (f, &(MailQ) { .text = "common", .range = "995-2000" }, "1000", &r1);
+	g_assert_cmpstr (r1, ==, "995-999");
+	g_assert_cmpstr (tail, ==, "alice 4,alice 3,alice 2,alice 1,alice 0");
+	/* Clamped to 100 per response. */
+	wide = q_subjects (f, &(MailQ) { .text = "common", .range = "10-900" }, "1000", &r2);
+	g_assert_cmpstr (r2, ==, "10-109");
+	assert_all_owned (wide, "alice ", 100);
+	/* Past the end: no result, the Total still. */
+	past = q_subjects (f, &(MailQ) { .text = "common", .range = "5000-5009" }, "1000", &r3);
+	g_assert_null (r3);
+	g_assert_cmpstr (past, ==, "");
+
+	/* Bob, through his own device, sees his own. */
+	bob_c = airdock_eas_client_new (f->h, FALSE, "bob", "s3cret-bob", "SEARCHDEV2", "TestPhone", 141);
+	g_assert_true (airdock_eas_client_provision (bob_c, NULL, &error));
+	g_assert_no_error (error);
+	f->c = bob_c;
+	bobs = q_subjects (f, &(MailQ) { .text = "common onlybob", .range = "0-49" }, "1000", NULL);
+	f->c = alice_c;
+	assert_all_owned (bobs, "bob ", 50);
+}
+
+static char *
+bulk_body (guint i, const char *owner)
+{
+	return g_strdup_printf ("bulk k%u uniq%u", i % 100, i);
+}
+
+/* 10,000 messages in one mailbox. */
+static void
+test_mailbox_10k (Fixture *f, gconstpointer data)
+{
+	g_autofree char *all = NULL, *k = NULL, *one = NULL, *pre = NULL, *last = NULL, *range = NULL;
+
+	deliver_many (f, f->uid, "alice", 10000, bulk_body);
+	all = q_subjects (f, &(MailQ) { .text = "bulk", .range = "0-2" }, "10000", NULL);
+	g_assert_cmpstr (all, ==, "alice 9999,alice 9998,alice 9997");
+	k = q_subjects (f, &(MailQ) { .text = "k42", .range = "0-0" }, "100", NULL);
+	g_assert_cmpstr (k, ==, "alice 9942");
+	one = q_subjects (f, &(MailQ) { .text = "uniq7777" }, "1", NULL);
+	g_assert_cmpstr (one, ==, "alice 7777");
+	/* uniq987 and uniq9870..9879 */
+	pre = q_subjects (f, &(MailQ) { .text = "uniq987" }, "11", NULL);
+	g_assert_cmpstr (pre, ==, "alice 9879,alice 9878,alice 9877,alice 9876,alice 9875,alice 9874,"
+	                 "alice 9873,alice 9872,alice 9871,alice 9870,alice 987");
+	/* "k7" begins k7 and k70..k79: 1,100 matches, none at 9990. */
+	last = q_subjects (f, &(MailQ) { .text = "bulk k7", .range = "9990-9999" }, "1100", &range);
+	g_assert_null (range);
+	g_assert_cmpstr (last, ==, "");
+	g_free (last);
+	last = q_subjects (f, &(MailQ) { .text = "bulk", .range = "9997-10200" }, "10000", &range);
+	g_assert_cmpstr (range, ==, "9997-9999");
+	g_assert_cmpstr (last, ==, "alice 2,alice 1,alice 0");
 }
 
 /* ---- GAL ----------------------------------------------------------------- */
@@ -495,6 +956,13 @@ main (int argc, char **argv)
 	ADD ("mailbox/range", test_mailbox_range);
 	ADD ("mailbox/syntax", test_mailbox_syntax);
 	ADD ("mailbox/too-complex", test_mailbox_too_complex);
+	ADD ("mailbox/prefix", test_mailbox_prefix);
+	ADD ("mailbox/body", test_mailbox_body);
+	ADD ("mailbox/attached", test_mailbox_attached);
+	ADD ("mailbox/deep-traversal", test_mailbox_deep);
+	ADD ("mailbox/dates", test_mailbox_dates);
+	ADD ("mailbox/three-users", test_mailbox_users);
+	ADD ("mailbox/10000", test_mailbox_10k);
 	ADD ("gal", test_gal);
 	ADD ("find", test_find);
 	ADD ("bad-request", test_bad_request);
