@@ -247,37 +247,84 @@ collect_rows (AirdockdGal *gal, sqlite3_stmt *stmt, GError **error)
 	return g_steal_pointer (&out);
 }
 
-/* ?1 prefix (folded), ?2 its length in characters, ?3 limit. */
+/* ?1 prefix (folded), ?2 its length in characters, ?3 limit, ?4 offset.
+ * substr() compares characters, so "%" and "_" in a query are text (no
+ * LIKE). */
 #define PREFIX(col) "substr(" col ", 1, ?2) = ?1"
+#define MATCH_SQL \
+	" FROM gal_entries WHERE ?2 = 0 OR " \
+	PREFIX ("email_fold") " OR " PREFIX ("display_fold") " OR " \
+	PREFIX ("first_fold") " OR " PREFIX ("last_fold") " OR " PREFIX ("alias_fold")
 
-GPtrArray *
-airdockd_gal_search (AirdockdGal *gal, const char *prefix, guint limit, GError **error)
+static sqlite3_stmt *
+prepare_match (AirdockdGal *gal, const char *sql, const char *folded, GError **error)
 {
 	sqlite3_stmt *stmt = NULL;
-	g_autofree char *folded = NULL;
-	int rc;
+	int rc = sqlite3_prepare_v2 (gal->db, sql, -1, &stmt, NULL);
 
-	g_return_val_if_fail (gal != NULL && prefix != NULL, NULL);
-	folded = g_utf8_casefold (prefix, -1);
-	if (limit == 0 || limit > AIRDOCKD_GAL_MAX_MATCHES)
-		limit = AIRDOCKD_GAL_MAX_MATCHES;
-	rc = sqlite3_prepare_v2 (gal->db, "SELECT " COLUMNS " FROM gal_entries WHERE ?2 = 0 OR "
-	                         PREFIX ("email_fold") " OR " PREFIX ("display_fold") " OR "
-	                         PREFIX ("first_fold") " OR " PREFIX ("last_fold") " OR "
-	                         PREFIX ("alias_fold") " ORDER BY display_fold, email_fold LIMIT ?3",
-	                         -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		gal_fail (gal->db, rc, "prepare", error);
 		return NULL;
 	}
 	if (sqlite3_bind_text (stmt, 1, folded, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64 (stmt, 2, g_utf8_strlen (folded, -1)) != SQLITE_OK ||
-	    sqlite3_bind_int64 (stmt, 3, limit) != SQLITE_OK) {
+	    sqlite3_bind_int64 (stmt, 2, g_utf8_strlen (folded, -1)) != SQLITE_OK) {
 		sqlite3_finalize (stmt);
 		gal_fail (gal->db, SQLITE_ERROR, "bind", error);
 		return NULL;
 	}
+	return stmt;
+}
+
+static GPtrArray *
+search_rows (AirdockdGal *gal, const char *folded, guint offset, guint limit, GError **error)
+{
+	sqlite3_stmt *stmt = prepare_match (gal, "SELECT " COLUMNS MATCH_SQL
+	                                    " ORDER BY display_fold, email_fold LIMIT ?3 OFFSET ?4",
+	                                    folded, error);
+
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int64 (stmt, 3, limit);
+	sqlite3_bind_int64 (stmt, 4, offset);
 	return collect_rows (gal, stmt, error);
+}
+
+GPtrArray *
+airdockd_gal_search (AirdockdGal *gal, const char *prefix, guint limit, GError **error)
+{
+	g_autofree char *folded = NULL;
+
+	g_return_val_if_fail (gal != NULL && prefix != NULL, NULL);
+	folded = g_utf8_casefold (prefix, -1);
+	if (limit == 0 || limit > AIRDOCKD_GAL_MAX_MATCHES)
+		limit = AIRDOCKD_GAL_MAX_MATCHES;
+	return search_rows (gal, folded, 0, limit, error);
+}
+
+GPtrArray *
+airdockd_gal_search_page (AirdockdGal *gal, const char *prefix, guint offset, guint limit,
+                          guint64 *out_total, GError **error)
+{
+	g_autofree char *folded = NULL;
+	sqlite3_stmt *stmt = NULL;
+	guint64 total;
+	int rc;
+
+	g_return_val_if_fail (gal != NULL && prefix != NULL, NULL);
+	folded = g_utf8_casefold (prefix, -1);
+	stmt = prepare_match (gal, "SELECT count(*)" MATCH_SQL, folded, error);
+	if (stmt == NULL)
+		return NULL;
+	rc = sqlite3_step (stmt);
+	total = rc == SQLITE_ROW ? (guint64) MAX (sqlite3_column_int64 (stmt, 0), 0) : 0;
+	sqlite3_finalize (stmt);
+	if (rc != SQLITE_ROW) {
+		gal_fail (gal->db, rc, "count", error);
+		return NULL;
+	}
+	if (out_total != NULL)
+		*out_total = total;
+	return search_rows (gal, folded, offset, MIN (limit, AIRDOCKD_GAL_MAX_MATCHES), error);
 }
 
 AirdockdGalEntry *

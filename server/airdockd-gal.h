@@ -60,6 +60,16 @@ gboolean airdockd_gal_import (AirdockdGal *gal, GPtrArray *entries, guint *out_r
  * when limit is 0, else limit). */
 GPtrArray *airdockd_gal_search (AirdockdGal *gal, const char *prefix, guint limit, GError **error);
 
+/* One page of the same matches: offset..offset+limit-1 (limit at most
+ * AIRDOCKD_GAL_MAX_MATCHES) and, in *out_total (may be NULL), the number
+ * of all matches. */
+GPtrArray *airdockd_gal_search_page (AirdockdGal *gal,
+                                     const char *prefix,
+                                     guint offset,
+                                     guint limit,
+                                     guint64 *out_total,
+                                     GError **error);
+
 /* The entry with this address, or NULL (without error when there is none). */
 AirdockdGalEntry *airdockd_gal_lookup (AirdockdGal *gal, const char *email, GError **error);
 
