@@ -112,12 +112,33 @@ unix_of (struct icaltimetype tt)
 	return (gint64) icaltime_as_timet_with_zone (tt, tt.zone != NULL ? tt.zone : icaltimezone_get_utc_timezone ());
 }
 
+/* RECURRENCE-ID as Unix time: its TZID is looked up in the VCALENDAR's
+ * VTIMEZONEs, then in libical's zones; floating times count as UTC. */
 static gint64
 rid_of (icalcomponent *vevent)
 {
-	if (icalcomponent_get_first_property (vevent, ICAL_RECURRENCEID_PROPERTY) == NULL)
+	icalproperty *p = icalcomponent_get_first_property (vevent, ICAL_RECURRENCEID_PROPERTY);
+	icalparameter *tzid = p != NULL ? icalproperty_get_first_parameter (p, ICAL_TZID_PARAMETER) : NULL;
+	icalcomponent *parent = icalcomponent_get_parent (vevent);
+	struct icaltimetype tt;
+	icaltimezone *zone = NULL;
+
+	if (p == NULL)
 		return 0;
-	return unix_of (icalcomponent_get_recurrenceid (vevent));
+	tt = icalproperty_get_recurrenceid (p);
+	if (icaltime_is_null_time (tt) || !icaltime_is_valid_time (tt))
+		return 0;
+	if (tzid != NULL && icalparameter_get_tzid (tzid) != NULL) {
+		const char *id = icalparameter_get_tzid (tzid);
+
+		if (parent != NULL)
+			zone = icalcomponent_get_timezone (parent, id);
+		if (zone == NULL)
+			zone = icaltimezone_get_builtin_timezone (id);
+	}
+	if (zone != NULL && !icaltime_is_utc (tt) && !tt.is_date)
+		return (gint64) icaltime_as_timet_with_zone (tt, zone);
+	return unix_of (tt);
 }
 
 icalcomponent *
@@ -269,6 +290,26 @@ read_first_vevent (EasItip *itip, GError **error)
 	return TRUE;
 }
 
+/* An invitation for one occurrence carries no series: its first VEVENT is
+ * read as an event of its own (with the message's VTIMEZONEs). */
+static EasEvent *
+occurrence_event (icalcomponent *vcalendar, GError **error)
+{
+	icalcomponent *copy = icalcomponent_new_clone (vcalendar);
+	icalcomponent *first = icalcomponent_get_first_component (copy, ICAL_VEVENT_COMPONENT);
+	icalcomponent *c;
+	EasEvent *ev;
+
+	while ((c = icalcomponent_get_next_component (copy, ICAL_VEVENT_COMPONENT)) != NULL) {
+		icalcomponent_remove_component (copy, c);
+		icalcomponent_free (c);
+	}
+	remove_all (first, ICAL_RECURRENCEID_PROPERTY);
+	ev = eas_event_from_ical (copy, error);
+	icalcomponent_free (copy);
+	return ev;
+}
+
 EasItip *
 eas_itip_parse (const guint8 *data, gsize len, GError **error)
 {
@@ -291,7 +332,8 @@ eas_itip_parse (const guint8 *data, gsize len, GError **error)
 	if (!check_shape (itip->vcalendar, error) || !read_first_vevent (itip, error))
 		return NULL;
 	itip->method = method_of (itip->vcalendar);
-	itip->event = eas_event_from_ical (itip->vcalendar, &local);
+	itip->event = itip->recurrence_id != 0 ? occurrence_event (itip->vcalendar, &local)
+	                                       : eas_event_from_ical (itip->vcalendar, &local);
 	/* A REPLY names an attendee and a UID; it needs no times. */
 	if (itip->event == NULL && itip->method != EAS_ITIP_REPLY) {
 		g_set_error (error, EAS_MEETING_ERROR, EAS_MEETING_ERROR_INVALID, "VEVENT: %s", local->message);

@@ -1001,6 +1001,79 @@ test_relay (void)
 	relay_stop (relay);
 }
 
+/* Occurrences: an update of one occurrence (RECURRENCE-ID) becomes an
+ * exception of the same event, its mail an InstanceType 3 request; the
+ * cancellation of another occurrence deletes that one only. */
+static void
+test_occurrence (Fixture *f, gconstpointer data)
+{
+	g_autofree char *ics = read_fixture ("invite-google.ics");
+	g_autofree char *one = NULL;
+	g_autofree char *moved = NULL;
+	g_autofree char *gone = NULL;
+	g_autofree char *gone2 = NULL;
+	g_autofree char *gone3 = NULL;
+	g_autoptr (AirdockdItem) mail = deliver (f, f->bob, "Weekly planning", "REQUEST", ics);
+	g_autoptr (AirdockdItem) mail2 = NULL;
+	g_autoptr (AirdockdItem) mail3 = NULL;
+	g_autoptr (EasEvent) ev = NULL;
+	g_autofree char *event_id = NULL;
+	AirdockEasResponse *r;
+	EasNode *mr;
+	gboolean found_moved = FALSE, found_deleted = FALSE;
+
+	airdock_eas_response_free (do_sync (f, f->inbox, &f->inbox_key));
+	r = do_sync (f, f->calendar, &f->calendar_key);
+	event_id = g_strdup (eas_node_child_text (command_for (r, EAS_AIRSYNC_ADD, NULL), EAS_AIRSYNC_SERVER_ID));
+	airdock_eas_response_free (r);
+
+	/* 14 July moves from 10:00 to 11:00 Berlin. */
+	one = replace (ics, "RRULE:FREQ=WEEKLY;BYDAY=TU\n", "RECURRENCE-ID;TZID=Europe/Berlin:20260714T100000\n");
+	moved = replace (one, "DTSTART;TZID=Europe/Berlin:20260707T100000\nDTEND;TZID=Europe/Berlin:20260707T110000",
+	                 "DTSTART;TZID=Europe/Berlin:20260714T110000\nDTEND;TZID=Europe/Berlin:20260714T120000");
+	g_assert_cmpstr (moved, !=, one);
+	mail2 = deliver (f, f->bob, "Weekly planning (moved)", "REQUEST", moved);
+	/* 21 July is cancelled. */
+	gone = replace (one, "20260714T100000", "20260721T100000");
+	gone2 = replace (gone, "METHOD:REQUEST", "METHOD:CANCEL");
+	gone3 = replace (gone2, "SEQUENCE:0", "SEQUENCE:1");
+	mail3 = deliver (f, f->bob, "Canceled: Weekly planning", "CANCEL", gone3);
+	g_assert_cmpuint (calendar_count (f, f->bob), ==, 1);
+
+	r = do_sync (f, f->inbox, &f->inbox_key);
+	mr = eas_node_path (command_for (r, EAS_AIRSYNC_ADD, mail2->server_id), EAS_AIRSYNC_APPLICATION_DATA,
+	                    EAS_EMAIL_MEETING_REQUEST, 0);
+	g_assert_nonnull (mr);
+	g_assert_cmpstr (eas_node_child_text (mr, EAS_EMAIL_INSTANCE_TYPE), ==, "3");
+	{
+		gint64 t = 0;
+
+		g_assert_true (eas_pim_parse_time (eas_node_child_text (mr, EAS_EMAIL_RECURRENCE_ID), &t));
+		g_assert_cmpint (t, ==, START + 7 * 86400);
+		g_assert_true (eas_pim_parse_time (eas_node_child_text (mr, EAS_EMAIL_START_TIME), &t));
+		g_assert_cmpint (t, ==, START + 7 * 86400 + 3600);
+	}
+	airdock_eas_response_free (r);
+
+	r = do_sync (f, f->calendar, &f->calendar_key);
+	ev = event_of (f, command_for (r, EAS_AIRSYNC_CHANGE, event_id));
+	g_assert_nonnull (ev->recurrence);
+	g_assert_nonnull (ev->exceptions);
+	for (guint i = 0; i < ev->exceptions->len; i++) {
+		const EasEvent *ex = g_ptr_array_index (ev->exceptions, i);
+
+		if (ex->exception_start_time == START + 7 * 86400 && !ex->deleted) {
+			g_assert_cmpint (ex->start_time, ==, START + 7 * 86400 + 3600);
+			found_moved = TRUE;
+		}
+		if (ex->exception_start_time == START + 14 * 86400 && ex->deleted)
+			found_deleted = TRUE;
+	}
+	g_assert_true (found_moved);
+	g_assert_true (found_deleted);
+	airdock_eas_response_free (r);
+}
+
 static void
 add (const char *name, EasVersion version, void (*fn) (Fixture *, gconstpointer))
 {
@@ -1029,6 +1102,8 @@ main (int argc, char **argv)
 	add ("instance", 141, test_instance);
 	add ("instance", 161, test_instance);
 	add ("organizer-copy", 141, test_organizer_copy);
+	add ("occurrence", 141, test_occurrence);
+	add ("occurrence", 161, test_occurrence);
 	g_test_add_func ("/meeting/global-obj-id", test_global_obj_id);
 	g_test_add_func ("/meeting/relay/161", test_relay);
 	add ("options", 141, test_options);
