@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "eas/eas-find.h"
+#include "eas/eas-pim.h"
 #include "eas/eas-search.h"
 #include "server/airdockd-search-index.h"
 #include "server/airdockd-store.h"
@@ -782,6 +783,52 @@ test_mailbox_10k (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (last, ==, "alice 2,alice 1,alice 0");
 }
 
+/* A meeting request found by Search carries the same MeetingRequest data
+ * as Sync sends, so a phone can answer it from the search results. */
+static void
+test_mailbox_meeting_request (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *path = g_build_filename (f->h->dir, "invite.eml", NULL);
+	g_autoptr (AirdockdItem) item = NULL;
+	g_autoptr (AirdockEasResponse) r = NULL;
+	const EasNode *store, *props, *mr;
+	gint64 t = 0;
+
+	g_assert_true (g_file_set_contents (path,
+		"From: Olivia <olivia@example.org>\r\nTo: Alice <alice@example.org>\r\n"
+		"Subject: Roadmap review\r\nDate: Mon, 01 Jun 2026 08:00:00 +0000\r\n"
+		"Message-ID: <invite1@example.org>\r\nMIME-Version: 1.0\r\n"
+		"Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n"
+		"--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nYou are invited.\r\n"
+		"--b1\r\nContent-Type: text/calendar; charset=utf-8; method=REQUEST\r\n\r\n"
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Airdock tests//EN\r\nMETHOD:REQUEST\r\n"
+		"BEGIN:VEVENT\r\nUID:search-invite-1@example.org\r\nDTSTAMP:20260601T080000Z\r\n"
+		"DTSTART:20260707T080000Z\r\nDTEND:20260707T090000Z\r\nSUMMARY:Roadmap review\r\n"
+		"ORGANIZER;CN=Olivia:mailto:olivia@example.org\r\n"
+		"ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:alice@example.org\r\n"
+		"END:VEVENT\r\nEND:VCALENDAR\r\n"
+		"--b1--\r\n", -1, &error));
+	item = airdockd_store_add_message (f->store, f->uid, f->inbox, path, FALSE, &error);
+	g_assert_no_error (error);
+
+	r = post (f, mailbox_query ("roadmap", NULL, NULL));
+	store = store_of (r, "1");
+	g_assert_cmpstr (eas_node_child_text (store, EAS_SEARCH_TOTAL), ==, "1");
+	props = eas_node_path (store, EAS_SEARCH_RESULT, EAS_SEARCH_PROPERTIES, 0);
+	g_assert_nonnull (props);
+	g_assert_cmpstr (eas_node_child_text (props, EAS_EMAIL_MESSAGE_CLASS), ==, "IPM.Schedule.Meeting.Request");
+	mr = eas_node_child (props, EAS_EMAIL_MEETING_REQUEST);
+	g_assert_nonnull (mr);
+	g_assert_true (eas_pim_parse_time (eas_node_child_text (mr, EAS_EMAIL_START_TIME), &t));
+	g_assert_cmpint (t, ==, 1783411200);	/* 2026-07-07 08:00 UTC */
+	g_assert_true (eas_pim_parse_time (eas_node_child_text (mr, EAS_EMAIL_END_TIME), &t));
+	g_assert_cmpint (t, ==, 1783414800);
+	g_assert_cmpstr (eas_node_child_text (mr, EAS_EMAIL_RESPONSE_REQUESTED), ==, "1");
+	g_assert_nonnull (strstr (eas_node_child_text (mr, EAS_EMAIL_ORGANIZER), "olivia@example.org"));
+	g_assert_nonnull (eas_node_child_text (mr, EAS_EMAIL_GLOBAL_OBJ_ID));
+}
+
 /* ---- GAL ----------------------------------------------------------------- */
 
 static char *
@@ -963,6 +1010,7 @@ main (int argc, char **argv)
 	ADD ("mailbox/dates", test_mailbox_dates);
 	ADD ("mailbox/three-users", test_mailbox_users);
 	ADD ("mailbox/10000", test_mailbox_10k);
+	ADD ("mailbox/meeting-request", test_mailbox_meeting_request);
 	ADD ("gal", test_gal);
 	ADD ("find", test_find);
 	ADD ("bad-request", test_bad_request);
