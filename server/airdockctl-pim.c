@@ -284,7 +284,8 @@ has_zone (icalcomponent *cal, const char *tzid)
 }
 
 /* A copy of the VTIMEZONE for tzid: the file's (seen before), else
- * libical's built-in zone of that name, renamed to tzid; NULL if neither. */
+ * libical's built-in zone of that name (from 1970 on), renamed to tzid;
+ * NULL if neither. */
 static icalcomponent *
 zone_for (Import *im, const char *tzid)
 {
@@ -300,6 +301,8 @@ zone_for (Import *im, const char *tzid)
 		return NULL;
 	vtz = icalcomponent_new_clone (icaltimezone_get_component (builtin));
 	icalproperty_set_tzid (icalcomponent_get_first_property (vtz, ICAL_TZID_PROPERTY), tzid);
+	/* libical's zones go back to the 1800s (4 KB an event): keep 1970 on. */
+	icaltimezone_truncate_vtimezone (vtz, icaltime_from_string ("19700101T000000Z"), icaltime_null_time (), 1);
 	return vtz;
 }
 

@@ -559,6 +559,9 @@ test_many (Fixture *f, gconstpointer data)
 	g_autoptr (GPtrArray) items = NULL;
 	guint64 n = 0;
 	g_autoptr (GError) error = NULL;
+	g_autofree char *text = NULL;
+	g_autoptr (EasEvent) ev = NULL;
+	icalcomponent *ical;
 
 	for (guint i = 0; i < 10000; i++)
 		g_string_append_printf (s, "BEGIN:VEVENT\r\nUID:many-%u@example.org\r\nDTSTAMP:20260101T000000Z\r\n"
@@ -578,8 +581,19 @@ test_many (Fixture *f, gconstpointer data)
 	again = import (f, path, NULL, 0, NULL);
 	g_test_message ("again: %s", again);
 	g_assert_true (g_str_has_prefix (again, "added 0, updated 0, unchanged 10000, skipped 0"));
+	/* Each event carries libical's Europe/Berlin zone (the file has no
+	 * VTIMEZONE), which gives a phone CET/CEST. */
 	items = items_of (f, cal);
-	g_assert_nonnull (strstr (item_text (g_ptr_array_index (items, 0)), "TZID:Europe/Berlin\r\n"));
+	text = item_text (g_ptr_array_index (items, 0));
+	g_assert_nonnull (strstr (text, "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"));
+	ical = icalparser_parse_string (text);
+	ev = eas_event_from_ical (ical, &error);
+	icalcomponent_free (ical);
+	g_assert_no_error (error);
+	g_assert_cmpint (ev->timezone.bias, ==, -60);
+	g_assert_cmpint (ev->timezone.daylight_bias, ==, -60);
+	/* DTSTART;TZID=Europe/Berlin:20260101T010000 is 00:00 UTC. */
+	g_assert_cmpint (ev->start_time, ==, 1767225600);
 }
 
 int
