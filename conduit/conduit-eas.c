@@ -25,7 +25,9 @@ G_DEFINE_QUARK (conduit-eas-error-quark, conduit_eas_error)
 const char *
 conduit_eas_class_name (ConduitEasClass cls)
 {
-	return cls == CONDUIT_EAS_NOTES ? "Notes" : "Tasks";
+	static const char *const names[] = { "Notes", "Tasks", "Contacts", "Calendar" };
+
+	return (guint) cls < G_N_ELEMENTS (names) ? names[cls] : "?";
 }
 
 /* ---- Pure helpers ------------------------------------------------------- */
@@ -163,6 +165,8 @@ conduit_eas_out_free (ConduitEasOut *out)
 	g_free (out->id);
 	eas_note_free (out->note);
 	eas_task_free (out->task);
+	eas_contact_free (out->contact);
+	eas_event_free (out->event);
 	g_free (out);
 }
 
@@ -179,12 +183,17 @@ write_command (EasWbxmlWriter *w, const ConduitEasOut *cmd, EasVersion version)
 	eas_wbxml_writer_start (w, tags[cmd->type]);
 	eas_wbxml_writer_text_element (w, cmd->type == EAS_SYNC_CMD_ADD ? EAS_AIRSYNC_CLIENT_ID
 						  : EAS_AIRSYNC_SERVER_ID, cmd->id);
-	if (cmd->type != EAS_SYNC_CMD_DELETE && (cmd->note != NULL || cmd->task != NULL)) {
+	if (cmd->type != EAS_SYNC_CMD_DELETE &&
+	    (cmd->note != NULL || cmd->task != NULL || cmd->contact != NULL || cmd->event != NULL)) {
 		eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
 		if (cmd->note != NULL)
 			eas_note_encode (w, cmd->note, version);
-		else
+		else if (cmd->task != NULL)
 			eas_task_encode (w, cmd->task, version);
+		else if (cmd->contact != NULL)
+			eas_contact_encode (w, cmd->contact, version);
+		else
+			eas_event_encode (w, cmd->event, version);
 		eas_wbxml_writer_end (w);
 	}
 	eas_wbxml_writer_end (w);
@@ -230,6 +239,8 @@ in_free (gpointer p)
 	g_free (in->server_id);
 	eas_note_free (in->note);
 	eas_task_free (in->task);
+	eas_contact_free (in->contact);
+	eas_event_free (in->event);
 	g_free (in->error);
 	g_free (in);
 }
@@ -323,10 +334,20 @@ parse_in (ConduitEasSyncResponse *r, const EasNode *n, ConduitEasClass cls, EasV
 		in->error = g_strdup ("no ApplicationData");
 		return TRUE;
 	}
-	if (cls == CONDUIT_EAS_NOTES)
+	switch (cls) {
+	case CONDUIT_EAS_NOTES:
 		in->note = eas_note_decode (ad, version, &local);
-	else
+		break;
+	case CONDUIT_EAS_TASKS:
 		in->task = eas_task_decode (ad, version, &local);
+		break;
+	case CONDUIT_EAS_CONTACTS:
+		in->contact = eas_contact_decode (ad, version, &local);
+		break;
+	default:
+		in->event = eas_event_decode (ad, version, &local);
+		break;
+	}
 	if (local != NULL)
 		in->error = g_strdup (local->message);
 	return TRUE;

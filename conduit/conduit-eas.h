@@ -26,6 +26,8 @@
 #include <gio/gio.h>
 
 #include "conduit/conduit-account.h"
+#include "eas/eas-calendar.h"
+#include "eas/eas-contact.h"
 #include "eas/eas-foldersync.h"
 #include "eas/eas-note.h"
 #include "eas/eas-query.h"
@@ -56,9 +58,11 @@ typedef enum {
 typedef enum {
 	CONDUIT_EAS_NOTES,
 	CONDUIT_EAS_TASKS,
+	CONDUIT_EAS_CONTACTS,
+	CONDUIT_EAS_CALENDAR,
 } ConduitEasClass;
 
-/* "Notes" / "Tasks". */
+/* "Notes", "Tasks", "Contacts", "Calendar". */
 const char *conduit_eas_class_name (ConduitEasClass cls);
 
 /* ---- Pure helpers ------------------------------------------------------- */
@@ -85,13 +89,15 @@ EasNode *conduit_eas_provision_request (EasVersion version, const char *temp_key
 gboolean conduit_eas_provision_parse (const EasNode *root, char **out_key, GError **error);
 
 /* One outgoing command.  Add: id is the ClientId and exactly the class's
- * item (note or task) is set; Change: id is the ServerId, item set;
- * Delete: id is the ServerId. */
+ * item (note, task, contact or event) is set; Change: id is the ServerId,
+ * item set; Delete: id is the ServerId. */
 typedef struct {
 	EasSyncCommandType type;
 	char *id;
 	EasNote *note;
 	EasTask *task;
+	EasContact *contact;
+	EasEvent *event;
 } ConduitEasOut;
 
 ConduitEasOut *conduit_eas_out_new (EasSyncCommandType type, const char *id);
@@ -116,6 +122,8 @@ typedef struct {
 	char *server_id;
 	EasNote *note;			/* ADD/CHANGE of Notes, NULL when unreadable */
 	EasTask *task;			/* ADD/CHANGE of Tasks, NULL when unreadable */
+	EasContact *contact;		/* ADD/CHANGE of Contacts, NULL when unreadable */
+	EasEvent *event;		/* ADD/CHANGE of Calendar, NULL when unreadable */
 	char *error;			/* why ApplicationData could not be read, or NULL */
 } ConduitEasIn;
 

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "eas/eas-vcard.h"
+
 #include "conduit/conduit-reconcile.h"
 #include "conduit/conduit-records.h"
 
@@ -11,6 +13,8 @@
 
 /* [MS-ASCMD] 2.2.3.186.3 FolderHierarchy:Type of the default folders. */
 #define FOLDER_TYPE_TASKS 7
+#define FOLDER_TYPE_CALENDAR 8
+#define FOLDER_TYPE_CONTACTS 9
 #define FOLDER_TYPE_NOTES 10
 
 typedef struct {
@@ -18,7 +22,7 @@ typedef struct {
 	PststoreKind kind;
 	const char *message_class;
 	guint folder_type;
-	gint64 folder_id;		/* the store's folder */
+	gint64 folder_id;		/* the store's folder; 0: the store has none */
 	char *collection_id;		/* the server's, NULL when unknown */
 	char *sync_key;
 } Collection;
@@ -29,7 +33,7 @@ typedef struct {
 	char *partner;
 	const ConduitReconcileOptions *opts;
 	ConduitReconcileStats *stats;
-	Collection cols[2];
+	Collection cols[4];
 	GHashTable *local_changed;	/* item ids (gint64*) changed locally since the anchor */
 	GHashTable *seen;		/* during a resync: records the server sent */
 	GHashTable *resend;		/* item ids (gint64*) to send as new besides the changes */
@@ -220,13 +224,107 @@ item_to_task (const PststoreItem *it)
 	return t;
 }
 
+/* ---- Contacts and appointments: the store keeps vCard / iCalendar text --- */
+
 static void
-apply_in (const Collection *col, const ConduitEasIn *in, PststoreItem *it)
+contact_to_item (const EasContact *c, PststoreItem *it)
 {
-	if (col->cls == CONDUIT_EAS_NOTES)
-		note_to_item (in->note, it);
+	g_autoptr (EasVCard) card = eas_contact_to_vcard (c);
+	const char *first = c->fields[EAS_CONTACT_FIRST_NAME], *last = c->fields[EAS_CONTACT_LAST_NAME];
+
+	g_free (it->data);
+	it->data = eas_vcard_to_string (card);
+	g_free (it->subject);
+	if (c->fields[EAS_CONTACT_FILE_AS] != NULL)
+		it->subject = g_strdup (c->fields[EAS_CONTACT_FILE_AS]);
 	else
+		it->subject = g_strstrip (g_strdup_printf ("%s %s", first != NULL ? first : "", last != NULL ? last : ""));
+	g_free (it->body);
+	it->body = g_strdup (c->body);
+	g_strfreev (it->categories);
+	it->categories = strv_from_list (c->categories);
+}
+
+static EasContact *
+item_to_contact (const PststoreItem *it)
+{
+	g_autoptr (EasVCard) card = NULL;
+	EasContact *c = NULL;
+
+	if (it->data != NULL)
+		card = eas_vcard_parse (it->data, strlen (it->data), NULL, NULL);
+	if (card != NULL)
+		c = eas_contact_from_vcard (card);
+	if (c == NULL) {
+		c = eas_contact_new ();
+		c->fields[EAS_CONTACT_FILE_AS] = g_strdup (it->subject != NULL ? it->subject : "");
+	}
+	if (it->body != NULL) {
+		g_free (c->body);
+		c->body = g_strdup (it->body);
+		c->body_type = 1;
+	}
+	return c;
+}
+
+static gboolean
+event_to_item (const EasEvent *e, PststoreItem *it, GError **error)
+{
+	icalcomponent *comp = eas_event_to_ical (e, error);
+
+	if (comp == NULL)
+		return FALSE;
+	g_free (it->data);
+	it->data = icalcomponent_as_ical_string_r (comp);
+	icalcomponent_free (comp);
+	g_free (it->subject);
+	it->subject = g_strdup (e->subject);
+	g_free (it->body);
+	it->body = g_strdup (e->body);
+	if (e->sensitivity >= 0)
+		it->sensitivity = e->sensitivity;
+	g_strfreev (it->categories);
+	it->categories = strv_from_list (e->categories);
+	return TRUE;
+}
+
+/* NULL when the item holds no usable iCalendar (an event needs its times). */
+static EasEvent *
+item_to_event (const PststoreItem *it)
+{
+	icalcomponent *comp = it->data != NULL ? icalcomponent_new_from_string (it->data) : NULL;
+	EasEvent *e;
+
+	if (comp == NULL)
+		return NULL;
+	e = eas_event_from_ical (comp, NULL);
+	icalcomponent_free (comp);
+	if (e == NULL)
+		return NULL;
+	/* The store's own fields are what the user edits. */
+	if (it->subject != NULL) {
+		g_free (e->subject);
+		e->subject = g_strdup (it->subject);
+	}
+	return e;
+}
+
+static gboolean
+apply_in (const Collection *col, const ConduitEasIn *in, PststoreItem *it, GError **error)
+{
+	switch (col->cls) {
+	case CONDUIT_EAS_NOTES:
+		note_to_item (in->note, it);
+		return TRUE;
+	case CONDUIT_EAS_TASKS:
 		task_to_item (in->task, it);
+		return TRUE;
+	case CONDUIT_EAS_CONTACTS:
+		contact_to_item (in->contact, it);
+		return TRUE;
+	default:
+		return event_to_item (in->event, it, error);
+	}
 }
 
 /* ---- Applying the server's answers --------------------------------------- */
@@ -262,7 +360,8 @@ apply_new (Run *r, Collection *col, const ConduitEasIn *in, const char *rec, GEr
 	g_autoptr (PststoreItem) it = pststore_item_new (col->message_class);
 
 	it->folder_id = col->folder_id;
-	apply_in (col, in, it);
+	if (!apply_in (col, in, it, error))
+		return FALSE;
 	if (!pststore_item_save (r->store, it, r->partner, error) ||
 	    !pststore_partner_map (r->store, r->partner, rec, it->id, error))
 		return FALSE;
@@ -276,7 +375,8 @@ apply_change (Run *r, Collection *col, const ConduitEasIn *in, PststoreItem *exi
 	g_autoptr (PststoreItem) server = pststore_item_copy (existing);
 	gint64 id = existing->id;
 
-	apply_in (col, in, server);
+	if (!apply_in (col, in, server, error))
+		return FALSE;
 	if (pststore_item_equal (server, existing))
 		return TRUE;
 	if (g_hash_table_contains (r->local_changed, &id) && !r->opts->server_wins) {
@@ -321,6 +421,7 @@ apply_command (Run *r, Collection *col, const ConduitEasIn *in, GError **error)
 {
 	g_autofree char *rec = record_of (col, in->server_id);
 	g_autoptr (PststoreItem) existing = NULL;
+	g_autoptr (GError) local = NULL;
 	gint64 item_id = pststore_partner_lookup_item (r->store, r->partner, rec, error);
 
 	if (item_id == 0 && error != NULL && *error != NULL)
@@ -338,9 +439,17 @@ apply_command (Run *r, Collection *col, const ConduitEasIn *in, GError **error)
 	if (item_id != 0)
 		existing = pststore_item_get (r->store, item_id, NULL);
 	/* Unknown here, or deleted here but changed there: the server's copy. */
-	if (existing == NULL)
-		return apply_new (r, col, in, rec, error);
-	return apply_change (r, col, in, existing, error);
+	if (existing == NULL ? apply_new (r, col, in, rec, &local) : apply_change (r, col, in, existing, &local))
+		return TRUE;
+	if (!g_error_matches (local, EAS_PIM_ERROR, EAS_PIM_ERROR_MALFORMED) &&
+	    !g_error_matches (local, EAS_PIM_ERROR, EAS_PIM_ERROR_RECURRENCE)) {
+		g_propagate_error (error, g_steal_pointer (&local));
+		return FALSE;
+	}
+	g_message ("%s: %s item %s skipped: %s", r->partner, conduit_eas_class_name (col->cls), in->server_id,
+		   local->message);
+	r->stats->skipped++;
+	return TRUE;
 }
 
 static gboolean
@@ -474,10 +583,25 @@ out_for (Run *r, Collection *col, const PststoreChange *c, GError **error)
 		return NULL;
 	client_id = g_strdup_printf ("%" G_GINT64_FORMAT, c->item_id);
 	out = conduit_eas_out_new (sid != NULL ? EAS_SYNC_CMD_CHANGE : EAS_SYNC_CMD_ADD, sid != NULL ? sid : client_id);
-	if (col->cls == CONDUIT_EAS_NOTES)
+	switch (col->cls) {
+	case CONDUIT_EAS_NOTES:
 		out->note = item_to_note (it);
-	else
+		break;
+	case CONDUIT_EAS_TASKS:
 		out->task = item_to_task (it);
+		break;
+	case CONDUIT_EAS_CONTACTS:
+		out->contact = item_to_contact (it);
+		break;
+	default:
+		out->event = item_to_event (it);
+		if (out->event == NULL) {
+			g_message ("%s: appointment %" G_GINT64_FORMAT " has no usable iCalendar data; not sent",
+				   r->partner, c->item_id);
+			conduit_eas_out_free (out);
+			return NULL;
+		}
+	}
 	return out;
 }
 
@@ -638,6 +762,8 @@ hierarchy_apply (Run *r, const EasFolderSyncResponse *fs, gboolean full)
 		Collection *col = &r->cols[c];
 		const EasFolder *found = NULL;
 
+		if (col->folder_id == 0)
+			continue;
 		for (guint i = 0; col->collection_id != NULL && i < fs->deletes->len; i++) {
 			if (g_strcmp0 (g_ptr_array_index (fs->deletes, i), col->collection_id) == 0)
 				g_clear_pointer (&col->collection_id, g_free);
@@ -667,7 +793,7 @@ hierarchy (Run *r, GError **error)
 	if (!key_load (r, CONDUIT_RECONCILE_HIERARCHY_SLOT, &unused, &key, error))
 		return FALSE;
 	for (guint c = 0; c < G_N_ELEMENTS (r->cols); c++) {
-		if (r->cols[c].collection_id == NULL)
+		if (r->cols[c].folder_id != 0 && r->cols[c].collection_id == NULL)
 			set_str (&key, "0");
 	}
 	if (key == NULL)
@@ -712,7 +838,10 @@ collections_load (Run *r, GError **error)
 	} table[] = {
 		{ CONDUIT_EAS_NOTES, PSTSTORE_KIND_NOTE, "IPM.StickyNote", FOLDER_TYPE_NOTES },
 		{ CONDUIT_EAS_TASKS, PSTSTORE_KIND_TASK, "IPM.Task", FOLDER_TYPE_TASKS },
+		{ CONDUIT_EAS_CONTACTS, PSTSTORE_KIND_CONTACT, "IPM.Contact", FOLDER_TYPE_CONTACTS },
+		{ CONDUIT_EAS_CALENDAR, PSTSTORE_KIND_APPOINTMENT, "IPM.Appointment", FOLDER_TYPE_CALENDAR },
 	};
+	G_STATIC_ASSERT (G_N_ELEMENTS (table) == G_N_ELEMENTS (r->cols));
 
 	for (guint c = 0; c < G_N_ELEMENTS (table); c++) {
 		Collection *col = &r->cols[c];
@@ -721,9 +850,18 @@ collections_load (Run *r, GError **error)
 		col->kind = table[c].kind;
 		col->message_class = table[c].message_class;
 		col->folder_type = table[c].type;
-		col->folder_id = pststore_folder_default (r->store, col->kind, error);
-		if (col->folder_id == 0 ||
-		    !key_load (r, -col->folder_id, &col->collection_id, &col->sync_key, error))
+		g_autoptr (GError) local = NULL;
+
+		col->folder_id = pststore_folder_default (r->store, col->kind, &local);
+		/* Contacts and Calendar only when the store has the folder. */
+		if (col->folder_id == 0 && g_error_matches (local, PSTSTORE_ERROR, PSTSTORE_ERROR_NOT_FOUND) &&
+		    col->cls >= CONDUIT_EAS_CONTACTS)
+			continue;
+		if (col->folder_id == 0) {
+			g_propagate_error (error, g_steal_pointer (&local));
+			return FALSE;
+		}
+		if (!key_load (r, -col->folder_id, &col->collection_id, &col->sync_key, error))
 			return FALSE;
 		if (col->collection_id == NULL)
 			g_clear_pointer (&col->sync_key, g_free);

@@ -1,7 +1,10 @@
 /* conduit-reconcile.h — the desktop store ⇄ server reconciler.
  *
- * For one account, the store's Notes and Tasks folders are synced with the
- * user's Notes and Tasks folders on the server over EAS (conduit-eas.h).
+ * For one account, the store's Notes and Tasks folders (and Contacts and
+ * Calendar, when the store has them) are synced with the user's default
+ * folders of those classes on the server over EAS (conduit-eas.h).
+ * Contacts travel as the store's vCard text (item->data), appointments as
+ * its iCalendar text; an appointment without usable iCalendar is not sent.
  * The store knows the account as the partner "eas:<account id>": its map
  * holds "<CollectionId>/<ServerId>" ⇄ store item, its anchor the store
  * counter up to which local changes were sent.

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "eas/eas-calendar.h"
+#include "eas/eas-contact.h"
 #include "eas/eas-note.h"
 #include "eas/eas-task.h"
 #include "server/airdockd-store.h"
@@ -13,7 +15,8 @@
 void
 phone_init (Phone *p, AirdockHarness *h, gint64 uid, const char *user, const char *password)
 {
-	static const AirdockdFolderType types[] = { AIRDOCKD_FOLDER_NOTES, AIRDOCKD_FOLDER_TASKS };
+	static const AirdockdFolderType types[] = { AIRDOCKD_FOLDER_NOTES, AIRDOCKD_FOLDER_TASKS,
+						    AIRDOCKD_FOLDER_CONTACTS, AIRDOCKD_FOLDER_CALENDAR };
 	g_autoptr (GError) error = NULL;
 	AirdockdStore *store = airdock_harness_open_store (h);
 
@@ -21,7 +24,7 @@ phone_init (Phone *p, AirdockHarness *h, gint64 uid, const char *user, const cha
 	p->client = airdock_eas_client_new (h, TRUE, user, password, "PHONE1", "TestPhone", PHONE_VERSION);
 	g_assert_true (airdock_eas_client_provision (p->client, NULL, &error));
 	g_assert_no_error (error);
-	for (guint i = 0; i < 2; i++) {
+	for (guint i = 0; i < G_N_ELEMENTS (types); i++) {
 		g_autoptr (AirdockdFolder) f = airdockd_store_folder_get_by_type (store, uid, types[i], &error);
 
 		g_assert_no_error (error);
@@ -35,7 +38,7 @@ void
 phone_clear (Phone *p)
 {
 	g_clear_pointer (&p->client, airdock_eas_client_free);
-	for (guint i = 0; i < 2; i++) {
+	for (guint i = 0; i < G_N_ELEMENTS (p->key); i++) {
 		g_clear_pointer (&p->collection[i], g_free);
 		g_clear_pointer (&p->key[i], g_free);
 	}
@@ -104,11 +107,22 @@ line_of (PhoneClass cls, const EasNode *ad)
 
 		g_assert_no_error (error);
 		return g_strdup_printf ("%s|%s", n->subject != NULL ? n->subject : "", n->body != NULL ? n->body : "");
-	} else {
+	} else if (cls == PHONE_TASKS) {
 		g_autoptr (EasTask) t = eas_task_decode (ad, PHONE_VERSION, &error);
 
 		g_assert_no_error (error);
 		return g_strdup_printf ("%s|%d", t->subject != NULL ? t->subject : "", t->complete == 1);
+	} else if (cls == PHONE_CONTACTS) {
+		g_autoptr (EasContact) c = eas_contact_decode (ad, PHONE_VERSION, &error);
+
+		g_assert_no_error (error);
+		return g_strdup_printf ("%s|%s", c->fields[EAS_CONTACT_FIRST_NAME] ? c->fields[EAS_CONTACT_FIRST_NAME] : "",
+					c->fields[EAS_CONTACT_EMAIL1_ADDRESS] ? c->fields[EAS_CONTACT_EMAIL1_ADDRESS] : "");
+	} else {
+		g_autoptr (EasEvent) e = eas_event_decode (ad, PHONE_VERSION, &error);
+
+		g_assert_no_error (error);
+		return g_strdup_printf ("%s|%" G_GINT64_FORMAT, e->subject != NULL ? e->subject : "", e->start_time);
 	}
 }
 
@@ -168,6 +182,21 @@ app_data (PhoneClass cls, const char *subject, const char *body, gboolean comple
 		n->body = g_strdup (body);
 		n->body_type = 1;
 		eas_note_encode (w, n, PHONE_VERSION);
+	} else if (cls == PHONE_CONTACTS) {
+		g_autoptr (EasContact) c = eas_contact_new ();
+
+		c->fields[EAS_CONTACT_FIRST_NAME] = g_strdup (subject);
+		c->fields[EAS_CONTACT_EMAIL1_ADDRESS] = g_strdup (body);
+		eas_contact_encode (w, c, PHONE_VERSION);
+	} else if (cls == PHONE_CALENDAR) {
+		g_autoptr (EasEvent) e = eas_event_new ();
+
+		e->subject = g_strdup (subject);
+		e->start_time = PHONE_EVENT_START;
+		e->end_time = PHONE_EVENT_START + 3600;
+		e->dt_stamp = PHONE_EVENT_START - 86400;
+		e->uid = g_strdup_printf ("phone-%s", subject);
+		eas_event_encode (w, e, PHONE_VERSION);
 	} else {
 		g_autoptr (EasTask) t = eas_task_new ();
 

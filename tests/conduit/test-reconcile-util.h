@@ -7,12 +7,12 @@
 #include "conduit/conduit-account.h"
 #include "tests/server/eas-client.h"
 
-typedef enum { PHONE_NOTES, PHONE_TASKS } PhoneClass;
+typedef enum { PHONE_NOTES, PHONE_TASKS, PHONE_CONTACTS, PHONE_CALENDAR } PhoneClass;
 
 typedef struct {
 	AirdockEasClient *client;
-	char *collection[2];	/* Notes, Tasks */
-	char *key[2];
+	char *collection[4];	/* Notes, Tasks, Contacts, Calendar */
+	char *key[4];
 } Phone;
 
 /* Provisions a 16.1 phone of user over HTTPS and finds its folders. */
@@ -20,11 +20,15 @@ void phone_init (Phone *p, AirdockHarness *h, gint64 uid, const char *user, cons
 void phone_clear (Phone *p);
 
 /* Every item as sorted lines: notes "subject|body", tasks
- * "subject|complete" (0/1), joined with '\n' (a full sync from "0"). */
+ * "subject|complete" (0/1), contacts "first name|email", events
+ * "subject|start (Unix seconds)", joined with '\n' (a full sync from "0"). */
 char *phone_list (Phone *p, PhoneClass cls);
 /* The ServerId of the item whose subject is subject, or NULL. */
 char *phone_find (Phone *p, PhoneClass cls, const char *subject);
-/* Adds an item; returns its ServerId. */
+/* Adds an item; returns its ServerId.  Contacts: subject is the first
+ * name, body the e-mail address; events start at PHONE_EVENT_START for an
+ * hour. */
+#define PHONE_EVENT_START 1767258000	/* 2026-01-01 09:00 UTC */
 char *phone_add (Phone *p, PhoneClass cls, const char *subject, const char *body);
 /* Changes an item: subject/body, and for tasks complete. */
 void phone_change (Phone *p, PhoneClass cls, const char *server_id, const char *subject, const char *body,

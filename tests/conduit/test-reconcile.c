@@ -346,6 +346,43 @@ test_synckey_reset (Fixture *f, gconstpointer data)
 	assert_same (f, "Kept|Kept\nLater|Later\nLocal|Local\nPhone|Phone", "");
 }
 
+/* Contacts and appointments travel as vCard / iCalendar in the store. */
+static void
+test_contacts_calendar (Fixture *f, gconstpointer data)
+{
+	g_autoptr (PststoreItem) it = pststore_item_new ("IPM.Contact");
+	g_autoptr (PststoreItem) ev = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *contacts = NULL, *events = NULL;
+
+	(void) data;
+	it->folder_id = pststore_folder_default (f->store, PSTSTORE_KIND_CONTACT, NULL);
+	it->subject = g_strdup ("Ann Example");
+	it->data = g_strdup ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Example\r\nN:Example;Ann;;;\r\n"
+			     "EMAIL;TYPE=INTERNET:ann@example.org\r\nEND:VCARD\r\n");
+	g_assert_true (pststore_item_save (f->store, it, NULL, &error));
+	g_assert_no_error (error);
+	g_free (phone_add (&f->phone, PHONE_CALENDAR, "Meeting", NULL));
+	run_ok (f);
+	contacts = phone_list (&f->phone, PHONE_CONTACTS);
+	g_assert_cmpstr (contacts, ==, "Ann|ann@example.org");
+	ev = store_find (f, PSTSTORE_KIND_APPOINTMENT, "Meeting");
+	g_assert_nonnull (ev);
+	g_assert_nonnull (strstr (ev->data, "BEGIN:VCALENDAR"));
+	g_assert_nonnull (strstr (ev->data, "SUMMARY:Meeting"));
+	/* Renamed on the desktop: the phone sees the new subject, same time. */
+	g_free (ev->subject);
+	ev->subject = g_strdup ("Team meeting");
+	g_assert_true (pststore_item_save (f->store, ev, NULL, &error));
+	g_assert_no_error (error);
+	run_ok (f);
+	events = phone_list (&f->phone, PHONE_CALENDAR);
+	g_assert_cmpstr (events, ==, "Team meeting|1767258000");
+	/* Quiet afterwards. */
+	run_ok (f);
+	g_assert_cmpuint (f->stats.local_added + f->stats.local_changed + f->stats.server_added, ==, 0);
+}
+
 /* A network drop at many points of a run: the run fails, the next one
  * completes, and every side has every item exactly once. */
 static void
@@ -413,6 +450,7 @@ main (int argc, char **argv)
 	g_test_add ("/reconcile/conflict/server-wins", Fixture, GINT_TO_POINTER (TRUE), fixture_setup, test_conflict,
 		    fixture_teardown);
 	g_test_add ("/reconcile/paging", Fixture, NULL, fixture_setup, test_paging, fixture_teardown);
+	g_test_add ("/reconcile/contacts-calendar", Fixture, NULL, fixture_setup, test_contacts_calendar, fixture_teardown);
 	g_test_add ("/reconcile/synckey-reset", Fixture, NULL, fixture_setup, test_synckey_reset, fixture_teardown);
 	g_test_add_func ("/reconcile/drop-resume", test_drop_resume);
 	return g_test_run ();
