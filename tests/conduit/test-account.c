@@ -14,11 +14,17 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "conduit/conduit-account.h"
+#include "eas/eas-autodiscover.h"
 #include "tests/server/harness.h"
 
 #define PASSWORD "s3cret-alice"
+
+#define RESPONSE(body) \
+	"<Autodiscover xmlns=\"http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006\">" \
+	"<Response xmlns=\"" EAS_AUTODISCOVER_MOBILESYNC_RESPONSE_SCHEMA "\">" body "</Response></Autodiscover>"
 
 static AirdockHarness *server;
 static const char *run_language;	/* LANGUAGE for run (), with the build tree's catalogs */
@@ -340,6 +346,111 @@ test_autodiscover (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (list->len, ==, 1);
 }
 
+/* An Autodiscover server of another domain, in a thread with its own main
+ * context (run () blocks this one): old@example.org gets an Action/Redirect
+ * to alice@example.org, which gets an HTTP 307 to the real airdockd. */
+typedef struct {
+	GThread *thread;
+	GMainContext *ctx;
+	GMainLoop *loop;
+	char *target;
+	guint16 port;
+	GMutex lock;
+	GCond cond;
+	gboolean ready;
+} Redirector;
+
+static void
+redirector_handle (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
+{
+	Redirector *r = data;
+	g_autoptr (GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+	g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+	static const char redirect[] = RESPONSE ("<Action><Redirect>alice@example.org</Redirect></Action>");
+
+	if (strstr (text, "<EMailAddress>old@example.org</EMailAddress>") != NULL) {
+		soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+		soup_server_message_set_response (msg, "text/xml", SOUP_MEMORY_STATIC, redirect, strlen (redirect));
+	} else {
+		soup_server_message_set_redirect (msg, SOUP_STATUS_TEMPORARY_REDIRECT, r->target);
+	}
+}
+
+static gpointer
+redirector_thread (gpointer data)
+{
+	Redirector *r = data;
+	g_autofree char *cert_path = g_build_filename (server->data_dir, "tls-cert.pem", NULL);
+	g_autofree char *key_path = g_build_filename (server->data_dir, "tls-key.pem", NULL);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GTlsCertificate) cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+	g_autoptr (SoupServer) soup = NULL;
+	GSList *uris;
+
+	g_assert_no_error (error);
+	g_main_context_push_thread_default (r->ctx);
+	soup = soup_server_new ("tls-certificate", cert, NULL);
+	soup_server_add_handler (soup, NULL, redirector_handle, r, NULL);
+	g_assert_true (soup_server_listen_local (soup, 0, SOUP_SERVER_LISTEN_HTTPS | SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+	g_assert_no_error (error);
+	uris = soup_server_get_uris (soup);
+	g_mutex_lock (&r->lock);
+	r->port = (guint16) g_uri_get_port (uris->data);
+	r->ready = TRUE;
+	g_cond_signal (&r->cond);
+	g_mutex_unlock (&r->lock);
+	g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+	g_main_loop_run (r->loop);
+	soup_server_disconnect (soup);
+	g_main_context_pop_thread_default (r->ctx);
+	return NULL;
+}
+
+static gboolean
+quit_loop (gpointer loop)
+{
+	g_main_loop_quit (loop);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+test_autodiscover_redirects (Fixture *f, gconstpointer data)
+{
+	Redirector r = { 0 };
+	g_autofree char *ad = NULL, *out = NULL;
+	g_autofree char *want = g_strdup_printf ("https://localhost:%u/Microsoft-Server-ActiveSync", server->https_port);
+	g_autoptr (ConduitAccount) a = NULL;
+	g_autoptr (GError) error = NULL;
+
+	r.ctx = g_main_context_new ();
+	r.loop = g_main_loop_new (r.ctx, FALSE);
+	r.target = g_strconcat (f->url, "/autodiscover/autodiscover.xml", NULL);
+	g_mutex_init (&r.lock);
+	g_cond_init (&r.cond);
+	r.thread = g_thread_new ("redirector", redirector_thread, &r);
+	g_mutex_lock (&r.lock);
+	while (!r.ready)
+		g_cond_wait (&r.cond, &r.lock);
+	g_mutex_unlock (&r.lock);
+	ad = g_strdup_printf ("https://127.0.0.1:%u/autodiscover/autodiscover.xml", r.port);
+
+	g_assert_cmpint (run (f, PASSWORD "\n", &out, NULL, "add", "old@example.org", "alice", "--autodiscover-url", ad,
+	                      "--accept-certificate", fingerprint, NULL), ==, 0);
+	g_main_context_invoke (r.ctx, quit_loop, r.loop);
+	g_thread_join (r.thread);
+	g_main_loop_unref (r.loop);
+	g_main_context_unref (r.ctx);
+	g_free (r.target);
+	g_mutex_clear (&r.lock);
+	g_cond_clear (&r.cond);
+
+	g_assert_nonnull (strstr (out, want));
+	a = conduit_account_get (f->dir, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (a->url, ==, want);
+	g_assert_cmpstr (a->email, ==, "old@example.org");
+}
+
 /* Reads the pty until what has been read contains want (or EOF/EIO). */
 static gboolean
 pty_expect (int master, GString *seen, const char *want)
@@ -555,6 +666,106 @@ test_helpers (void)
 	g_assert_null (none);
 }
 
+static EasAutodiscoverResponse *
+parse_response (const char *xml, GError **error)
+{
+	return eas_autodiscover_response_parse ((const guint8 *) xml, strlen (xml), error);
+}
+
+/* The client's parser: the MobileSync server among others, Redirect,
+ * both error forms, and the request it sends parses on the server side. */
+static void
+test_response_parse (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasAutodiscoverResponse) r = NULL;
+	g_autoptr (GBytes) req = eas_autodiscover_build_request ("a&b@example.org");
+	g_autoptr (EasAutodiscoverRequest) parsed = NULL;
+
+	r = parse_response (RESPONSE ("<User><DisplayName>A</DisplayName><EMailAddress>a@example.org</EMailAddress></User>"
+	                              "<Action><Settings><Server><Type>CertEnroll</Type><Url>https://ca/</Url></Server>"
+	                              "<Server><Type>MobileSync</Type><Url> https://m.example.org/Microsoft-Server-ActiveSync "
+	                              "</Url></Server></Settings></Action>"), &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (r->url, ==, "https://m.example.org/Microsoft-Server-ActiveSync");
+	g_assert_cmpstr (r->display_name, ==, "A");
+	g_assert_cmpstr (r->email_address, ==, "a@example.org");
+	g_assert_null (r->redirect);
+	g_assert_cmpuint (r->error_code, ==, 0);
+	g_clear_pointer (&r, eas_autodiscover_response_free);
+
+	r = parse_response (RESPONSE ("<Action><Redirect>b@eu.example.org</Redirect></Action>"), &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (r->redirect, ==, "b@eu.example.org");
+	g_assert_null (r->url);
+	g_clear_pointer (&r, eas_autodiscover_response_free);
+
+	r = parse_response (RESPONSE ("<Error Time=\"1\" Id=\"2\"><ErrorCode>601</ErrorCode><Message>No</Message></Error>"),
+	                    &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->error_code, ==, 601);
+	g_assert_cmpstr (r->error_message, ==, "No");
+	g_clear_pointer (&r, eas_autodiscover_response_free);
+
+	r = parse_response (RESPONSE ("<Action><Error><Status>1</Status><Message>x</Message><ErrorCode>600</ErrorCode>"
+	                              "</Error></Action>"), &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->error_code, ==, 600);
+	g_clear_pointer (&r, eas_autodiscover_response_free);
+
+	/* A server that is not MobileSync, nothing else: nothing to use. */
+	r = parse_response (RESPONSE ("<Action><Settings><Server><Type>CertEnroll</Type><Url>https://ca/</Url></Server>"
+	                              "</Settings></Action>"), &error);
+	g_assert_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_INVALID);
+	g_assert_null (r);
+	g_clear_error (&error);
+	r = parse_response ("<Other/>", &error);
+	g_assert_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_INVALID);
+	g_clear_error (&error);
+	r = parse_response (RESPONSE ("<Error><ErrorCode>x1</ErrorCode></Error>"), &error);
+	g_assert_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_INVALID);
+	g_clear_error (&error);
+
+	parsed = eas_autodiscover_request_parse (g_bytes_get_data (req, NULL), g_bytes_get_size (req), &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (parsed->email_address, ==, "a&b@example.org");
+	g_assert_true (eas_autodiscover_wants_mobilesync (parsed));
+}
+
+/* Text limit and depth limit at N and N+1. */
+static void
+test_response_limits (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasAutodiscoverResponse) r = NULL;
+	g_autofree char *n = g_strnfill (EAS_AUTODISCOVER_MAX_TEXT, 'a');
+	g_autofree char *n1 = g_strnfill (EAS_AUTODISCOVER_MAX_TEXT + 1, 'a');
+	g_autofree char *ok = g_strdup_printf (RESPONSE ("<Action><Redirect>x@%s</Redirect></Action>"), n + 2);
+	g_autofree char *over = g_strdup_printf (RESPONSE ("<Action><Redirect>x@%s</Redirect></Action>"), n1 + 2);
+	/* Autodiscover/Response/Action/Settings/Server is depth 5: nest to the
+	 * limit (8) and one past it. */
+	const char *deep_ok = RESPONSE ("<Action><Settings><Server><Type>MobileSync</Type><Url>https://x/</Url>"
+	                                "<Ext><a><b/></a></Ext></Server></Settings></Action>");
+	const char *deep_over = RESPONSE ("<Action><Settings><Server><Url><a><b><c/></b></a></Url></Server></Settings>"
+	                                  "</Action>");
+
+	r = parse_response (ok, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (strlen (r->redirect), ==, EAS_AUTODISCOVER_MAX_TEXT);
+	g_clear_pointer (&r, eas_autodiscover_response_free);
+	r = parse_response (over, &error);
+	g_assert_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_LIMIT);
+	g_assert_null (r);
+	g_clear_error (&error);
+	r = parse_response (deep_ok, &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (r->url);
+	g_clear_pointer (&r, eas_autodiscover_response_free);
+	r = parse_response (deep_over, &error);
+	g_assert_error (error, EAS_AUTODISCOVER_ERROR, EAS_AUTODISCOVER_ERROR_LIMIT);
+	g_assert_null (r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -572,6 +783,7 @@ main (int argc, char **argv)
 	ADD ("add/wrong-fingerprint", test_wrong_fingerprint);
 	ADD ("add/wrong-password", test_wrong_password);
 	ADD ("add/autodiscover", test_autodiscover);
+	ADD ("add/autodiscover-redirects", test_autodiscover_redirects);
 	ADD ("list", test_list);
 	ADD ("remove", test_remove);
 	ADD ("secrets-mode", test_secrets_mode);
@@ -581,6 +793,8 @@ main (int argc, char **argv)
 	ADD ("translated", test_translated);
 	g_test_add_func ("/account/certificate-ok", test_certificate_ok);
 	g_test_add_func ("/account/helpers", test_helpers);
+	g_test_add_func ("/account/autodiscover-response/parse", test_response_parse);
+	g_test_add_func ("/account/autodiscover-response/limits", test_response_limits);
 	status = g_test_run ();
 	g_clear_pointer (&server, airdock_harness_free);
 	g_free (fingerprint);
