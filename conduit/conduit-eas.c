@@ -79,7 +79,8 @@ conduit_eas_http_message (guint status)
 gboolean
 conduit_eas_status_needs_provision (guint status)
 {
-	return status == 142 || status == 143 || status == 144;
+	/* 140: a remote wipe is requested; the Provision that follows says so. */
+	return status == 140 || status == 142 || status == 143 || status == 144;
 }
 
 EasNode *
@@ -121,8 +122,10 @@ conduit_eas_provision_parse (const EasNode *root, char **out_key, GError **error
 				     "Provision: the response is not a Provision document");
 		return FALSE;
 	}
-	/* [MS-ASPROV] 3.1.5.1.2.1: a RemoteWipe element asks for a wipe. */
-	if (eas_node_child (root, EAS_PROVISION_REMOTE_WIPE) != NULL) {
+	/* [MS-ASPROV] 3.1.5.1.2.1: a RemoteWipe (or AccountOnlyRemoteWipe)
+	 * element asks for a wipe: refused without an acknowledgement. */
+	if (eas_node_child (root, EAS_PROVISION_REMOTE_WIPE) != NULL ||
+	    eas_node_child (root, EAS_PROVISION_ACCOUNT_ONLY_REMOTE_WIPE) != NULL) {
 		g_set_error_literal (error, CONDUIT_EAS_ERROR, CONDUIT_EAS_ERROR_WIPE,
 				     "the server asked to wipe this desktop (remote wipe); server sync is "
 				     "stopped and no data on the desktop was deleted");

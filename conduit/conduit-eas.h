@@ -11,7 +11,7 @@
  *    conduit_account_certificate_ok(), DeviceType "AirdockDesktop" and a
  *    DeviceId stable per desktop (the file "eas-device-id" in the config
  *    directory), the protocol version from OPTIONS, Provision in two
- *    phases, re-provisioning on HTTP 449 and Status 142/143/144.  Use it
+ *    phases, re-provisioning on HTTP 449 and Status 140/142/143/144.  Use it
  *    from one thread at a time (the conduit runs it in a worker thread).
  *
  * A server that asks for a remote wipe gets no acknowledgement and nothing
@@ -74,8 +74,9 @@ EasVersion conduit_eas_pick_version (const char *versions);
 /* A user-facing sentence for an HTTP status that is not 200 (new string). */
 char *conduit_eas_http_message (guint status);
 
-/* [MS-ASCMD] 2.2.3.177.x common statuses 142 (not provisioned), 143
- * (policy refresh), 144 (invalid policy key): provision again. */
+/* [MS-ASCMD] 2.2.2 common statuses 140 (remote wipe requested), 142 (not
+ * provisioned), 143 (policy refresh), 144 (invalid policy key): provision
+ * again (which reports a wipe as CONDUIT_EAS_ERROR_WIPE). */
 gboolean conduit_eas_status_needs_provision (guint status);
 
 /* Provision request ([MS-ASPROV] 3.1.5.1): phase 1 without temp_key (with

@@ -61,6 +61,7 @@ test_http_message (void)
 	g_assert_nonnull (strstr (m418, "HTTP 418"));
 	g_assert_true (conduit_eas_status_needs_provision (142));
 	g_assert_true (conduit_eas_status_needs_provision (144));
+	g_assert_true (conduit_eas_status_needs_provision (140));
 	g_assert_false (conduit_eas_status_needs_provision (141));
 	g_assert_false (conduit_eas_status_needs_provision (145));
 }
@@ -116,6 +117,7 @@ test_provision_response (void)
 	provision_case ("<Status>1</Status>", NULL, CONDUIT_EAS_ERROR_PROVISION);
 	/* [MS-ASPROV] 3.1.5.1.2.1: a wipe stops everything. */
 	provision_case ("<Status>1</Status><RemoteWipe/>" POLICY ("1", "1234"), NULL, CONDUIT_EAS_ERROR_WIPE);
+	provision_case ("<Status>1</Status><AccountOnlyRemoteWipe/>", NULL, CONDUIT_EAS_ERROR_WIPE);
 }
 
 static void

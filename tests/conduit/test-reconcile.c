@@ -383,6 +383,38 @@ test_contacts_calendar (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (f->stats.local_added + f->stats.local_changed + f->stats.server_added, ==, 0);
 }
 
+/* The administrator wipes the desktop: the sync stops with a clear error,
+ * sends no acknowledgement, and deletes nothing on the desktop. */
+static void
+test_remote_wipe (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *ctl = airdock_harness_build_path ("server/airdockctl");
+	g_autofree char *id_path = g_build_filename (f->dir, "eas-device-id", NULL);
+	g_autofree char *device = NULL, *notes = NULL;
+	int status = 0;
+
+	(void) data;
+	store_add (f, PSTSTORE_KIND_NOTE, "Keep me", "Keep me");
+	run_ok (f);
+	g_assert_true (g_file_get_contents (id_path, &device, NULL, &error));
+	g_assert_no_error (error);
+	g_strstrip (device);
+	{
+		const char *argv[] = { ctl, "--data-dir", f->h->data_dir, "devices", "wipe", USER, device, NULL };
+
+		g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+					     NULL, &status, &error));
+		g_assert_no_error (error);
+		g_assert_true (g_spawn_check_wait_status (status, NULL));
+	}
+	g_assert_false (run_via (f, 0, &error));
+	g_assert_error (error, CONDUIT_EAS_ERROR, CONDUIT_EAS_ERROR_WIPE);
+	g_assert_nonnull (strstr (error->message, "no data on the desktop was deleted"));
+	notes = store_dump (f, PSTSTORE_KIND_NOTE);
+	g_assert_cmpstr (notes, ==, "Keep me|Keep me");
+}
+
 /* A network drop at many points of a run: the run fails, the next one
  * completes, and every side has every item exactly once. */
 static void
@@ -451,6 +483,7 @@ main (int argc, char **argv)
 		    fixture_teardown);
 	g_test_add ("/reconcile/paging", Fixture, NULL, fixture_setup, test_paging, fixture_teardown);
 	g_test_add ("/reconcile/contacts-calendar", Fixture, NULL, fixture_setup, test_contacts_calendar, fixture_teardown);
+	g_test_add ("/reconcile/remote-wipe", Fixture, NULL, fixture_setup, test_remote_wipe, fixture_teardown);
 	g_test_add ("/reconcile/synckey-reset", Fixture, NULL, fixture_setup, test_synckey_reset, fixture_teardown);
 	g_test_add_func ("/reconcile/drop-resume", test_drop_resume);
 	return g_test_run ();
