@@ -1452,8 +1452,7 @@ same_attendees (const GPtrArray *a, const GPtrArray *b)
 
 /* An iCalendar override is a whole VEVENT; an EAS exception lists only
  * what differs from the series ([MS-ASCAL] 2.2.2.20: absent = as in the
- * series).  Drops the values equal to the series', so that an exception
- * comes back as the device sent it. */
+ * series).  Drops the values equal to the series'. */
 static void
 trim_inherited (EasEvent *ex, const EasEvent *series)
 {
@@ -1484,6 +1483,18 @@ trim_inherited (EasEvent *ex, const EasEvent *series)
 #undef TRIM_INT
 #undef TRIM_STR
 
+void
+eas_event_trim_exceptions (EasEvent *event)
+{
+	g_return_if_fail (event != NULL);
+	for (guint i = 0; event->exceptions != NULL && i < event->exceptions->len; i++) {
+		EasEvent *ex = g_ptr_array_index (event->exceptions, i);
+
+		if (!ex->deleted)
+			trim_inherited (ex, event);
+	}
+}
+
 static gboolean
 override_from (EasEvent *ev, const FromCtx *fc, icalcomponent *c, GError **error)
 {
@@ -1493,7 +1504,6 @@ override_from (EasEvent *ev, const FromCtx *fc, icalcomponent *c, GError **error
 	if (!prop_time (fc, rid, &ex->exception_start_time, NULL, NULL, error) ||
 	    !fields_from (ex, fc, c, NULL, error))
 		return FALSE;
-	trim_inherited (ex, ev);
 	return add_exception (ev, g_steal_pointer (&ex), error);
 }
 

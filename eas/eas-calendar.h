@@ -150,6 +150,12 @@ icalcomponent *eas_event_to_ical (const EasEvent *event, GError **error);
  * RECURRENCE-ID become changed exceptions, EXDATEs deleted ones. */
 EasEvent *eas_event_from_ical (icalcomponent *comp, GError **error);
 
+/* eas_event_from_ical() fills each changed exception whole, as its
+ * RECURRENCE-ID VEVENT says.  This drops from every changed exception the
+ * values equal to the series' (absent = as in the series, [MS-ASCAL]
+ * 2.2.2.20), so that a device gets the exceptions as it sent them. */
+void eas_event_trim_exceptions (EasEvent *event);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasEvent, eas_event_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EasAttendee, eas_attendee_free)
 

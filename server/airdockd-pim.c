@@ -262,8 +262,8 @@ write_app_data (EasWbxmlWriter *w, AirdockdItemClass klass, GBytes *data,
 	comp = ical_parse (data, error);
 	if (comp == NULL)
 		return FALSE;
-	if (klass == AIRDOCKD_ITEM_CALENDAR)
-		ev = eas_event_from_ical (comp, error);
+	if (klass == AIRDOCKD_ITEM_CALENDAR && (ev = eas_event_from_ical (comp, error)) != NULL)
+		eas_event_trim_exceptions (ev);
 	else if (klass == AIRDOCKD_ITEM_TASK)
 		task = eas_task_from_ical (comp, error);
 	else if (klass == AIRDOCKD_ITEM_NOTE)
