@@ -625,10 +625,23 @@ collect_changes (CollectionCtx *ctx, gint64 *out_modseq, gboolean *out_more, GEr
 	return changes;
 }
 
+/* [MS-ASCMD] 2.2.3.24.3, 2.2.3.42.3: Change and Delete answer only when
+ * they failed; Add always (it maps ClientId), Fetch always. */
+static gboolean
+is_answered (const ClientResponse *r)
+{
+	return r->type == EAS_SYNC_CMD_FETCH || r->type == EAS_SYNC_CMD_ADD || r->status != EAS_SYNC_STATUS_OK;
+}
+
 static void
 write_responses (CollectionCtx *ctx)
 {
-	if (ctx->responses->len == 0)
+	guint n_answered = 0;
+
+	for (guint i = 0; i < ctx->responses->len; i++)
+		n_answered += is_answered (g_ptr_array_index (ctx->responses, i));
+	/* Only successful Changes and Deletes: no (empty) Responses. */
+	if (n_answered == 0)
 		return;
 	eas_sync_write_responses_begin (ctx->w);
 	for (guint i = 0; i < ctx->responses->len; i++) {
@@ -651,9 +664,7 @@ write_responses (CollectionCtx *ctx)
 			eas_sync_write_fetch_response (ctx->w, r->server_id, status, email, &ctx->opts.email);
 			continue;
 		}
-		/* [MS-ASCMD] 2.2.3.24.3, 2.2.3.42.3: Change and Delete answer only
-		 * when they failed; Add always (it maps ClientId). */
-		if (r->status == EAS_SYNC_STATUS_OK && r->type != EAS_SYNC_CMD_ADD)
+		if (!is_answered (r))
 			continue;
 		eas_sync_write_response (ctx->w, r->type, r->client_id, r->server_id, r->status);
 	}

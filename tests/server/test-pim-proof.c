@@ -321,6 +321,32 @@ title_in (PimKind kind, const EasNode *ad)
 	return t;
 }
 
+/* A Sync of one (taken) command with Options/Conflict 0 ([MS-ASCMD]
+ * 2.2.3.34: the client object replaces the server object). */
+static AirdockEasResponse *
+sync_client_wins (AirdockEasClient *c, char **key, const char *folder, EasNode *cmd)
+{
+	g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
+	g_autoptr (GError) error = NULL;
+	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
+	AirdockEasResponse *r;
+	EasNode *rcol;
+
+	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, *key);
+	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, folder);
+	eas_node_append (col, EAS_AIRSYNC_GET_CHANGES);
+	eas_node_append_text (eas_node_append (col, EAS_AIRSYNC_OPTIONS), EAS_AIRSYNC_CONFLICT, "0");
+	pim_adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
+	r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->http_status, ==, 200);
+	rcol = pim_collection (r);
+	g_assert_cmpstr (eas_node_child_text (rcol, EAS_AIRSYNC_STATUS), ==, "1");
+	g_free (*key);
+	*key = g_strdup (eas_node_child_text (rcol, EAS_AIRSYNC_SYNC_KEY));
+	return r;
+}
+
 /* [MS-ASCMD] 2.2.3.34: A and B hold the item; A changes it; B's change
  * from the older SyncKey is refused (Status 7) and B gets A's version in
  * the same response; the store keeps A's.  Conflict 0 lets the client win. */
@@ -368,6 +394,21 @@ test_conflict (PimFixture *f, gconstpointer data)
 	g_free (title);
 	title = title_in (kind, eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA));
 	g_assert_cmpstr (title, ==, "B again");
+	airdock_eas_response_free (r);
+
+	/* Conflict 0: the client's version replaces the server's. */
+	airdock_eas_response_free (pim_sync (a, &ka, folder, -1,
+	                                     cmd_list (pim_command (EAS_AIRSYNC_CHANGE, id, conflict_data (kind, "A third")), NULL), "1"));
+	r = sync_client_wins (b, &kb, folder, pim_command (EAS_AIRSYNC_CHANGE, id, conflict_data (kind, "B wins")));
+	n = eas_node_child (pim_collection (r), EAS_AIRSYNC_RESPONSES);
+	g_assert_null (n);
+	airdock_eas_response_free (r);
+	r = pim_sync (a, &ka, folder, -1, NULL, "1");
+	n = pim_find_command (r, EAS_AIRSYNC_CHANGE, id);
+	g_assert_nonnull (n);
+	g_free (title);
+	title = title_in (kind, eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA));
+	g_assert_cmpstr (title, ==, "B wins");
 	airdock_eas_response_free (r);
 }
 
