@@ -300,7 +300,8 @@ apply_folder_op (AirdockdRequest *req, const EasFolderChangeRequest *op, char **
 
 	switch (op->op) {
 	case EAS_FOLDER_OP_CREATE:
-		if (!is_user_folder_type (op->type)) {
+		/* A Notes folder before 14.0 would be one the device never sees. */
+		if (!is_user_folder_type (op->type) || !airdockd_pim_folder_offered (op->type, req->version)) {
 			g_set_error (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_INVALID, "not a user folder type");
 			return FALSE;
 		}

@@ -401,6 +401,22 @@ check_notes_refused (PimFixture *f, AirdockEasClient *a, const char *folder)
 	}
 	g_assert_cmpuint (n_folders, >, 3);
 	airdock_eas_response_free (pim_sync (a, &key, folder, -1, NULL, "8"));
+
+	/* Nor can it create one (FolderCreate Status 10). */
+	{
+		g_autoptr (EasNode) create = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_CREATE);
+		g_autoptr (AirdockEasResponse) cr = NULL;
+
+		eas_node_append_text (create, EAS_FOLDERHIERARCHY_SYNC_KEY,
+		                      eas_node_child_text (fs->tree, EAS_FOLDERHIERARCHY_SYNC_KEY));
+		eas_node_append_text (create, EAS_FOLDERHIERARCHY_PARENT_ID, "0");
+		eas_node_append_text (create, EAS_FOLDERHIERARCHY_DISPLAY_NAME, "Old notes");
+		eas_node_append_text (create, EAS_FOLDERHIERARCHY_TYPE, "17");
+		cr = airdock_eas_client_post_tree (a, EAS_CMD_FOLDER_CREATE, create, &error);
+		g_assert_no_error (error);
+		g_assert_cmpuint (cr->http_status, ==, 200);
+		g_assert_cmpstr (eas_node_child_text (cr->tree, EAS_FOLDERHIERARCHY_STATUS), ==, "10");
+	}
 }
 
 static void
