@@ -1,5 +1,5 @@
 /* airdockd-admin.h — device administration shared by airdockctl and the
- * (later) web page: list, show, wipe, cancel a wipe, remove, resync.
+ * admin web page: list, show, wipe, cancel a wipe, remove, resync.
  *
  * Every operation names the device by login name and EAS DeviceId, checks
  * the rules below, changes the store and appends the security log
