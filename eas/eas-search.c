@@ -167,6 +167,27 @@ decode_body_pref (const EasNode *node, EasEmailEncodeOptions *email, GError **er
 	return TRUE;
 }
 
+/* [MS-ASCMD] 2.2.3.135.3: Picture, with optional MaxSize (bytes) and
+ * MaxPictures. */
+static gboolean
+decode_picture (const EasNode *picture, EasSearchRequest *r, GError **error)
+{
+	guint64 value;
+
+	r->picture = TRUE;
+	for (const EasNode *c = picture->first_child; c != NULL; c = c->next) {
+		if (c->tag != EAS_SEARCH_MAX_SIZE && c->tag != EAS_SEARCH_MAX_PICTURES)
+			return search_fail (error, EAS_SEARCH_ERROR_INVALID, c->tag, "unexpected in Picture");
+		if (c->text == NULL || !g_ascii_string_to_unsigned (c->text, 10, 0, G_MAXUINT32, &value, NULL))
+			return search_fail (error, EAS_SEARCH_ERROR_INVALID, c->tag, "not a number");
+		if (c->tag == EAS_SEARCH_MAX_SIZE)
+			r->picture_max_size = (guint) value;
+		else
+			r->picture_max_count = (guint) value;
+	}
+	return TRUE;
+}
+
 static gboolean
 decode_options (const EasNode *options, EasSearchRequest *r, GError **error)
 {
@@ -189,7 +210,8 @@ decode_options (const EasNode *options, EasSearchRequest *r, GError **error)
 			/* Document library credentials: never kept. */
 			break;
 		case EAS_SEARCH_PICTURE:
-			r->picture = TRUE;
+			if (!decode_picture (n, r, error))
+				return FALSE;
 			break;
 		case EAS_AIRSYNC_MIME_SUPPORT:
 			if (!eas_node_child_uint (options, EAS_AIRSYNC_MIME_SUPPORT, 0, 2, &value, error))
@@ -252,6 +274,8 @@ eas_search_request_decode (const EasNode *root, EasVersion version, GError **err
 	g_return_val_if_fail (root != NULL, NULL);
 	eas_email_encode_options_init (&r->email, version);
 	r->range_end = EAS_SEARCH_MAX_RANGE - 1;
+	r->picture_max_size = G_MAXUINT;
+	r->picture_max_count = G_MAXUINT;
 	if (root->tag != EAS_SEARCH_SEARCH) {
 		search_fail (error, EAS_SEARCH_ERROR_INVALID, root->tag, "root is not Search");
 		return NULL;
@@ -310,6 +334,13 @@ eas_search_write_gal_result (EasWbxmlWriter *writer, const EasGalEntry *entry)
 	if (entry->picture_status != 0) {
 		eas_wbxml_writer_start (writer, EAS_GAL_PICTURE);
 		eas_wbxml_writer_uint_element (writer, EAS_GAL_STATUS, entry->picture_status);
+		if (entry->picture_status == EAS_GAL_PICTURE_STATUS_SUCCESS && entry->picture != NULL) {
+			/* [MS-ASCMD] 2.2.3.39.1: the photo, base64-encoded. */
+			gsize len;
+			const guint8 *data = g_bytes_get_data (entry->picture, &len);
+			g_autofree char *b64 = g_base64_encode (data, len);
+			eas_wbxml_writer_text_element (writer, EAS_GAL_DATA, b64);
+		}
 		eas_wbxml_writer_end (writer);
 	}
 	eas_wbxml_writer_end (writer);
@@ -359,4 +390,20 @@ eas_search_encode_status (EasSearchStatus status)
 	eas_wbxml_writer_uint_element (w, EAS_SEARCH_STATUS, status);
 	eas_wbxml_writer_end (w);
 	return eas_wbxml_writer_finish (w, NULL);
+}
+
+guint
+eas_search_picture_status (const EasSearchRequest *request, GBytes *photo, guint *io_sent)
+{
+	g_return_val_if_fail (request != NULL && io_sent != NULL, 0);
+	if (!request->picture)
+		return 0;
+	if (photo == NULL || g_bytes_get_size (photo) == 0)
+		return EAS_GAL_PICTURE_STATUS_NONE;
+	if (g_bytes_get_size (photo) > request->picture_max_size)
+		return EAS_GAL_PICTURE_STATUS_TOO_LARGE;
+	if (*io_sent >= request->picture_max_count)
+		return EAS_GAL_PICTURE_STATUS_LIMIT;
+	(*io_sent)++;
+	return EAS_GAL_PICTURE_STATUS_SUCCESS;
 }

@@ -92,7 +92,9 @@ typedef struct {
 	guint range_end;
 	gboolean deep_traversal;
 	gboolean rebuild_results;
-	gboolean picture;		/* GAL pictures asked for (we have none) */
+	gboolean picture;		/* GAL pictures asked for */
+	guint picture_max_size;		/* Picture MaxSize in bytes; G_MAXUINT when absent */
+	guint picture_max_count;	/* Picture MaxPictures; G_MAXUINT when absent */
 	EasEmailEncodeOptions email;	/* BodyPreference, MIMESupport */
 } EasSearchRequest;
 
@@ -117,11 +119,20 @@ typedef struct {
 	const char *office;
 	const char *title;
 	const char *company;
-	guint picture_status;	/* 0 = no Picture element; else GAL:Picture Status (173: none) */
+	guint picture_status;	/* 0 = no Picture element; else GAL:Picture Status (below) */
+	GBytes *picture;	/* the photo, written as Data when picture_status is 1 */
 } EasGalEntry;
 
-/* [MS-ASCMD] 2.2.3.135.2 Picture Status: the contact has no photo. */
+/* [MS-ASCMD] 2.2.3.177.x Picture Status: sent, none, larger than MaxSize,
+ * beyond MaxPictures. */
+#define EAS_GAL_PICTURE_STATUS_SUCCESS 1
 #define EAS_GAL_PICTURE_STATUS_NONE 173
+#define EAS_GAL_PICTURE_STATUS_TOO_LARGE 174
+#define EAS_GAL_PICTURE_STATUS_LIMIT 175
+
+/* The Picture Status for a contact with photo (NULL: none) when *io_sent
+ * photos went out before; counts it in *io_sent when it is sent (1). */
+guint eas_search_picture_status (const EasSearchRequest *request, GBytes *photo, guint *io_sent);
 
 /* Writing a response: begin, zero or more results, end.  begin opens
  * Search, writes Status 1, Response, Store and its store_status; end writes

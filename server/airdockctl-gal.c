@@ -2,7 +2,8 @@
  * `gal clear`: the imported directory (airdockd-gal.h).
  *
  * vCard: one or more cards; FN, N, EMAIL, TEL, TITLE, ORG, X-OFFICE (or
- * ROLE), NICKNAME (alias) and KEY (base64 DER X.509 certificate).  CSV: a
+ * ROLE), NICKNAME (alias), KEY (base64 DER X.509 certificate) and PHOTO
+ * (base64 or a data: URI; the GAL Picture).  CSV: a
  * header naming the columns (email, display name, first name, last name,
  * phone, office, title, company, alias, certificate; spaces, '_' and case
  * ignored).  A bad card or line is reported (with its line) and skipped.
@@ -11,6 +12,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <glib/gi18n.h>
 
 #include "eas/eas-csv.h"
 #include "eas/eas-vcard.h"
@@ -95,6 +98,38 @@ card_certificate (const EasVCard *card)
 	return g_bytes_new_take (der, len);
 }
 
+/* PHOTO: base64 (3.0 ENCODING=b) or a data: URI (4.0); a URL is not
+ * fetched.  NULL, with *out_dropped, for one over the limit or not base64. */
+static GBytes *
+card_photo (const EasVCard *card, gboolean *out_dropped)
+{
+	EasVCardProperty *p = eas_vcard_get (card, "PHOTO");
+	const char *v;
+	guchar *bytes;
+	gsize len = 0;
+
+	*out_dropped = FALSE;
+	if (p == NULL || p->value == NULL)
+		return NULL;
+	v = p->value;
+	if (g_str_has_prefix (v, "data:")) {
+		if (strstr (v, ";base64,") == NULL) {
+			*out_dropped = TRUE;
+			return NULL;
+		}
+		v = strstr (v, ";base64,") + strlen (";base64,");
+	} else if (strstr (v, "://") != NULL) {
+		return NULL;
+	}
+	bytes = g_base64_decode (v, &len);
+	if (len == 0 || len > AIRDOCKD_GAL_MAX_PHOTO_BYTES) {
+		g_free (bytes);
+		*out_dropped = TRUE;
+		return NULL;
+	}
+	return g_bytes_new_take (bytes, len);
+}
+
 static void
 card_names (const EasVCard *card, AirdockdGalEntry *e)
 {
@@ -117,7 +152,7 @@ card_names (const EasVCard *card, AirdockdGalEntry *e)
 }
 
 static AirdockdGalEntry *
-entry_from_card (const EasVCard *card)
+entry_from_card (const EasVCard *card, gboolean *out_photo_dropped)
 {
 	g_autoptr (AirdockdGalEntry) e = airdockd_gal_entry_new ();
 
@@ -132,6 +167,7 @@ entry_from_card (const EasVCard *card)
 		e->office = card_text (card, "ROLE");
 	e->alias = card_text (card, "NICKNAME");
 	e->certificate = card_certificate (card);
+	e->photo = card_photo (card, out_photo_dropped);
 	card_names (card, e);
 	if (e->display_name == NULL)
 		e->display_name = g_strdup (e->email);
@@ -154,14 +190,18 @@ import_card (const char *data, gsize start, gsize end, guint line, GPtrArray *ou
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (EasVCard) card = eas_vcard_parse (data + start, end - start, NULL, &error);
-	AirdockdGalEntry *e = card != NULL ? entry_from_card (card) : NULL;
+	gboolean photo_dropped = FALSE;
+	AirdockdGalEntry *e = card != NULL ? entry_from_card (card, &photo_dropped) : NULL;
 
 	if (e == NULL) {
-		g_printerr ("airdockctl: line %u: vCard skipped: %s\n", line,
-		            error != NULL ? error->message : "no EMAIL");
+		g_printerr (_("airdockctl: line %u: vCard skipped: %s\n"), line,
+		            error != NULL ? error->message : _("no EMAIL"));
 		(*bad)++;
 		return;
 	}
+	if (photo_dropped)
+		g_printerr (_("airdockctl: line %u: PHOTO left out (not base64 or over %u KB)\n"), line,
+		            AIRDOCKD_GAL_MAX_PHOTO_BYTES / 1024);
 	g_ptr_array_add (out, e);
 }
 
@@ -349,7 +389,7 @@ print_entry (const AirdockdGalEntry *e)
 {
 	g_print ("%s\t%s\t%s\t%s\t%s\t%s\n", e->email, e->display_name ? e->display_name : "-",
 	         e->phone ? e->phone : "-", e->title ? e->title : "-", e->company ? e->company : "-",
-	         e->certificate ? "certificate" : "-");
+	         e->certificate ? (e->photo ? "certificate,photo" : "certificate") : (e->photo ? "photo" : "-"));
 }
 
 static gboolean

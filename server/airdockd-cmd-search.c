@@ -250,7 +250,7 @@ gal_matches (const AirdockdUser *user, const char *folded_query)
  * *io_total accounts matched before it; the page continues from there. */
 static void
 search_imported (AirdockdRequest *req, const EasSearchRequest *sr, EasWbxmlWriter *w,
-                 guint64 *io_total, guint *io_count)
+                 guint64 *io_total, guint *io_count, guint *io_pictures)
 {
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockdGal) gal = airdockd_gal_open (req->store, &error);
@@ -270,7 +270,7 @@ search_imported (AirdockdRequest *req, const EasSearchRequest *sr, EasWbxmlWrite
 		EasGalEntry entry = { 0 };
 
 		airdockd_gal_entry_to_eas (g_ptr_array_index (hits, i), &entry);
-		entry.picture_status = sr->picture ? EAS_GAL_PICTURE_STATUS_NONE : 0;
+		entry.picture_status = eas_search_picture_status (sr, entry.picture, io_pictures);
 		eas_search_write_gal_result (w, &entry);
 		(*io_count)++;
 	}
@@ -278,7 +278,8 @@ search_imported (AirdockdRequest *req, const EasSearchRequest *sr, EasWbxmlWrite
 
 /* [MS-ASCMD] 2.2.3.139.1: prefix matches over names and addresses, the
  * server's accounts first, then the imported directory; Range is a window
- * on that list (clamped to it), Total counts all of it. */
+ * on that list (clamped to it), Total counts all of it.  Photos (imported
+ * vCard PHOTO) go out as Picture asks, within MaxSize and MaxPictures. */
 static GBytes *
 search_gal (AirdockdRequest *req, const EasSearchRequest *sr)
 {
@@ -288,6 +289,7 @@ search_gal (AirdockdRequest *req, const EasSearchRequest *sr)
 	g_autofree char *folded = g_utf8_casefold (sr->gal_query, -1);
 	guint64 total = 0;
 	guint count = 0;
+	guint pictures = 0;
 
 	if (users == NULL) {
 		airdockd_request_log (req, G_LOG_LEVEL_WARNING, "search: %s", error->message);
@@ -306,11 +308,11 @@ search_gal (AirdockdRequest *req, const EasSearchRequest *sr)
 		entry.display_name = u->name;
 		entry.alias = u->name;
 		entry.email_address = u->email;
-		entry.picture_status = sr->picture ? EAS_GAL_PICTURE_STATUS_NONE : 0;
+		entry.picture_status = eas_search_picture_status (sr, NULL, &pictures);	/* accounts have none */
 		eas_search_write_gal_result (w, &entry);
 		count++;
 	}
-	search_imported (req, sr, w, &total, &count);
+	search_imported (req, sr, w, &total, &count, &pictures);
 	eas_search_write_end (w, sr->range_start, count, total);
 	return eas_wbxml_writer_finish (w, NULL);
 }

@@ -19,9 +19,9 @@ static const char schema_sql[] =
 	" email_fold TEXT PRIMARY KEY, email TEXT NOT NULL,"
 	" display_name TEXT, first_name TEXT, last_name TEXT, phone TEXT, office TEXT,"
 	" title TEXT, company TEXT, alias TEXT, certificate BLOB,"
-	" display_fold TEXT, first_fold TEXT, last_fold TEXT, alias_fold TEXT);";
+	" display_fold TEXT, first_fold TEXT, last_fold TEXT, alias_fold TEXT, photo BLOB);";
 
-#define COLUMNS "email, display_name, first_name, last_name, phone, office, title, company, alias, certificate"
+#define COLUMNS "email, display_name, first_name, last_name, phone, office, title, company, alias, certificate, photo"
 
 static gboolean
 gal_fail (sqlite3 *db, int rc, const char *what, GError **error)
@@ -53,6 +53,7 @@ airdockd_gal_entry_free (AirdockdGalEntry *e)
 	g_free (e->company);
 	g_free (e->alias);
 	g_clear_pointer (&e->certificate, g_bytes_unref);
+	g_clear_pointer (&e->photo, g_bytes_unref);
 	g_free (e);
 }
 
@@ -68,6 +69,7 @@ airdockd_gal_entry_to_eas (const AirdockdGalEntry *e, EasGalEntry *out)
 	out->office = e->office;
 	out->title = e->title;
 	out->company = e->company;
+	out->picture = e->photo;
 }
 
 void
@@ -77,6 +79,25 @@ airdockd_gal_free (AirdockdGal *gal)
 		return;
 	sqlite3_close_v2 (gal->db);
 	g_free (gal);
+}
+
+/* Tables made before photos lack the column. */
+static gboolean
+ensure_photo_column (AirdockdGal *gal, GError **error)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2 (gal->db, "SELECT photo FROM gal_entries LIMIT 0", -1, &stmt, NULL);
+
+	sqlite3_finalize (stmt);
+	if (rc == SQLITE_OK)
+		return TRUE;
+	rc = sqlite3_exec (gal->db, "ALTER TABLE gal_entries ADD COLUMN photo BLOB", NULL, NULL, NULL);
+	/* Another connection may have added it meanwhile. */
+	if (rc != SQLITE_OK &&
+	    sqlite3_prepare_v2 (gal->db, "SELECT photo FROM gal_entries LIMIT 0", -1, &stmt, NULL) != SQLITE_OK)
+		return gal_fail (gal->db, rc, "add photo column", error);
+	sqlite3_finalize (stmt);
+	return TRUE;
 }
 
 AirdockdGal *
@@ -99,6 +120,8 @@ airdockd_gal_open (AirdockdStore *store, GError **error)
 		gal_fail (gal->db, rc, "schema", error);
 		return NULL;
 	}
+	if (!ensure_photo_column (gal, error))
+		return NULL;
 	return g_steal_pointer (&gal);
 }
 
@@ -132,6 +155,13 @@ insert_one (AirdockdGal *gal, sqlite3_stmt *stmt, const AirdockdGalEntry *e, GEr
 	rc |= bind_opt_fold (stmt, 13, e->first_name);
 	rc |= bind_opt_fold (stmt, 14, e->last_name);
 	rc |= bind_opt_fold (stmt, 15, e->alias);
+	if (e->photo != NULL) {
+		gsize len;
+		const void *data = g_bytes_get_data (e->photo, &len);
+		rc |= sqlite3_bind_blob (stmt, 16, data, (int) len, SQLITE_STATIC);
+	} else {
+		rc |= sqlite3_bind_null (stmt, 16);
+	}
 	if (rc != SQLITE_OK)
 		return gal_fail (gal->db, rc, "bind", error);
 	rc = sqlite3_step (stmt);
@@ -180,7 +210,7 @@ airdockd_gal_import (AirdockdGal *gal, GPtrArray *entries, guint *out_replaced, 
 		goto fail;
 	rc = sqlite3_prepare_v2 (gal->db, "INSERT OR REPLACE INTO gal_entries (email_fold, " COLUMNS
 	                         ", display_fold, first_fold, last_fold, alias_fold)"
-	                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?16, ?12, ?13, ?14, ?15)",
 	                         -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
 		gal_fail (gal->db, rc, "prepare", error);
@@ -228,6 +258,8 @@ entry_from_row (sqlite3_stmt *stmt)
 	e->alias = column_dup (stmt, 8);
 	if (sqlite3_column_type (stmt, 9) == SQLITE_BLOB)
 		e->certificate = g_bytes_new (sqlite3_column_blob (stmt, 9), (gsize) sqlite3_column_bytes (stmt, 9));
+	if (sqlite3_column_type (stmt, 10) == SQLITE_BLOB)
+		e->photo = g_bytes_new (sqlite3_column_blob (stmt, 10), (gsize) sqlite3_column_bytes (stmt, 10));
 	return e;
 }
 

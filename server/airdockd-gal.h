@@ -25,6 +25,9 @@ G_BEGIN_DECLS
 /* A stored certificate at most (why: an X.509 certificate with a long
  * chain of extensions is a few KB). */
 #define AIRDOCKD_GAL_MAX_CERT_BYTES (16u * 1024)
+/* A stored photo at most (why: [MS-ASCNTC] caps a contact Picture at 48 KB
+ * of base64, i.e. 36 KB of image; a GAL photo is the same thumbnail). */
+#define AIRDOCKD_GAL_MAX_PHOTO_BYTES (36u * 1024)
 
 typedef struct _AirdockdGal AirdockdGal;
 
@@ -39,12 +42,14 @@ typedef struct {
 	char *company;
 	char *alias;
 	GBytes *certificate;	/* DER, or NULL */
+	GBytes *photo;		/* JPEG/PNG bytes, or NULL */
 } AirdockdGalEntry;
 
 AirdockdGalEntry *airdockd_gal_entry_new (void);
 void airdockd_gal_entry_free (AirdockdGalEntry *entry);	/* NULL is fine */
 
-/* Points out's fields at entry's (no copies: entry must outlive out). */
+/* Points out's fields at entry's, the photo included (no copies: entry
+ * must outlive out); out->picture_status is left alone. */
 void airdockd_gal_entry_to_eas (const AirdockdGalEntry *entry, EasGalEntry *out);
 
 AirdockdGal *airdockd_gal_open (AirdockdStore *store, GError **error);

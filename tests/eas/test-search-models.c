@@ -89,6 +89,39 @@ test_decode_gal (void)
 	g_assert_null (r->query);
 	g_assert_cmpuint (r->range_end, ==, 4);
 	g_assert_true (r->picture);
+	g_assert_cmpuint (r->picture_max_count, ==, 1);
+	g_assert_cmpuint (r->picture_max_size, ==, G_MAXUINT);
+}
+
+/* Picture statuses in the order [MS-ASCMD] 2.2.3.104.3 gives them. */
+static void
+test_decode_picture (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasSearchRequest) r = decode (
+		"<Search><Store><Name>GAL</Name><Query>a</Query><Options><Picture>"
+		"<MaxSize>10</MaxSize><MaxPictures>1</MaxPictures></Picture></Options></Store></Search>", &error);
+	g_autoptr (EasSearchRequest) none = decode (
+		"<Search><Store><Name>GAL</Name><Query>a</Query></Store></Search>", &error);
+	g_autoptr (GBytes) small = g_bytes_new_static ("0123456789", 10);
+	g_autoptr (GBytes) big = g_bytes_new_static ("0123456789A", 11);
+	guint sent = 0;
+
+	g_assert_no_error (error);
+	g_assert_cmpuint (r->picture_max_size, ==, 10);
+	g_assert_cmpuint (eas_search_picture_status (r, NULL, &sent), ==, EAS_GAL_PICTURE_STATUS_NONE);
+	g_assert_cmpuint (eas_search_picture_status (r, big, &sent), ==, EAS_GAL_PICTURE_STATUS_TOO_LARGE);
+	g_assert_cmpuint (eas_search_picture_status (r, small, &sent), ==, EAS_GAL_PICTURE_STATUS_SUCCESS);
+	g_assert_cmpuint (sent, ==, 1);
+	g_assert_cmpuint (eas_search_picture_status (r, small, &sent), ==, EAS_GAL_PICTURE_STATUS_LIMIT);
+	g_assert_cmpuint (eas_search_picture_status (none, small, &sent), ==, 0);
+	assert_invalid ("<Search><Store><Name>GAL</Name><Query>a</Query><Options><Picture>"
+	                "<MaxSize>-1</MaxSize></Picture></Options></Store></Search>", EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>GAL</Name><Query>a</Query><Options><Picture>"
+	                "<MaxPictures>4294967296</MaxPictures></Picture></Options></Store></Search>",
+	                EAS_SEARCH_ERROR_INVALID);
+	assert_invalid ("<Search><Store><Name>GAL</Name><Query>a</Query><Options><Picture>"
+	                "<Range>0-1</Range></Picture></Options></Store></Search>", EAS_SEARCH_ERROR_INVALID);
 }
 
 static void
@@ -626,6 +659,7 @@ main (int argc, char **argv)
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/search/decode/mailbox", test_decode_mailbox);
 	g_test_add_func ("/search/decode/gal", test_decode_gal);
+	g_test_add_func ("/search/decode/picture", test_decode_picture);
 	g_test_add_func ("/search/decode/range", test_decode_range);
 	g_test_add_func ("/search/decode/errors", test_decode_errors);
 	g_test_add_func ("/search/limit/depth", test_limit_depth);

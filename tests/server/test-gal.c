@@ -10,6 +10,7 @@
 #include "eas/eas-find.h"
 #include "eas/eas-resolve.h"
 #include "eas/eas-search.h"
+#include "server/airdockd-gal.h"
 #include "tests/server/eas-client.h"
 
 #define USER "alice"
@@ -333,6 +334,107 @@ test_vcard_certificate (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (eas_node_child_text (first_props (s), EAS_GAL_LAST_NAME), ==, "Cert");
 }
 
+/* GAL Search asking for pictures: Picture with MaxSize/MaxPictures when
+ * not NULL. */
+static AirdockEasResponse *
+picture_search (Fixture *f, const char *text, const char *max_size, const char *max_pictures)
+{
+	EasNode *root = eas_node_new (EAS_SEARCH_SEARCH);
+	EasNode *store = eas_node_append (root, EAS_SEARCH_STORE);
+	EasNode *options, *pic;
+
+	eas_node_append_text (store, EAS_SEARCH_NAME, "GAL");
+	eas_node_append_text (store, EAS_SEARCH_QUERY, text);
+	options = eas_node_append (store, EAS_SEARCH_OPTIONS);
+	eas_node_append_text (options, EAS_SEARCH_RANGE, "0-9");
+	pic = eas_node_append (options, EAS_SEARCH_PICTURE);
+	if (max_size != NULL)
+		eas_node_append_text (pic, EAS_SEARCH_MAX_SIZE, max_size);
+	if (max_pictures != NULL)
+		eas_node_append_text (pic, EAS_SEARCH_MAX_PICTURES, max_pictures);
+	return post (f, EAS_CMD_SEARCH, root);
+}
+
+/* "status" or "status:DATA" per result, comma-separated. */
+static char *
+picture_statuses (const AirdockEasResponse *r)
+{
+	const EasNode *s = eas_node_path (r->tree, EAS_SEARCH_RESPONSE, EAS_SEARCH_STORE, 0);
+	g_autoptr (GString) out = g_string_new (NULL);
+
+	g_assert_cmpstr (eas_node_child_text (s, EAS_SEARCH_STATUS), ==, "1");
+	for (const EasNode *res = eas_node_child (s, EAS_SEARCH_RESULT); res != NULL; res = eas_node_next_same (res)) {
+		const EasNode *pic = eas_node_path (res, EAS_SEARCH_PROPERTIES, EAS_GAL_PICTURE, 0);
+		const char *data;
+
+		g_assert_nonnull (pic);
+		if (out->len > 0)
+			g_string_append_c (out, ',');
+		g_string_append (out, eas_node_child_text (pic, EAS_GAL_STATUS));
+		data = eas_node_child_text (pic, EAS_GAL_DATA);
+		if (data != NULL)
+			g_string_append_printf (out, ":%s", data);
+	}
+	return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* vCard PHOTO comes back as GAL Picture Data, within MaxSize and
+ * MaxPictures; entries without one (and accounts) get 173. */
+static void
+test_pictures (Fixture *f, gconstpointer data)
+{
+	guint8 small[60], large[2000];
+	g_autofree guint8 *huge = g_malloc0 (AIRDOCKD_GAL_MAX_PHOTO_BYTES + 1);
+	g_autofree char *b_small = NULL, *b_large = NULL, *b_huge = NULL, *vcf = NULL;
+	g_autofree char *out = NULL, *err = NULL;
+	g_autofree char *all = NULL, *sized = NULL, *counted = NULL, *acct = NULL, *want = NULL;
+	g_autoptr (AirdockEasResponse) r1 = NULL;
+	g_autoptr (AirdockEasResponse) r2 = NULL;
+	g_autoptr (AirdockEasResponse) r3 = NULL;
+	g_autoptr (AirdockEasResponse) r4 = NULL;
+	g_autoptr (AirdockEasResponse) plain = NULL;
+
+	for (guint i = 0; i < sizeof small; i++)
+		small[i] = (guint8) (i * 7);
+	for (guint i = 0; i < sizeof large; i++)
+		large[i] = (guint8) (i * 13);
+	b_small = g_base64_encode (small, sizeof small);
+	b_large = g_base64_encode (large, sizeof large);
+	b_huge = g_base64_encode (huge, AIRDOCKD_GAL_MAX_PHOTO_BYTES + 1);
+	vcf = g_strdup_printf ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Photo Pat\r\nEMAIL:pat@photo.example\r\n"
+	                       "PHOTO;ENCODING=b;TYPE=JPEG:%s\r\nEND:VCARD\r\n"
+	                       "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Photo Pia\r\nEMAIL:pia@photo.example\r\n"
+	                       "PHOTO:data:image/png;base64,%s\r\nEND:VCARD\r\n"
+	                       "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Photo Pip\r\nEMAIL:pip@photo.example\r\n"
+	                       "PHOTO;ENCODING=b;TYPE=JPEG:%s\r\nEND:VCARD\r\n"
+	                       "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Photo Pol\r\nEMAIL:pol@photo.example\r\n"
+	                       "END:VCARD\r\n", b_small, b_large, b_huge);
+	g_assert_cmpint (import (f, "photos.vcf", vcf, &out, &err), ==, 0);
+	g_assert_nonnull (strstr (out, "imported 4 entries"));
+	g_assert_nonnull (strstr (err, "line 13: PHOTO left out"));
+
+	r1 = picture_search (f, "photo", NULL, NULL);
+	all = picture_statuses (r1);
+	want = g_strdup_printf ("1:%s,1:%s,173,173", b_small, b_large);
+	g_assert_cmpstr (all, ==, want);
+	g_free (want);
+	r2 = picture_search (f, "photo", "1999", NULL);
+	sized = picture_statuses (r2);
+	want = g_strdup_printf ("1:%s,174,173,173", b_small);
+	g_assert_cmpstr (sized, ==, want);
+	g_free (want);
+	r3 = picture_search (f, "photo", NULL, "1");
+	counted = picture_statuses (r3);
+	want = g_strdup_printf ("1:%s,175,173,173", b_small);
+	g_assert_cmpstr (counted, ==, want);
+	r4 = picture_search (f, "alice", NULL, NULL);
+	acct = picture_statuses (r4);
+	g_assert_cmpstr (acct, ==, "173");
+	/* Not asked: no Picture element. */
+	plain = gal_search (f, "photo", "0-9", "4");
+	g_assert_null (eas_node_child (first_props (plain), EAS_GAL_PICTURE));
+}
+
 /* Find (16.1) GAL returns imported entries too, with their fields. */
 static void
 test_find (Fixture *f, gconstpointer data)
@@ -374,5 +476,6 @@ main (int argc, char **argv)
 	ADD ("csv-bad-line", test_csv_bad_line);
 	ADD ("vcard-certificate", test_vcard_certificate);
 	ADD ("find", test_find);
+	ADD ("pictures", test_pictures);
 	return g_test_run ();
 }
