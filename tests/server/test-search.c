@@ -990,6 +990,11 @@ test_options_lists_search (Fixture *f, gconstpointer data)
 	g_assert_no_error (error);
 	names = g_strsplit (soup_message_headers_get_one (r->headers, "MS-ASProtocolCommands"), ",", -1);
 	g_assert_true (g_strv_contains ((const char * const *) names, "Search"));
+	g_assert_true (g_strv_contains ((const char * const *) names, "ResolveRecipients"));
+	g_assert_true (g_strv_contains ((const char * const *) names, "ValidateCert"));
+	g_assert_true (g_strv_contains ((const char * const *) names, "Find"));
+	/* Commands without a handler are not announced. */
+	g_assert_false (g_strv_contains ((const char * const *) names, "GetHierarchy"));
 }
 
 int
