@@ -619,9 +619,17 @@ test_decline (Fixture *f, gconstpointer data)
 	g_autoptr (AirdockdItem) mail = deliver (f, f->bob, "Weekly planning", "REQUEST", ics);
 	AirdockEasResponse *r;
 
+	g_autoptr (EasNode) root = eas_node_new (EAS_MEETINGRESPONSE_MEETING_RESPONSE);
+	EasNode *req = eas_node_append (root, EAS_MEETINGRESPONSE_REQUEST);
+	g_autoptr (GError) error = NULL;
+
 	g_assert_cmpuint (calendar_count (f, f->bob), ==, 1);
 	airdock_eas_response_free (do_sync (f, f->inbox, &f->inbox_key));
-	r = meeting_response (f, EAS_MEETING_DECLINE, f->inbox, mail->server_id, FALSE);
+	/* By search:LongId, as after a Search (our long ids are server ids). */
+	eas_node_append_text (req, EAS_MEETINGRESPONSE_USER_RESPONSE, "3");
+	eas_node_append_text (req, EAS_SEARCH_LONG_ID, mail->server_id);
+	r = airdock_eas_client_post_tree (f->c, EAS_CMD_MEETING_RESPONSE, root, &error);
+	g_assert_no_error (error);
 	g_assert_cmpstr (result_text (r, EAS_MEETINGRESPONSE_STATUS), ==, "1");
 	g_assert_null (result_text (r, EAS_MEETINGRESPONSE_CALENDAR_ID));
 	airdock_eas_response_free (r);
