@@ -714,6 +714,12 @@ conduit_account_cli_main (int argc, char **argv)
 	bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
 	bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 	textdomain (GETTEXT_PACKAGE);
+	if (argc >= 2) {
+		/* --help then says "airdock-conduit account add [OPTION…] …". */
+		g_autofree char *name = g_strconcat ("airdock-conduit account ", argv[1], NULL);
+
+		g_set_prgname (name);
+	}
 	if (argc >= 2 && strcmp (argv[1], "add") == 0)
 		return cmd_add (argc - 1, argv + 1);
 	if (argc >= 2 && strcmp (argv[1], "list") == 0)
