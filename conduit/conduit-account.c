@@ -554,7 +554,8 @@ keyring_timeout_error (GError **error, GError *local)
 		g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
 		             _("the desktop keyring did not answer within %d s (is it locked?)"), KEYRING_TIMEOUT_MS / 1000);
 	else
-		g_propagate_prefixed_error (error, g_error_copy (local), _("desktop keyring: "));
+		g_set_error (error, local->domain, local->code, _("desktop keyring: %s (is a login keyring there and unlocked?)"),
+		             local->message);
 }
 
 gboolean

@@ -518,10 +518,13 @@ test_terminal (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (a->cert_sha256, ==, fingerprint);
 }
 
-/* The Secret Service path: gnome-keyring on a private session bus. */
+/* The Secret Service path: gnome-keyring on a private session bus, with
+ * an unlocked login keyring (data NULL) or none at all (data non-NULL: the
+ * service starts on demand and has no default collection to store into). */
 static void
 test_keyring (Fixture *f, gconstpointer data)
 {
+	gboolean locked = data != NULL;
 	g_autofree char *daemon = g_find_program_in_path ("gnome-keyring-daemon");
 	g_autofree char *session = g_find_program_in_path ("dbus-run-session");
 	g_autofree char *tool = g_find_program_in_path ("secret-tool");
@@ -540,12 +543,13 @@ test_keyring (Fixture *f, gconstpointer data)
 	g_assert_cmpint (g_mkdir_with_parents (runtime, 0700), ==, 0);
 	script = g_strdup_printf (
 		"set -e\n"
-		"printf keyring-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n"
+		"%s"
 		"printf '%%s\\n' '" PASSWORD "' | '%s' account add '%s' alice --accept-certificate %s\n"
 		"'%s' account list --json\n"
 		"echo \"lookup=$(secret-tool lookup account '%s')\"\n"
 		"'%s' account remove '%s'\n"
 		"echo \"after=$(secret-tool lookup account '%s' || true)\"\n",
+		locked ? "" : "printf keyring-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n",
 		bin, f->url, fingerprint, bin, f->id, bin, f->id, f->id);
 	l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
 	g_subprocess_launcher_setenv (l, "HOME", f->home, TRUE);
@@ -560,6 +564,14 @@ test_keyring (Fixture *f, gconstpointer data)
 	g_assert_no_error (error);
 	g_test_message ("keyring: stdout: %s stderr: %s", out, err);
 	g_assert_true (g_subprocess_get_if_exited (p));
+	if (locked && g_subprocess_get_exit_status (p) != 0) {
+		/* Refused by the keyring (no prompt possible here): said so, and
+		 * nothing saved anywhere. */
+		g_assert_nonnull (strstr (err, "keyring"));
+		g_assert_null (file_text (f, "accounts.ini"));
+		g_assert_null (file_text (f, "secrets"));
+		return;
+	}
 	g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
 	g_assert_nonnull (strstr (out, "password in the desktop keyring"));
 	g_assert_nonnull (strstr (out, "\"password_store\": \"keyring\""));
@@ -790,6 +802,7 @@ main (int argc, char **argv)
 	ADD ("bad-config", test_bad_config);
 	ADD ("add/terminal", test_terminal);
 	ADD ("keyring", test_keyring);
+	g_test_add ("/account/keyring-locked", Fixture, "locked", fixture_setup, test_keyring, fixture_teardown);
 	ADD ("translated", test_translated);
 	g_test_add_func ("/account/certificate-ok", test_certificate_ok);
 	g_test_add_func ("/account/helpers", test_helpers);
