@@ -86,7 +86,7 @@ static const char *const entry_name[N_CLASSES] = {
 	[AIRDOCKD_ITEM_TASK] = N_("a task"), [AIRDOCKD_ITEM_NOTE] = N_("a note"),
 };
 static const char *const folder_kind[N_CLASSES] = {
-	[AIRDOCKD_ITEM_CONTACT] = N_("contacts"), [AIRDOCKD_ITEM_CALENDAR] = N_("calendar"),
+	[AIRDOCKD_ITEM_EMAIL] = N_("mail"), [AIRDOCKD_ITEM_CONTACT] = N_("contacts"), [AIRDOCKD_ITEM_CALENDAR] = N_("calendar"),
 	[AIRDOCKD_ITEM_TASK] = N_("tasks"), [AIRDOCKD_ITEM_NOTE] = N_("notes"),
 };
 
@@ -154,6 +154,7 @@ typedef struct {
 	GPtrArray *order;			/* Pending* in file order */
 	icalcomponent *check;			/* see lend_components */
 	guint added, updated, unchanged, skipped, derived;
+	guint reported;				/* problems printed */
 } Import;
 
 static void
@@ -183,6 +184,7 @@ report (Import *im, guint line, const char *fmt, ...)
 	va_end (ap);
 	/* On a terminal, first wipe the progress bar's line. */
 	g_printerr ("%s%s:%u: %s\n", progress_on ? "\r\033[K" : "", im->path, line, msg);
+	im->reported++;
 }
 
 static char *
@@ -588,7 +590,7 @@ handle_chunk (Import *im, AirdockdPimioChunk *c, GError **error)
 	case AIRDOCKD_PIMIO_VTIMEZONE:
 		vtz = airdockd_pimio_parse_vtimezone (c, &tzid, &line, &local);
 		if (vtz == NULL)
-			report (im, line, _("%s (the events using it will be skipped)"), local->message);
+			report (im, line, _("%s: not used"), local->message);
 		else
 			g_hash_table_replace (im->zones, g_steal_pointer (&tzid), vtz);
 		return TRUE;
@@ -699,7 +701,7 @@ cmd_import (AirdockdStore *store, const AirdockdUser *user, const char *path, GE
 	import_clear (&im);
 	if (!ok)
 		return EXIT_FAILURE;
-	return im.skipped > 0 ? EXIT_SKIPPED : EXIT_SUCCESS;
+	return im.skipped > 0 || im.reported > 0 ? EXIT_SKIPPED : EXIT_SUCCESS;
 }
 
 /* ---- export ----------------------------------------------------------------- */
@@ -923,7 +925,8 @@ static const char description[] = N_(
 	"events use, or the vCards one after another (4.0 as stored, or --vcard3).\n"
 	"\n"
 	"Exit status: 0 done, 1 failed (batches of 500 written before the failure stay),\n"
-	"2 usage, 3 imported but some entries were skipped (see the messages).");
+	"2 usage, 3 imported but some entries were skipped or the file had other problems\n"
+	"(see the messages).");
 
 int
 airdockctl_pim_main (int argc, char **argv)

@@ -312,8 +312,8 @@ static void
 stray (AirdockdPimioSplitter *s)
 {
 	if (!s->junk)
-		problem (s, s->line, FALSE, FALSE, "text outside BEGIN:VCARD…END:VCARD or "
-			 "BEGIN:VCALENDAR…END:VCALENDAR, skipped");
+		problem (s, s->line, FALSE, FALSE, "text outside BEGIN:VCARD ... END:VCARD or "
+			 "BEGIN:VCALENDAR ... END:VCALENDAR, skipped");
 	s->junk = TRUE;
 }
 

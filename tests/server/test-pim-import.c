@@ -395,6 +395,21 @@ test_broken (Fixture *f, gconstpointer data)
 	item_with (cards, "UID:last-good");
 }
 
+/* A file that is no vCard or iCalendar at all (a CSV by mistake): one
+ * message for the run of stray lines, exit status 3, nothing imported. */
+static void
+test_not_pim (Fixture *f, gconstpointer data)
+{
+	g_autofree char *path = write_temp (f, "people.csv", "name,email\nAnn,ann@example.org\n\nBob,bob@example.org\n");
+	g_autofree char *err = NULL;
+	g_autofree char *out = import (f, path, NULL, 3, &err);
+	g_autofree char *want = g_strdup_printf ("%s:1: text outside BEGIN:VCARD ... END:VCARD or "
+	                                         "BEGIN:VCALENDAR ... END:VCALENDAR, skipped\n", path);
+
+	g_assert_cmpstr (err, ==, want);
+	g_assert_true (g_str_has_prefix (out, "added 0, updated 0, unchanged 0, skipped 0"));
+}
+
 /* export → import into another folder → export gives the same file. */
 static void
 round_trip (Fixture *f, const char *folder, const char *copy, gboolean vcard3)
@@ -606,6 +621,7 @@ main (int argc, char **argv)
 	g_test_add ("/pim-import/vcard4", Fixture, NULL, fixture_setup, test_vcard4, fixture_teardown);
 	g_test_add ("/pim-import/reimport-updates", Fixture, NULL, fixture_setup, test_reimport, fixture_teardown);
 	g_test_add ("/pim-import/broken-lines", Fixture, NULL, fixture_setup, test_broken, fixture_teardown);
+	g_test_add ("/pim-import/not-pim", Fixture, NULL, fixture_setup, test_not_pim, fixture_teardown);
 	g_test_add ("/pim-import/export-round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
 	g_test_add ("/pim-import/second-calendar", Fixture, NULL, fixture_setup, test_second_calendar, fixture_teardown);
 	g_test_add ("/pim-import/wakes-ping", Fixture, NULL, fixture_setup, test_wakes_ping, fixture_teardown);
