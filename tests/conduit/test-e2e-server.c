@@ -226,6 +226,33 @@ test_concurrent_edits (Fixture *f, gconstpointer data)
 	g_assert_nonnull (strstr (notes, "from the phone"));
 }
 
+/* The account says conflicts=server-wins: the phone's edit replaces the
+ * handheld's everywhere. */
+static void
+test_server_wins (Fixture *f, gconstpointer data)
+{
+	g_autofree char *sid = NULL, *notes = NULL, *hh = NULL, *fp = NULL, *url = NULL;
+	g_autoptr (GBytes) der = airdock_harness_certificate_der (f->server);
+
+	(void) data;
+	fp = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, der);
+	url = g_strdup_printf ("https://127.0.0.1:%u", test_proxy_port (f->proxy));
+	g_assert_cmpint (conduit_run (f, PASSWORD "\n", NULL, "account", "add", url, USER, "--accept-certificate", fp,
+				      "--conflicts", "server-wins", NULL), ==, 0);
+	g_free (harness_handheld (&f->hh, 0, "memo", "add", "Plan\nfirst", NULL));
+	hotsync (f, 0, NULL);
+	sid = phone_find (&f->phone, PHONE_NOTES, "Plan");
+	phone_change (&f->phone, PHONE_NOTES, sid, "Plan", "Plan\nfrom the phone", FALSE);
+	g_free (harness_handheld (&f->hh, 0, "memo", "edit", "1", "Plan\nfrom the handheld", NULL));
+	hotsync (f, 0, NULL);
+	g_assert_nonnull (strstr (f->hh.conduit_line, "conflicts 0"));
+	hotsync (f, 0, NULL);
+	hh = handheld_list (f, "memo");
+	g_assert_cmpstr (hh, ==, "Plan\nfrom the phone");
+	notes = phone_list (&f->phone, PHONE_NOTES);
+	g_assert_cmpstr (notes, ==, "Plan|Plan\nfrom the phone");
+}
+
 /* Changes on all three sides, then a network drop in the server sync and a
  * handheld hanging up mid-HotSync: the next runs complete and every side
  * has every item exactly once. */
@@ -294,6 +321,7 @@ main (int argc, char **argv)
 	g_test_init (&argc, &argv, NULL);
 	g_test_add ("/e2e-server/memo-and-task", Fixture, NULL, fixture_setup, test_memo_and_task, fixture_teardown);
 	g_test_add ("/e2e-server/concurrent-edits", Fixture, NULL, fixture_setup, test_concurrent_edits, fixture_teardown);
+	g_test_add ("/e2e-server/server-wins", Fixture, NULL, fixture_setup, test_server_wins, fixture_teardown);
 	g_test_add ("/e2e-server/drops", Fixture, NULL, fixture_setup, test_drops, fixture_teardown);
 	return g_test_run ();
 }
