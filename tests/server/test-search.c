@@ -509,7 +509,7 @@ test_mailbox_attached (Fixture *f, gconstpointer data)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockdSearchIndex) index = airdockd_search_index_attach (f->store, &error);
 	g_autoptr (GString) body = g_string_new (NULL);
-	const AirdockdSearchFilter filter = { .fts_match = "\"quokka\"*" };
+	const AirdockdSearchFilter filter = { .fts_match = "\"quokka\"" };
 	g_autoptr (GPtrArray) hits = NULL;
 	guint done = 99;
 	guint64 total = 0;
@@ -523,6 +523,54 @@ test_mailbox_attached (Fixture *f, gconstpointer data)
 	g_assert_true (airdockd_search_index_drain (index, f->uid, 100, &done, &error));
 	g_assert_no_error (error);
 	g_assert_cmpuint (done, ==, 0);
+	hits = airdockd_search_index_query (index, f->uid, &filter, 0, 10, &total, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (total, ==, 1);
+	g_assert_cmpuint (hits->len, ==, 1);
+}
+
+/* A store indexed by an earlier version (search_fts over headers and the
+ * preview) gets the new index on first open, with the mail it holds and
+ * its full bodies. */
+static void
+test_mailbox_upgrade (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *db_path = g_build_filename (f->h->data_dir, "airdock.sqlite", NULL);
+	g_autoptr (GString) body = g_string_new (NULL);
+	g_autoptr (AirdockdSearchIndex) index = NULL;
+	g_autoptr (GPtrArray) hits = NULL;
+	g_autofree char *expr = NULL;
+	AirdockdSearchFilter filter = { 0 };
+	guint64 total = 0;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+	sqlite3_busy_timeout (db, 10000);
+	g_assert_cmpint (sqlite3_exec (db,
+		"DROP TRIGGER mail_fts_ai; DROP TRIGGER mail_fts_ad; DROP TRIGGER mail_fts_gone;"
+		"DROP TRIGGER mail_fts_au; DROP TABLE mail_fts; DROP TABLE mail_fts_pending;"
+		"CREATE VIRTUAL TABLE search_fts USING fts5(subject, content='items', content_rowid='id');"
+		"CREATE TRIGGER search_fts_ai AFTER INSERT ON items BEGIN"
+		" INSERT INTO search_fts (rowid, subject) VALUES (new.id, new.subject); END;",
+		NULL, NULL, NULL), ==, SQLITE_OK);
+	for (guint i = 0; i < 100; i++)
+		g_string_append (body, "older words ");
+	g_string_append (body, "wombat");
+	g_free (deliver (f, "O <o@example.com>", "Before the upgrade", body->str, 50));
+
+	index = airdockd_search_index_open (f->store, &error);
+	g_assert_no_error (error);
+	g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'search_fts%'",
+	                                     -1, &st, NULL), ==, SQLITE_OK);
+	g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+	g_assert_cmpint (sqlite3_column_int (st, 0), ==, 0);
+	sqlite3_finalize (st);
+	sqlite3_close (db);
+	expr = airdockd_search_index_expression (index, "wombat", &error);
+	g_assert_no_error (error);
+	filter.fts_match = expr;
 	hits = airdockd_search_index_query (index, f->uid, &filter, 0, 10, &total, &error);
 	g_assert_no_error (error);
 	g_assert_cmpuint (total, ==, 1);
@@ -1011,6 +1059,7 @@ main (int argc, char **argv)
 	ADD ("mailbox/prefix", test_mailbox_prefix);
 	ADD ("mailbox/body", test_mailbox_body);
 	ADD ("mailbox/attached", test_mailbox_attached);
+	ADD ("mailbox/upgrade", test_mailbox_upgrade);
 	ADD ("mailbox/deep-traversal", test_mailbox_deep);
 	ADD ("mailbox/dates", test_mailbox_dates);
 	ADD ("mailbox/three-users", test_mailbox_users);
