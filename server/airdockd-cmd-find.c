@@ -66,28 +66,33 @@ find_mailbox (AirdockdRequest *req, const EasFindRequest *fr)
 	return eas_wbxml_writer_finish (w, NULL);
 }
 
-/* The imported directory (airdockctl gal import) after the accounts. */
+/* The imported directory (airdockctl gal import) after the accounts:
+ * *io_total accounts matched before it; the page continues from there and
+ * the Total counts every match. */
 static void
 find_imported (AirdockdRequest *req, const EasFindRequest *fr, EasWbxmlWriter *w,
                guint64 *io_total, guint *io_count)
 {
 	g_autoptr (GError) error = NULL;
-	g_autoptr (AirdockdGal) gal = airdockd_gal_open (req->store, &error);
+	g_autoptr (AirdockdGal) gal = NULL;
 	g_autoptr (GPtrArray) hits = NULL;
+	guint64 before = *io_total, found = 0;
+	guint offset = fr->range_start > before ? (guint) (fr->range_start - before) : 0;
+	guint want = fr->range_end - fr->range_start + 1 - *io_count;
 
-	if (gal != NULL && fr->free_text != NULL && fr->free_text[0] != '\0')
-		hits = airdockd_gal_search (gal, fr->free_text, 0, &error);
+	if (fr->free_text == NULL || fr->free_text[0] == '\0')
+		return;
+	gal = airdockd_gal_open (req->store, &error);
+	if (gal != NULL)
+		hits = airdockd_gal_search_page (gal, fr->free_text, offset, want, &found, &error);
 	if (hits == NULL) {
-		if (error != NULL)
-			airdockd_request_log (req, G_LOG_LEVEL_WARNING, "find: %s", error->message);
+		airdockd_request_log (req, G_LOG_LEVEL_WARNING, "find: %s", error->message);
 		return;
 	}
+	*io_total += found;
 	for (guint i = 0; i < hits->len; i++) {
 		EasGalEntry e = { 0 };
-		guint64 n = (*io_total)++;
 
-		if (n < fr->range_start || n > fr->range_end)
-			continue;
 		airdockd_gal_entry_to_eas (g_ptr_array_index (hits, i), &e);
 		eas_find_write_gal_result (w, &e);
 		(*io_count)++;

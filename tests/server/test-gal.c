@@ -145,6 +145,36 @@ count_commas (const char *s)
 	return n;
 }
 
+/* Find (16.1) pages the same way: the last window of 10,000 matches. */
+static void
+find_page_checks (Fixture *f)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasClient) c = airdock_eas_client_new (f->h, FALSE, USER, PASSWORD, "GALFIND2", "TestPhone", 161);
+	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autoptr (EasNode) root = eas_node_new (EAS_FIND_FIND);
+	EasNode *crit;
+	const EasNode *resp, *res;
+	guint n = 0;
+
+	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
+	g_assert_no_error (error);
+	eas_node_append_text (root, EAS_FIND_SEARCH_ID, "8A5E1C2D-0000-4000-8000-000000000003");
+	crit = eas_node_append (eas_node_append (root, EAS_FIND_EXECUTE_SEARCH), EAS_FIND_GAL_SEARCH_CRITERION);
+	eas_node_append_text (eas_node_append (crit, EAS_FIND_QUERY), EAS_FIND_FREE_TEXT, "person");
+	eas_node_append_text (eas_node_append (crit, EAS_FIND_OPTIONS), EAS_FIND_RANGE, "9990-9999");
+	r = airdock_eas_client_post_tree (c, EAS_CMD_FIND, root, &error);
+	g_assert_no_error (error);
+	resp = eas_node_child (r->tree, EAS_FIND_RESPONSE);
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_FIND_TOTAL), ==, "10000");
+	g_assert_cmpstr (eas_node_child_text (resp, EAS_FIND_RANGE), ==, "9990-9999");
+	for (res = eas_node_child (resp, EAS_FIND_RESULT); res != NULL; res = eas_node_next_same (res))
+		n++;
+	g_assert_cmpuint (n, ==, 10);
+	g_assert_cmpstr (eas_node_child_text (eas_node_path (resp, EAS_FIND_RESULT, EAS_FIND_PROPERTIES, 0),
+	                                      EAS_GAL_EMAIL_ADDRESS), ==, "person09990@corp.example");
+}
+
 /* Over the 10,000 entries: the Total counts every match, Ranges are
  * windows on them clamped to the matches and to 100 per response, "%" and
  * "_" are characters. */
@@ -174,6 +204,7 @@ page_checks (Fixture *f)
 	fst = gal_emails (first, &fst_range);
 	g_assert_cmpstr (fst_range, ==, "0-10");
 	g_assert_true (g_str_has_prefix (fst, "person00123@corp.example,person01230@corp.example,"));
+	find_page_checks (f);
 }
 
 /* Accounts come first, the directory after them, one Range over both. */
