@@ -161,6 +161,52 @@ on_server_timer (gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* Seconds a Ping stays parked, and the pause after a failure or while
+ * there is nothing to ping yet. */
+#define PING_HEARTBEAT_S 540
+#define PING_RETRY_S 60
+
+/* Connects and pings until something fails; a change starts a server sync. */
+static void
+ping_session (void)
+{
+	g_autoptr (ConduitAccount) account = conduit_account_get (NULL, conduit.account, NULL);
+	g_autoptr (ConduitEas) eas = NULL;
+	g_autoptr (PststoreStore) store = NULL;
+	g_autoptr (GPtrArray) folders = NULL;
+	g_autoptr (GError) error = NULL;
+	gboolean changes = FALSE;
+
+	if (account == NULL || !conduit_account_load_password (NULL, account, &error) ||
+	    (eas = conduit_eas_new (account, NULL, &error)) == NULL || !conduit_eas_connect (eas, &error) ||
+	    (store = pststore_open (conduit.store, &error)) == NULL ||
+	    (folders = conduit_reconcile_ping_folders (store, account->id, &error)) == NULL)
+		goto out;
+	g_clear_pointer (&store, pststore_close);
+	if (folders->len == 0) {
+		/* Nothing synced yet: a first sync gives the folders. */
+		(void) server_sync ();
+		return;
+	}
+	while (conduit_eas_ping (eas, folders, PING_HEARTBEAT_S, &changes, &error)) {
+		if (changes)
+			(void) server_sync ();
+	}
+out:
+	if (error != NULL)
+		g_message ("ping: %s", error->message);
+	g_usleep ((gulong) PING_RETRY_S * G_USEC_PER_SEC);
+}
+
+static gpointer
+ping_thread (gpointer data)
+{
+	(void) data;
+	for (;;)
+		ping_session ();
+	return NULL;
+}
+
 /* airdock-conduit sync-server [--account ID] [--store PATH] [--conflicts server-wins] */
 static int
 sync_server_main (int argc, char **argv)
@@ -257,7 +303,7 @@ main (int argc, char **argv)
 	g_auto (GStrv) listen = NULL;
 	gint max_baud = 115200, interval = 15;
 	g_autofree char *conflicts = NULL;
-	gboolean once = FALSE, full = FALSE, check = FALSE;
+	gboolean once = FALSE, full = FALSE, check = FALSE, ping = FALSE;
 	g_autofree char *bus = NULL;
 	GOptionEntry entries[] = {
 		{ "store", 0, 0, G_OPTION_ARG_FILENAME, &store, "Store file", "PATH" },
@@ -273,6 +319,7 @@ main (int argc, char **argv)
 		{ "account", 0, 0, G_OPTION_ARG_STRING, &conduit.account, "Server account to sync (default: the first)", "ID" },
 		{ "server-interval", 0, 0, G_OPTION_ARG_INT, &interval, "Sync with the server every N minutes (default 15, 0: never)", "N" },
 		{ "conflicts", 0, 0, G_OPTION_ARG_STRING, &conflicts, "Server conflicts: keep-both (default) or server-wins", "RULE" },
+		{ "ping", 0, 0, G_OPTION_ARG_NONE, &ping, "Keep a Ping open so server changes arrive at once", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr (GOptionContext) ctx = g_option_context_new ("— HotSync conduit");
@@ -348,6 +395,8 @@ main (int argc, char **argv)
 	}
 	if (interval > 0)
 		g_timeout_add_seconds ((guint) interval * 60, on_server_timer, NULL);
+	if (ping)
+		g_thread_unref (g_thread_new ("ping", ping_thread, NULL));
 	fflush (stdout);
 	g_main_loop_run (conduit.loop);
 	conduit_dbus_flush (conduit.dbus);

@@ -456,6 +456,26 @@ conduit_eas_sync_response_parse (const EasNode *root, const char *collection_id,
 	return g_steal_pointer (&r);
 }
 
+gboolean
+conduit_eas_ping_response_parse (const EasNode *root, guint *out_status, guint *out_heartbeat, GError **error)
+{
+	guint64 status, hb = 0;
+
+	if (root == NULL || root->tag != EAS_PING_PING ||
+	    !eas_node_child_uint (root, EAS_PING_STATUS, 1, 999, &status, NULL)) {
+		g_set_error_literal (error, CONDUIT_EAS_ERROR, CONDUIT_EAS_ERROR_PROTOCOL,
+				     "Ping response: not a Ping document with a Status");
+		return FALSE;
+	}
+	/* [MS-ASCMD] 2.2.3.88.2: with Status 5 the server names its bound. */
+	if (status == EAS_PING_STATUS_HEARTBEAT_OUT_OF_RANGE &&
+	    !eas_node_child_uint (root, EAS_PING_HEARTBEAT_INTERVAL, 1, EAS_SYNC_HEARTBEAT_MAX, &hb, NULL))
+		hb = 0;
+	*out_status = (guint) status;
+	*out_heartbeat = (guint) hb;
+	return TRUE;
+}
+
 /* ---- The client --------------------------------------------------------- */
 
 struct _ConduitEas {
@@ -845,5 +865,53 @@ conduit_eas_sync (ConduitEas *eas, const ConduitEasSyncRequest *req, GError **er
 		g_set_error (error, CONDUIT_EAS_ERROR, CONDUIT_EAS_ERROR_PROTOCOL, "Sync %s failed with status %u",
 			     conduit_eas_class_name (req->cls), resp->status);
 		return NULL;
+	}
+}
+
+/* Seconds a parked Ping may take beyond its heartbeat before we give up. */
+#define PING_MARGIN_S 60
+
+gboolean
+conduit_eas_ping (ConduitEas *eas, const GPtrArray *folders, guint heartbeat, gboolean *out_changes,
+		  GError **error)
+{
+	g_autoptr (EasPingRequest) req = eas_ping_request_new ();
+	guint timeout = soup_session_get_timeout (eas->session);
+
+	for (guint i = 0; i < folders->len; i++) {
+		const EasPingFolder *f = g_ptr_array_index (folders, i);
+		EasPingFolder *copy = g_new0 (EasPingFolder, 1);
+
+		copy->id = g_strdup (f->id);
+		copy->class_name = g_strdup (f->class_name);
+		g_ptr_array_add (req->folders, copy);
+	}
+	req->has_heartbeat = TRUE;
+	for (guint attempt = 0;; attempt++) {
+		g_autoptr (GBytes) body = NULL;
+		g_autoptr (EasNode) tree = NULL;
+		guint status = 0, bound = 0;
+
+		req->heartbeat = heartbeat;
+		body = eas_ping_request_encode (req);
+		soup_session_set_timeout (eas->session, heartbeat + PING_MARGIN_S);
+		tree = post_provisioned (eas, EAS_CMD_PING, body, EAS_PING_STATUS, error);
+		soup_session_set_timeout (eas->session, timeout);
+		if (tree == NULL && error != NULL && *error != NULL)
+			return FALSE;
+		if (!conduit_eas_ping_response_parse (tree, &status, &bound, error))
+			return FALSE;
+		if (status == EAS_PING_STATUS_EXPIRED || status == EAS_PING_STATUS_CHANGES) {
+			*out_changes = status == EAS_PING_STATUS_CHANGES;
+			return TRUE;
+		}
+		if (status == EAS_PING_STATUS_HEARTBEAT_OUT_OF_RANGE && bound != 0 && attempt == 0) {
+			heartbeat = bound;
+			continue;
+		}
+		g_set_error (error, CONDUIT_EAS_ERROR,
+			     status == EAS_PING_STATUS_FOLDER_SYNC_REQUIRED ? CONDUIT_EAS_ERROR_HIERARCHY
+			     : CONDUIT_EAS_ERROR_PROTOCOL, "Ping failed with status %u", status);
+		return FALSE;
 	}
 }

@@ -30,6 +30,7 @@
 #include "eas/eas-contact.h"
 #include "eas/eas-foldersync.h"
 #include "eas/eas-note.h"
+#include "eas/eas-ping.h"
 #include "eas/eas-query.h"
 #include "eas/eas-sync.h"
 #include "eas/eas-task.h"
@@ -156,6 +157,12 @@ ConduitEasSyncResponse *conduit_eas_sync_response_parse (const EasNode *root, co
 							 ConduitEasClass cls, EasVersion version,
 							 GError **error);
 
+/* Reads a Ping response: its Status in *out_status and, with Status 5,
+ * the server's bound in *out_heartbeat (0 otherwise).  FALSE +
+ * CONDUIT_EAS_ERROR_PROTOCOL when it is not a Ping response with a Status. */
+gboolean conduit_eas_ping_response_parse (const EasNode *root, guint *out_status, guint *out_heartbeat,
+					  GError **error);
+
 /* ---- The client --------------------------------------------------------- */
 
 typedef struct _ConduitEas ConduitEas;
@@ -182,6 +189,14 @@ EasFolderSyncResponse *conduit_eas_folder_sync (ConduitEas *eas, const char *syn
  * 12 CONDUIT_EAS_ERROR_HIERARCHY, other statuses but 1 PROTOCOL errors
  * naming the status. */
 ConduitEasSyncResponse *conduit_eas_sync (ConduitEas *eas, const ConduitEasSyncRequest *req, GError **error);
+
+/* One Ping ([MS-ASCMD] 2.2.1.13) on folders (EasPingFolder*): blocks until
+ * the server answers, at most heartbeat seconds plus a margin.
+ * *out_changes: TRUE when a folder changed (Status 2), FALSE when the
+ * heartbeat ran out (Status 1).  Status 5 retries once with the server's
+ * bound; Status 7 is CONDUIT_EAS_ERROR_HIERARCHY; others PROTOCOL errors. */
+gboolean conduit_eas_ping (ConduitEas *eas, const GPtrArray *folders, guint heartbeat, gboolean *out_changes,
+			   GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitEasOut, conduit_eas_out_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConduitEasSyncResponse, conduit_eas_sync_response_free)

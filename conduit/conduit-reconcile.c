@@ -941,3 +941,41 @@ conduit_reconcile_account (const char *store_path, const char *config_dir, const
 	}
 	return conduit_reconcile_run (store, eas, account->id, options, stats, error);
 }
+
+GPtrArray *
+conduit_reconcile_ping_folders (PststoreStore *store, const char *account_id, GError **error)
+{
+	static const struct {
+		PststoreKind kind;
+		ConduitEasClass cls;
+	} table[] = {
+		{ PSTSTORE_KIND_NOTE, CONDUIT_EAS_NOTES }, { PSTSTORE_KIND_TASK, CONDUIT_EAS_TASKS },
+		{ PSTSTORE_KIND_CONTACT, CONDUIT_EAS_CONTACTS }, { PSTSTORE_KIND_APPOINTMENT, CONDUIT_EAS_CALENDAR },
+	};
+	g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) eas_ping_folder_free);
+	Run r = { 0 };
+
+	r.store = store;
+	r.partner = conduit_reconcile_partner (account_id);
+	for (guint i = 0; i < G_N_ELEMENTS (table); i++) {
+		gint64 folder = pststore_folder_default (store, table[i].kind, NULL);
+		g_autofree char *collection = NULL, *key = NULL;
+
+		if (folder == 0)
+			continue;
+		if (!key_load (&r, -folder, &collection, &key, error)) {
+			g_free (r.partner);
+			return NULL;
+		}
+		/* [MS-ASCMD] 2.2.1.13: only folders already synced can be pinged. */
+		if (collection != NULL && key != NULL && strcmp (key, "0") != 0) {
+			EasPingFolder *f = g_new0 (EasPingFolder, 1);
+
+			f->id = g_steal_pointer (&collection);
+			f->class_name = g_strdup (conduit_eas_class_name (table[i].cls));
+			g_ptr_array_add (out, f);
+		}
+	}
+	g_free (r.partner);
+	return g_steal_pointer (&out);
+}

@@ -101,6 +101,10 @@ gboolean conduit_reconcile_account (const char                    *store_path,
 				    ConduitReconcileStats         *stats,
 				    GError                       **error);
 
+/* The collections a previous run synced (EasPingFolder*), for a Ping; an
+ * empty array before the first run. */
+GPtrArray *conduit_reconcile_ping_folders (PststoreStore *store, const char *account_id, GError **error);
+
 /* "server +1 ~0 -0 desktop +2 ~0 -1 conflicts 0" (new string). */
 char *conduit_reconcile_summary (const ConduitReconcileStats *stats);
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -253,6 +254,37 @@ test_server_wins (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (notes, ==, "Plan|Plan\nfrom the phone");
 }
 
+/* With --ping the conduit keeps a Ping parked on the server: a note the
+ * phone adds reaches the store with no HotSync and no timer. */
+static void
+test_ping (Fixture *f, gconstpointer data)
+{
+	g_autofree char *store_arg = g_strconcat ("--store=", f->hh.store, NULL);
+	g_autofree char *line = NULL, *notes = NULL;
+	g_autoptr (GSubprocess) conduit = NULL;
+	gboolean seen = FALSE;
+
+	(void) data;
+	sync_server (f);
+	conduit = harness_spawn ("conduit/airdock-conduit", store_arg, "--listen=net:127.0.0.1:0", "--ping", "--server-interval=0", NULL);
+	line = harness_read_line (conduit);
+	g_assert_true (g_str_has_prefix (line, "listening net:"));
+	g_free (phone_add (&f->phone, PHONE_NOTES, "Pushed", "Pushed"));
+	/* Only a guard against a hang: the test does not measure time. */
+	alarm (300);
+	while (!seen) {
+		g_free (line);
+		line = harness_read_line (conduit);
+		g_assert_nonnull (line);
+		g_test_message ("conduit: %s", line);
+		seen = g_str_has_prefix (line, "server-sync ok") && strstr (line, "desktop +1 ") != NULL;
+	}
+	alarm (0);
+	g_subprocess_force_exit (conduit);
+	notes = harness_store_dump (&f->hh, PSTSTORE_KIND_NOTE);
+	g_assert_nonnull (strstr (notes, "Pushed|Pushed"));
+}
+
 /* Changes on all three sides, then a network drop in the server sync and a
  * handheld hanging up mid-HotSync: the next runs complete and every side
  * has every item exactly once. */
@@ -322,6 +354,7 @@ main (int argc, char **argv)
 	g_test_add ("/e2e-server/memo-and-task", Fixture, NULL, fixture_setup, test_memo_and_task, fixture_teardown);
 	g_test_add ("/e2e-server/concurrent-edits", Fixture, NULL, fixture_setup, test_concurrent_edits, fixture_teardown);
 	g_test_add ("/e2e-server/server-wins", Fixture, NULL, fixture_setup, test_server_wins, fixture_teardown);
+	g_test_add ("/e2e-server/ping", Fixture, NULL, fixture_setup, test_ping, fixture_teardown);
 	g_test_add ("/e2e-server/drops", Fixture, NULL, fixture_setup, test_drops, fixture_teardown);
 	return g_test_run ();
 }

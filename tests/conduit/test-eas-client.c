@@ -300,6 +300,33 @@ test_sync_response_limit (void)
 	}
 }
 
+static void
+test_ping_response (void)
+{
+	g_autoptr (EasNode) changes = parse_xml ("<Ping xmlns=\"Ping:\"><Status>2</Status><Folders><Folder>5</Folder>"
+						 "</Folders></Ping>");
+	g_autoptr (EasNode) bound = parse_xml ("<Ping xmlns=\"Ping:\"><Status>5</Status>"
+					       "<HeartbeatInterval>3540</HeartbeatInterval></Ping>");
+	g_autoptr (EasNode) over = parse_xml ("<Ping xmlns=\"Ping:\"><Status>5</Status>"
+					      "<HeartbeatInterval>3541</HeartbeatInterval></Ping>");
+	g_autoptr (EasNode) none = parse_xml ("<Ping xmlns=\"Ping:\"><Folders/></Ping>");
+	g_autoptr (GError) error = NULL;
+	guint status = 0, hb = 0;
+
+	g_assert_true (conduit_eas_ping_response_parse (changes, &status, &hb, &error));
+	g_assert_no_error (error);
+	g_assert_cmpuint (status, ==, 2);
+	g_assert_cmpuint (hb, ==, 0);
+	/* [MS-ASCMD] 2.2.3.88.2: the bound is at most 3540 s. */
+	g_assert_true (conduit_eas_ping_response_parse (bound, &status, &hb, &error));
+	g_assert_cmpuint (hb, ==, 3540);
+	g_assert_true (conduit_eas_ping_response_parse (over, &status, &hb, &error));
+	g_assert_cmpuint (status, ==, 5);
+	g_assert_cmpuint (hb, ==, 0);
+	g_assert_false (conduit_eas_ping_response_parse (none, &status, &hb, &error));
+	g_assert_error (error, CONDUIT_EAS_ERROR, CONDUIT_EAS_ERROR_PROTOCOL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -313,5 +340,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/eas-client/sync/response-tasks", test_sync_response_tasks);
 	g_test_add_func ("/eas-client/sync/response-errors", test_sync_response_errors);
 	g_test_add_func ("/eas-client/sync/response-limit", test_sync_response_limit);
+	g_test_add_func ("/eas-client/ping/response", test_ping_response);
 	return g_test_run ();
 }

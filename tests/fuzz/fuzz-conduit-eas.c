@@ -1,6 +1,6 @@
 /* The conduit's interpretation of server answers (conduit/conduit-eas.h):
- * a Sync response for the Notes and the Tasks class, and a Provision
- * response, from any bytes a server may send. */
+ * a Sync response for every class, a Provision and a Ping response, from
+ * any bytes a server may send. */
 #include "config.h"
 
 #include "conduit/conduit-eas.h"
@@ -11,8 +11,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
 	g_autoptr (EasNode) root = eas_wbxml_parse (data, size, NULL, NULL);
 	g_autofree char *key = NULL;
+	guint status, heartbeat;
 
-	for (guint cls = CONDUIT_EAS_NOTES; cls <= CONDUIT_EAS_TASKS; cls++) {
+	for (guint cls = CONDUIT_EAS_NOTES; cls <= CONDUIT_EAS_CALENDAR; cls++) {
 		for (guint v = 0; v < 2; v++) {
 			g_autoptr (GError) error = NULL;
 			g_autoptr (ConduitEasSyncResponse) r =
@@ -22,5 +23,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 		}
 	}
 	(void) conduit_eas_provision_parse (root, &key, NULL);
+	(void) conduit_eas_ping_response_parse (root, &status, &heartbeat, NULL);
 	return 0;
 }
