@@ -415,6 +415,53 @@ test_remote_wipe (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (notes, ==, "Keep me|Keep me");
 }
 
+/* Clear errors: a wrong password, a certificate that is not the pinned
+ * one, no server at all, no EAS at the URL. */
+static void
+test_errors (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (ConduitAccount) a = test_account_new (f->h, 0, USER, "wrong");
+	g_autoptr (ConduitEas) eas = NULL;
+	char pinned;
+
+	(void) data;
+	eas = conduit_eas_new (a, f->dir, &error);
+	g_assert_no_error (error);
+	g_assert_false (conduit_eas_connect (eas, &error));
+	g_assert_error (error, CONDUIT_EAS_ERROR, CONDUIT_EAS_ERROR_AUTH);
+	g_assert_nonnull (strstr (error->message, "password"));
+	g_assert_null (strstr (error->message, "wrong"));
+	g_clear_error (&error);
+	g_clear_pointer (&eas, conduit_eas_free);
+
+	g_free (a->password);
+	a->password = g_strdup (PASSWORD);
+	pinned = a->cert_sha256[0];
+	a->cert_sha256[0] = pinned == '0' ? '1' : '0';
+	eas = conduit_eas_new (a, f->dir, &error);
+	g_assert_false (conduit_eas_connect (eas, &error));
+	g_assert_error (error, CONDUIT_EAS_ERROR, CONDUIT_EAS_ERROR_CERTIFICATE);
+	g_assert_nonnull (strstr (error->message, "not trusted"));
+	g_clear_error (&error);
+	g_clear_pointer (&eas, conduit_eas_free);
+
+	g_free (a->url);
+	a->url = g_strdup_printf ("https://127.0.0.1:%u/nothing-here", f->h->https_port);
+	a->cert_sha256[0] = pinned;
+	eas = conduit_eas_new (a, f->dir, &error);
+	g_assert_false (conduit_eas_connect (eas, &error));
+	g_assert_error (error, CONDUIT_EAS_ERROR, CONDUIT_EAS_ERROR_HTTP);
+	g_assert_nonnull (strstr (error->message, "404"));
+	g_clear_error (&error);
+	g_clear_pointer (&eas, conduit_eas_free);
+
+	airdock_harness_stop (f->h);
+	eas = conduit_eas_new (a, f->dir, &error);
+	g_assert_false (conduit_eas_connect (eas, &error));
+	g_assert_error (error, CONDUIT_EAS_ERROR, CONDUIT_EAS_ERROR_NETWORK);
+}
+
 /* A network drop at many points of a run: the run fails, the next one
  * completes, and every side has every item exactly once. */
 static void
@@ -483,6 +530,7 @@ main (int argc, char **argv)
 		    fixture_teardown);
 	g_test_add ("/reconcile/paging", Fixture, NULL, fixture_setup, test_paging, fixture_teardown);
 	g_test_add ("/reconcile/contacts-calendar", Fixture, NULL, fixture_setup, test_contacts_calendar, fixture_teardown);
+	g_test_add ("/reconcile/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
 	g_test_add ("/reconcile/remote-wipe", Fixture, NULL, fixture_setup, test_remote_wipe, fixture_teardown);
 	g_test_add ("/reconcile/synckey-reset", Fixture, NULL, fixture_setup, test_synckey_reset, fixture_teardown);
 	g_test_add_func ("/reconcile/drop-resume", test_drop_resume);
