@@ -1,11 +1,14 @@
 /* airdockd-cmd-search.c — Search ([MS-ASCMD] 2.2.1.16): GAL over the
- * server's accounts, Mailbox over the full-text index.
+ * server's accounts and the imported directory, Mailbox over the
+ * full-text index (airdockd-search-index.h).
  *
  * Statuses: an undecodable request gets Search Status 2 (protocol error);
- * a Mailbox query we cannot express (EqualTo, Or over non-text, a second
- * CollectionId, a comparison on another property than DateReceived) gets
- * Store Status 8 (too complex); DocumentLibrary gets Store Status 5 (we
- * offer none); a store failure Store Status 3.
+ * a Mailbox query we cannot express (EqualTo, an Or over anything but free
+ * text, a CollectionId outside And, a comparison on another property than
+ * DateReceived) gets Store Status 8 (too complex), a date that does not
+ * parse Store Status 2; DocumentLibrary gets Store Status 5 (we offer
+ * none); a store failure Store Status 3.  Ranges past the results give no
+ * Result and the Total.
  */
 #include "config.h"
 
