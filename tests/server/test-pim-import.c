@@ -439,6 +439,21 @@ test_round_trip (Fixture *f, gconstpointer data)
 	round_trip (f, "Tasks", "Tasks copy", FALSE);
 	round_trip (f, "Contacts", "Contacts copy", FALSE);
 	round_trip (f, "Contacts", "Contacts via 3.0", TRUE);
+	/* -o FILE writes what stdout gets. */
+	{
+		g_autofree char *path = g_build_filename (f->p.h->dir, "out.ics", NULL);
+		const char *args[] = { "export", PIM_USER, "--folder", "Calendar", "-o", path, NULL };
+		g_autofree char *to_stdout = export (f, "Calendar", FALSE);
+		g_autofree char *to_file = NULL;
+		g_autofree char *printed = NULL;
+		g_autoptr (GError) error = NULL;
+
+		g_assert_cmpint (ctl (f, args, &printed, NULL), ==, 0);
+		g_assert_cmpstr (printed, ==, "");
+		g_assert_true (g_file_get_contents (path, &to_file, NULL, &error));
+		g_assert_no_error (error);
+		g_assert_cmpstr (to_file, ==, to_stdout);
+	}
 	v3 = export (f, "Contacts", TRUE);
 	g_assert_nonnull (strstr (v3, "VERSION:3.0\r\n"));
 	g_assert_nonnull (strstr (v3, "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQ"));
