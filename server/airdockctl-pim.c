@@ -15,7 +15,9 @@
  * there replaces that item's data (same server id), unless the data is the
  * same (counted as unchanged and not written, so devices do not fetch it
  * again).  Events: the VEVENTs of one UID (the series and its RECURRENCE-ID
- * occurrences) become one item, with the VTIMEZONEs they use.
+ * occurrences) become one item, with the VTIMEZONEs they use; an occurrence
+ * met before its series waits for it across batches, one met after the
+ * batch that wrote its series is added to the stored item.
  */
 #include "config.h"
 
@@ -135,6 +137,8 @@ typedef struct {
 static void
 pending_free (Pending *p)
 {
+	if (p == NULL)
+		return;
 	g_free (p->key);
 	g_clear_pointer (&p->card, eas_vcard_free);
 	g_clear_pointer (&p->cal, icalcomponent_free);
@@ -155,6 +159,7 @@ typedef struct {
 	icalcomponent *check;			/* see lend_components */
 	guint added, updated, unchanged, skipped, derived;
 	guint reported;				/* problems printed */
+	guint carried;				/* of order: waiting for their series */
 } Import;
 
 static void
@@ -411,7 +416,7 @@ merge_comp (Import *im, Pending *p, AirdockdPimioEntry *e, GPtrArray *zones)
 	icalcomponent_add_component (p->cal, g_steal_pointer (&e->comp));
 }
 
-static gboolean flush (Import *im, GError **error);
+static gboolean flush (Import *im, gboolean final, GError **error);
 
 /* Adds a prepared entry to the batch.  FALSE only for a store failure. */
 static gboolean
@@ -443,7 +448,7 @@ add_entry (Import *im, AirdockdPimioEntry *e, GError **error)
 	} else {
 		merge_comp (im, p, e, zones);
 	}
-	return im->order->len < BATCH_ITEMS || flush (im, error);
+	return im->order->len < BATCH_ITEMS + im->carried || flush (im, FALSE, error);
 }
 
 /* Moves the item's events, tasks or notes into im->check, the VCALENDAR
@@ -547,16 +552,44 @@ write_pending (Import *im, Pending *p, GError **error)
 	return TRUE;
 }
 
-/* Writes the batch in one transaction. */
 static gboolean
-flush (Import *im, GError **error)
+has_series (icalcomponent *cal)
 {
+	for (icalcomponent *c = icalcomponent_get_first_component (cal, ICAL_ANY_COMPONENT); c != NULL;
+	     c = icalcomponent_get_next_component (cal, ICAL_ANY_COMPONENT)) {
+		if (icalcomponent_isa (c) != ICAL_VTIMEZONE_COMPONENT &&
+		    icaltime_is_null_time (icalcomponent_get_recurrenceid (c)))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Occurrences (RECURRENCE-ID) whose series has not come yet, here or in
+ * the store: they wait for a later batch (the file's end at the latest). */
+static gboolean
+waits_for_series (Import *im, const Pending *p)
+{
+	return p->cal != NULL && !has_series (p->cal) && !g_hash_table_contains (im->written, p->key);
+}
+
+/* Writes the batch in one transaction (final: everything, else what
+ * waits for its series stays for the next batch). */
+static gboolean
+flush (Import *im, gboolean final, GError **error)
+{
+	g_autoptr (GPtrArray) carried = g_ptr_array_new ();
+
 	if (im->order->len == 0)
 		return TRUE;
 	if (!airdockd_store_begin (im->store, error))
 		return FALSE;
 	for (guint i = 0; i < im->order->len; i++) {
-		if (!write_pending (im, g_ptr_array_index (im->order, i), error)) {
+		Pending *p = g_ptr_array_index (im->order, i);
+
+		if (!final && waits_for_series (im, p)) {
+			g_ptr_array_add (carried, p);
+			im->order->pdata[i] = NULL;
+		} else if (!write_pending (im, p, error)) {
 			airdockd_store_rollback (im->store);
 			return FALSE;
 		}
@@ -567,6 +600,13 @@ flush (Import *im, GError **error)
 	}
 	g_hash_table_remove_all (im->pending);
 	g_ptr_array_set_size (im->order, 0);
+	for (guint i = 0; i < carried->len; i++) {
+		Pending *p = g_ptr_array_index (carried, i);
+
+		g_hash_table_insert (im->pending, p->key, p);
+		g_ptr_array_add (im->order, p);
+	}
+	im->carried = carried->len;
 	return TRUE;
 }
 
@@ -663,7 +703,7 @@ import_stream (Import *im, int fd, guint64 total, GError **error)
 		}
 		progress (done, total, eof);
 	}
-	return flush (im, error);
+	return flush (im, TRUE, error);
 }
 
 static int

@@ -512,6 +512,45 @@ test_second_calendar (Fixture *f, gconstpointer data)
 	g_assert_true (g_str_has_prefix (out, "added 0, updated 0, unchanged 2"));
 }
 
+/* Occurrences apart from their series, across the 500-item batches: one
+ * before its series, one after the batch that wrote its series. */
+static void
+test_series_across_batches (Fixture *f, gconstpointer data)
+{
+	g_autofree char *cal = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CALENDAR);
+	g_autoptr (GString) s = g_string_new ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n");
+	static const char series[] = "BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\n"
+	                             "DTSTART:20260301T090000Z\r\nDTEND:20260301T100000Z\r\n"
+	                             "RRULE:FREQ=DAILY;COUNT=5\r\nSUMMARY:Series %s\r\nEND:VEVENT\r\n";
+	static const char moved[] = "BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20260101T000000Z\r\n"
+	                            "RECURRENCE-ID:%s\r\nDTSTART:%s\r\nSUMMARY:Moved %s\r\nEND:VEVENT\r\n";
+	g_autofree char *path = NULL;
+	g_autofree char *out = NULL;
+	g_autoptr (GPtrArray) items = NULL;
+	g_autofree char *early = NULL;
+	g_autofree char *late = NULL;
+
+	g_string_append_printf (s, series, "early", "early");
+	g_string_append_printf (s, moved, "late", "20260302T090000Z", "20260302T150000Z", "late");
+	for (guint i = 0; i < 600; i++)
+		g_string_append_printf (s, "BEGIN:VEVENT\r\nUID:filler-%u\r\nDTSTAMP:20260101T000000Z\r\n"
+		                        "DTSTART:20260401T090000Z\r\nSUMMARY:Filler\r\nEND:VEVENT\r\n", i);
+	g_string_append_printf (s, moved, "early", "20260303T090000Z", "20260303T150000Z", "early");
+	g_string_append_printf (s, series, "late", "late");
+	g_string_append (s, "END:VCALENDAR\r\n");
+	path = write_temp (f, "batches.ics", s->str);
+	out = import (f, path, NULL, 0, NULL);
+	g_assert_true (g_str_has_prefix (out, "added 602, updated 0, unchanged 0, skipped 0"));
+	items = items_of (f, cal);
+	g_assert_cmpuint (items->len, ==, 602);
+	early = item_text (item_with (items, "UID:early"));
+	g_assert_nonnull (strstr (early, "SUMMARY:Series early"));
+	g_assert_nonnull (strstr (early, "RECURRENCE-ID:20260303T090000Z"));
+	late = item_text (item_with (items, "UID:late"));
+	g_assert_nonnull (strstr (late, "SUMMARY:Series late"));
+	g_assert_nonnull (strstr (late, "RECURRENCE-ID:20260302T090000Z"));
+}
+
 /* ---- an import wakes a phone's Ping ------------------------------------------ */
 
 typedef struct {
@@ -639,6 +678,8 @@ main (int argc, char **argv)
 	g_test_add ("/pim-import/not-pim", Fixture, NULL, fixture_setup, test_not_pim, fixture_teardown);
 	g_test_add ("/pim-import/export-round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
 	g_test_add ("/pim-import/second-calendar", Fixture, NULL, fixture_setup, test_second_calendar, fixture_teardown);
+	g_test_add ("/pim-import/series-across-batches", Fixture, NULL, fixture_setup, test_series_across_batches,
+	            fixture_teardown);
 	g_test_add ("/pim-import/wakes-ping", Fixture, NULL, fixture_setup, test_wakes_ping, fixture_teardown);
 	g_test_add ("/pim-import/10000-events", Fixture, NULL, fixture_setup, test_many, fixture_teardown);
 	return g_test_run ();
