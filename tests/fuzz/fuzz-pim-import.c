@@ -1,6 +1,6 @@
 /* Fuzz target: the import splitter (airdockd-pimio.h) fed in pieces, with
  * small limits, and each component it hands out through the checks and the
- * vCard 4.0 ⇄ 3.0 conversions. */
+ * vCard 4.0 ⇄ 3.0 conversions; the UID scan of stored data. */
 #include "config.h"
 
 #include <glib.h>
@@ -64,6 +64,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
 	if (size > 256 * 1024)
 		return 0;
+	/* The UID scan of stored data takes any bytes too. */
+	{
+		g_autoptr (GBytes) bytes = g_bytes_new (data, size);
+		g_autofree char *uid = airdockd_pimio_stored_uid (bytes);
+
+		g_assert_true (uid == NULL || uid[0] != '\0');
+	}
 	for (gsize i = 0; i < size; i++)
 		max_line += data[i] == '\n';
 	/* Pieces of 1, 2, 3 … bytes: every split of a line gets exercised. */

@@ -308,6 +308,36 @@ test_vcard4 (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (after->len, ==, 2);
 }
 
+/* vCard 2.1 (quoted-printable over two lines, bare PREF) is stored as 4.0;
+ * a UID twice in one file: the later card wins, and the exit status says. */
+static void
+test_vcard21_duplicate (Fixture *f, gconstpointer data)
+{
+	g_autofree char *contacts = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CONTACTS);
+	g_autofree char *path = write_temp (f, "old.vcf",
+		"BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:M=C3=BCller;J=\r\n"
+		"=C3=B6rg\r\nTEL;PREF;WORK:123\r\nUID:dup\r\nEND:VCARD\r\n"
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nN:Later;Card;;;\r\nUID:dup\r\nEND:VCARD\r\n");
+	g_autofree char *once = write_temp (f, "once.vcf",
+		"BEGIN:VCARD\r\nVERSION:2.1\r\nN;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:M=C3=BCller;J=\r\n"
+		"=C3=B6rg\r\nTEL;PREF;WORK:123\r\nUID:qp\r\nEND:VCARD\r\n");
+	g_autofree char *err = NULL;
+	g_autofree char *out = import (f, path, NULL, 3, &err);
+	g_autofree char *want = g_strdup_printf ("%s:8: an earlier entry has the same UID: this one replaces it\n", path);
+	g_autofree char *out2 = import (f, once, NULL, 0, NULL);
+	g_autoptr (GPtrArray) items = items_of (f, contacts);
+	g_autofree char *qp = NULL;
+
+	g_assert_cmpstr (err, ==, want);
+	g_assert_true (g_str_has_prefix (out, "added 1, "));
+	g_assert_cmpuint (items->len, ==, 2);
+	item_with (items, "N:Later;Card;;;");
+	qp = item_text (item_with (items, "UID:qp"));
+	g_assert_nonnull (strstr (qp, "VERSION:4.0\r\nN:M\xc3\xbcller;J\xc3\xb6rg\r\n"));
+	g_assert_nonnull (strstr (qp, "PREF=1"));
+	g_assert_null (strstr (qp, "QUOTED-PRINTABLE"));
+}
+
 /* A changed file imported again changes the same items, and the phone
  * gets a Change for the one that changed. */
 static void
@@ -673,6 +703,8 @@ main (int argc, char **argv)
 	g_test_add ("/pim-import/thunderbird", Fixture, NULL, fixture_setup, test_thunderbird, fixture_teardown);
 	g_test_add ("/pim-import/apple-vcard3", Fixture, NULL, fixture_setup, test_apple, fixture_teardown);
 	g_test_add ("/pim-import/vcard4", Fixture, NULL, fixture_setup, test_vcard4, fixture_teardown);
+	g_test_add ("/pim-import/vcard21-duplicate-uid", Fixture, NULL, fixture_setup, test_vcard21_duplicate,
+	            fixture_teardown);
 	g_test_add ("/pim-import/reimport-updates", Fixture, NULL, fixture_setup, test_reimport, fixture_teardown);
 	g_test_add ("/pim-import/broken-lines", Fixture, NULL, fixture_setup, test_broken, fixture_teardown);
 	g_test_add ("/pim-import/not-pim", Fixture, NULL, fixture_setup, test_not_pim, fixture_teardown);
