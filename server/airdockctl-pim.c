@@ -42,6 +42,9 @@
 /* Items per store transaction: big enough that 10,000 entries take a few
  * commits, small enough that a crash loses little. */
 #define BATCH_ITEMS 500
+/* Entries kept until the file's end for a VTIMEZONE that comes after
+ * them (files put zones first; this bounds the memory when they do not). */
+#define MAX_DEFERRED 10000
 /* Bytes read from the file at a time. */
 #define READ_BYTES (64 * 1024)
 #define N_CLASSES (AIRDOCKD_ITEM_NOTE + 1)
@@ -160,6 +163,7 @@ typedef struct {
 	guint added, updated, unchanged, skipped, derived;
 	guint reported;				/* problems printed */
 	guint carried;				/* of order: waiting for their series */
+	GPtrArray *deferred;			/* AirdockdPimioEntry* waiting for a VTIMEZONE */
 } Import;
 
 static void
@@ -174,6 +178,7 @@ import_clear (Import *im)
 	g_clear_pointer (&im->pending, g_hash_table_unref);
 	g_clear_pointer (&im->order, g_ptr_array_unref);
 	g_clear_pointer (&im->check, icalcomponent_free);
+	g_clear_pointer (&im->deferred, g_ptr_array_unref);
 }
 
 static gboolean progress_on;
@@ -313,8 +318,7 @@ zone_for (Import *im, const char *tzid)
 	return vtz;
 }
 
-/* The entry's VTIMEZONEs, or NULL after reporting the first TZID that has
- * none (an event read in the wrong zone would be silently altered). */
+/* The entry's VTIMEZONEs, or NULL when a TZID has none (yet). */
 static GPtrArray *
 zones_of (Import *im, const AirdockdPimioEntry *e)
 {
@@ -323,11 +327,8 @@ zones_of (Import *im, const AirdockdPimioEntry *e)
 	for (guint i = 0; i < e->tzids->len; i++) {
 		icalcomponent *vtz = zone_for (im, g_ptr_array_index (e->tzids, i));
 
-		if (vtz == NULL) {
-			report (im, e->line, _("a TZID has no VTIMEZONE before this entry and is no zone "
-					       "libical knows: skipped"));
+		if (vtz == NULL)
 			return NULL;
-		}
 		g_ptr_array_add (zones, vtz);
 	}
 	return g_steal_pointer (&zones);
@@ -418,10 +419,14 @@ merge_comp (Import *im, Pending *p, AirdockdPimioEntry *e, GPtrArray *zones)
 
 static gboolean flush (Import *im, gboolean final, GError **error);
 
-/* Adds a prepared entry to the batch.  FALSE only for a store failure. */
+/* Adds a prepared entry (taken) to the batch.  An entry using a TZID whose
+ * VTIMEZONE has not come yet waits for the end of the file (last_try);
+ * then, still without one, it is skipped: read in a wrong zone it would be
+ * silently altered.  FALSE only for a store failure. */
 static gboolean
-add_entry (Import *im, AirdockdPimioEntry *e, GError **error)
+add_entry (Import *im, AirdockdPimioEntry *e_taken, gboolean last_try, GError **error)
 {
+	g_autoptr (AirdockdPimioEntry) e = e_taken;
 	const AirdockdFolder *folder = NULL;
 	g_autofree char *why = NULL;
 	g_autofree char *key = NULL;
@@ -430,9 +435,15 @@ add_entry (Import *im, AirdockdPimioEntry *e, GError **error)
 
 	if (!target_folder (im, e->item_class, &folder, &why, error))
 		return FALSE;
-	if (folder == NULL || (e->tzids != NULL && (zones = zones_of (im, e)) == NULL)) {
-		if (why != NULL)
-			report (im, e->line, "%s", why);
+	if (folder != NULL && e->tzids != NULL && (zones = zones_of (im, e)) == NULL) {
+		if (!last_try && im->deferred->len < MAX_DEFERRED) {
+			g_ptr_array_add (im->deferred, g_steal_pointer (&e));
+			return TRUE;
+		}
+		why = g_strdup (_("a TZID has no VTIMEZONE in the file and is no zone libical knows: skipped"));
+	}
+	if (folder == NULL || why != NULL) {
+		report (im, e->line, "%s", why);
 		im->skipped++;
 		return TRUE;
 	}
@@ -449,6 +460,21 @@ add_entry (Import *im, AirdockdPimioEntry *e, GError **error)
 		merge_comp (im, p, e, zones);
 	}
 	return im->order->len < BATCH_ITEMS + im->carried || flush (im, FALSE, error);
+}
+
+/* The end of the file: the entries waiting for a VTIMEZONE try again. */
+static gboolean
+add_deferred (Import *im, GError **error)
+{
+	for (guint i = 0; i < im->deferred->len; i++) {
+		AirdockdPimioEntry *e = im->deferred->pdata[i];
+
+		im->deferred->pdata[i] = NULL;
+		if (!add_entry (im, e, TRUE, error))
+			return FALSE;
+	}
+	g_ptr_array_set_size (im->deferred, 0);
+	return TRUE;
 }
 
 /* Moves the item's events, tasks or notes into im->check, the VCALENDAR
@@ -641,7 +667,7 @@ handle_chunk (Import *im, AirdockdPimioChunk *c, GError **error)
 			im->skipped++;
 			return TRUE;
 		}
-		return add_entry (im, e, error);
+		return add_entry (im, g_steal_pointer (&e), FALSE, error);
 	}
 }
 
@@ -703,7 +729,7 @@ import_stream (Import *im, int fd, guint64 total, GError **error)
 		}
 		progress (done, total, eof);
 	}
-	return flush (im, TRUE, error);
+	return add_deferred (im, error) && flush (im, TRUE, error);
 }
 
 static int
@@ -729,6 +755,7 @@ cmd_import (AirdockdStore *store, const AirdockdUser *user, const char *path, GE
 	im.pending = g_hash_table_new (g_str_hash, g_str_equal);
 	im.order = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
 	im.check = airdockd_pimio_new_vcalendar ();
+	im.deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) airdockd_pimio_entry_free);
 	progress_on = isatty (STDERR_FILENO);
 	ok = import_stream (&im, fd, (guint64) st.st_size, error);
 	close (fd);

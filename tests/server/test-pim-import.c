@@ -400,9 +400,9 @@ test_broken (Fixture *f, gconstpointer data)
 		"%1$s:14: DTSTART: invalid date or date-time: skipped\n"
 		"%1$s:22: broken line: no NAME:value: skipped\n"
 		"%1$s:25: BEGIN:VEVENT without END:VEVENT\n"
-		"%1$s:30: a TZID has no VTIMEZONE before this entry and is no zone libical knows: skipped\n"
 		"%1$s:44: unknown iCalendar VERSION (2.0 expected): the calendar's entries are skipped\n"
-		"%1$s:63: BEGIN:VFREEBUSY: not a contact, event, task or note, skipped\n", ics);
+		"%1$s:63: BEGIN:VFREEBUSY: not a contact, event, task or note, skipped\n"
+		"%1$s:30: a TZID has no VTIMEZONE in the file and is no zone libical knows: skipped\n", ics);
 	g_autofree char *want2 = g_strdup_printf (
 		"%1$s:8: unknown vCard VERSION (2.1, 3.0 or 4.0 expected): skipped\n"
 		"%1$s:15: BDAY: invalid date: skipped\n"
@@ -438,6 +438,38 @@ test_not_pim (Fixture *f, gconstpointer data)
 
 	g_assert_cmpstr (err, ==, want);
 	g_assert_true (g_str_has_prefix (out, "added 0, updated 0, unchanged 0, skipped 0"));
+}
+
+/* A VTIMEZONE after the event that uses it: the event waits for it. */
+static void
+test_zone_after_event (Fixture *f, gconstpointer data)
+{
+	g_autofree char *cal = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CALENDAR);
+	g_autofree char *path = write_temp (f, "late-zone.ics",
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+		"BEGIN:VEVENT\r\nUID:late-zone\r\nDTSTAMP:20260101T000000Z\r\n"
+		"DTSTART;TZID=Office Time:20260115T090000\r\nSUMMARY:Early riser\r\nEND:VEVENT\r\n"
+		"BEGIN:VTIMEZONE\r\nTZID:Office Time\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+		"TZOFFSETFROM:+0530\r\nTZOFFSETTO:+0530\r\nTZNAME:IST\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+		"END:VCALENDAR\r\n");
+	g_autofree char *out = import (f, path, NULL, 0, NULL);
+	g_autoptr (GPtrArray) items = items_of (f, cal);
+	g_autofree char *text = NULL;
+	g_autoptr (GError) error = NULL;
+	g_autoptr (EasEvent) ev = NULL;
+	icalcomponent *ical;
+
+	g_assert_true (g_str_has_prefix (out, "added 1, "));
+	g_assert_cmpuint (items->len, ==, 1);
+	text = item_text (g_ptr_array_index (items, 0));
+	g_assert_nonnull (strstr (text, "TZID:Office Time\r\n"));
+	ical = icalparser_parse_string (text);
+	ev = eas_event_from_ical (ical, &error);
+	icalcomponent_free (ical);
+	g_assert_no_error (error);
+	/* 09:00 at UTC+5:30 is 03:30 UTC; Bias −330. */
+	g_assert_cmpint (ev->start_time, ==, 1768447800);
+	g_assert_cmpint (ev->timezone.bias, ==, -330);
 }
 
 /* export → import into another folder → export gives the same file. */
@@ -707,6 +739,7 @@ main (int argc, char **argv)
 	            fixture_teardown);
 	g_test_add ("/pim-import/reimport-updates", Fixture, NULL, fixture_setup, test_reimport, fixture_teardown);
 	g_test_add ("/pim-import/broken-lines", Fixture, NULL, fixture_setup, test_broken, fixture_teardown);
+	g_test_add ("/pim-import/zone-after-event", Fixture, NULL, fixture_setup, test_zone_after_event, fixture_teardown);
 	g_test_add ("/pim-import/not-pim", Fixture, NULL, fixture_setup, test_not_pim, fixture_teardown);
 	g_test_add ("/pim-import/export-round-trip", Fixture, NULL, fixture_setup, test_round_trip, fixture_teardown);
 	g_test_add ("/pim-import/second-calendar", Fixture, NULL, fixture_setup, test_second_calendar, fixture_teardown);
