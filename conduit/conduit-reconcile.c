@@ -402,6 +402,10 @@ apply_delete (Run *r, gint64 item_id, GError **error)
 	g_autoptr (GError) local = NULL;
 	g_autoptr (PststoreItem) it = pststore_item_get (r->store, item_id, &local);
 
+	if (it == NULL && !g_error_matches (local, PSTSTORE_ERROR, PSTSTORE_ERROR_NOT_FOUND)) {
+		g_propagate_error (error, g_steal_pointer (&local));
+		return FALSE;
+	}
 	if (it == NULL)
 		return TRUE;	/* gone here too */
 	if (g_hash_table_contains (r->local_changed, &item_id) && !r->opts->server_wins) {
@@ -441,8 +445,11 @@ apply_command (Run *r, Collection *col, const ConduitEasIn *in, GError **error)
 	/* Unknown here, or deleted here but changed there: the server's copy. */
 	if (existing == NULL ? apply_new (r, col, in, rec, &local) : apply_change (r, col, in, existing, &local))
 		return TRUE;
+	/* An item the models or the store refuse is skipped, not fatal: it
+	 * would otherwise stop every later run at the same place. */
 	if (!g_error_matches (local, EAS_PIM_ERROR, EAS_PIM_ERROR_MALFORMED) &&
-	    !g_error_matches (local, EAS_PIM_ERROR, EAS_PIM_ERROR_RECURRENCE)) {
+	    !g_error_matches (local, EAS_PIM_ERROR, EAS_PIM_ERROR_RECURRENCE) &&
+	    !g_error_matches (local, PSTSTORE_ERROR, PSTSTORE_ERROR_INVALID)) {
 		g_propagate_error (error, g_steal_pointer (&local));
 		return FALSE;
 	}
