@@ -462,6 +462,33 @@ test_errors (Fixture *f, gconstpointer data)
 	g_assert_error (error, CONDUIT_EAS_ERROR, CONDUIT_EAS_ERROR_NETWORK);
 }
 
+/* Another provisioning of the same DeviceId makes our policy key stale
+ * mid-run: the server answers 144 (or 449), the client provisions again
+ * and the run completes. */
+static void
+test_reprovision (Fixture *f, gconstpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (ConduitAccount) account = test_account_new (f->h, 0, USER, PASSWORD);
+	g_autoptr (ConduitEas) eas = conduit_eas_new (account, f->dir, &error);
+	g_autoptr (AirdockEasClient) other = NULL;
+	g_autofree char *notes = NULL;
+
+	(void) data;
+	g_assert_no_error (error);
+	g_assert_true (conduit_eas_connect (eas, &error));
+	g_assert_no_error (error);
+	other = airdock_eas_client_new (f->h, TRUE, USER, PASSWORD, conduit_eas_get_device_id (eas), "AirdockDesktop",
+					conduit_eas_get_version (eas));
+	g_assert_true (airdock_eas_client_provision (other, NULL, &error));
+	g_assert_no_error (error);
+	store_add (f, PSTSTORE_KIND_NOTE, "After", "After");
+	g_assert_true (conduit_reconcile_run (f->store, eas, account->id, &f->opts, &f->stats, &error));
+	g_assert_no_error (error);
+	notes = phone_list (&f->phone, PHONE_NOTES);
+	g_assert_cmpstr (notes, ==, "After|After");
+}
+
 /* A network drop at many points of a run: the run fails, the next one
  * completes, and every side has every item exactly once. */
 static void
@@ -531,6 +558,7 @@ main (int argc, char **argv)
 	g_test_add ("/reconcile/paging", Fixture, NULL, fixture_setup, test_paging, fixture_teardown);
 	g_test_add ("/reconcile/contacts-calendar", Fixture, NULL, fixture_setup, test_contacts_calendar, fixture_teardown);
 	g_test_add ("/reconcile/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
+	g_test_add ("/reconcile/reprovision", Fixture, NULL, fixture_setup, test_reprovision, fixture_teardown);
 	g_test_add ("/reconcile/remote-wipe", Fixture, NULL, fixture_setup, test_remote_wipe, fixture_teardown);
 	g_test_add ("/reconcile/synckey-reset", Fixture, NULL, fixture_setup, test_synckey_reset, fixture_teardown);
 	g_test_add_func ("/reconcile/drop-resume", test_drop_resume);
