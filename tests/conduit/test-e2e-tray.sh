@@ -82,5 +82,9 @@ done
 [ -n "$shot" ] || fail "the tray never showed the server sync"
 for _ in $(seq 600); do grep -q '^server-sync' "$t/conduit.log" && break; sleep 0.1; done
 grep -q '^server-sync ok' "$t/conduit.log" || fail "the server sync did not finish well"
+# The tray then shows the result: the sync's summary, no progress bar.
+for _ in $(seq 600); do tail -n 1 "$t/tray.log" | grep -q 'server +1500' && break; sleep 0.1; done
+tail -n 1 "$t/tray.log" | sed 's/^/# tray: /'
+tail -n 1 "$t/tray.log" | grep -q 'server +1500 .*	-	' || fail "the tray does not show the result"
 echo "ok 1 - the tray showed the server sync; screenshot $out"
 echo "1..1"
