@@ -89,10 +89,21 @@ static gboolean
 server_sync (void)
 {
 	ConduitReconcileOptions opts = { conduit.server_wins, 0, on_server_progress, NULL };
-	g_autoptr (GPtrArray) accounts = conduit_accounts_list (NULL, NULL);
+	g_autoptr (GError) list_error = NULL;
+	g_autoptr (GPtrArray) accounts = conduit_accounts_list (NULL, &list_error);
 	gboolean ok = TRUE, again;
 
-	if (accounts == NULL || accounts->len == 0)
+	/* A broken account list is said, not taken for "no account". */
+	if (accounts == NULL) {
+		g_autofree char *line = g_strdup_printf ("server-sync failed: %s", list_error->message);
+
+		printf ("%s\n", line);
+		fflush (stdout);
+		if (conduit.dbus != NULL)
+			conduit_dbus_finish (conduit.dbus, FALSE, line, 0, NULL);
+		return FALSE;
+	}
+	if (accounts->len == 0)
 		return TRUE;
 	g_mutex_lock (&conduit.server_lock);
 	do {
@@ -237,9 +248,14 @@ sync_server_main (int argc, char **argv)
 		return 2;
 	}
 	accounts = conduit_accounts_list (NULL, &error);
-	if (accounts == NULL || accounts->len == 0) {
+	if (accounts == NULL) {
+		g_printerr ("airdock-conduit: %s\n", error->message);
+		return 1;
+	}
+	if (accounts->len == 0) {
+		/* The message keeps its translated form (with its two empty fields). */
 		g_printerr (_("airdock-conduit: no server account: add one with `airdock-conduit account add URL USER`%s%s\n"),
-			    error != NULL ? ": " : "", error != NULL ? error->message : "");
+			    "", "");
 		return 1;
 	}
 	conduit.store = store;
