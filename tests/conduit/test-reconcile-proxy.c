@@ -16,6 +16,11 @@ struct _TestProxy {
 	GMainLoop *loop;
 	GThread *thread;
 	GSocketService *service;
+	/* connections being pumped (both sides), so that _free can end them
+	 * and wait for their threads */
+	GPtrArray *active;
+	guint running;		/* handlers inside on_run */
+	GCond idle;
 };
 
 typedef struct {
@@ -48,10 +53,18 @@ pump_up (gpointer data)
 	return NULL;
 }
 
-static gboolean
-on_run (GThreadedSocketService *svc, GSocketConnection *conn, GObject *source, gpointer data)
+static void
+handler_done (TestProxy *proxy)
 {
-	TestProxy *proxy = data;
+	g_mutex_lock (&proxy->lock);
+	proxy->running--;
+	g_cond_signal (&proxy->idle);
+	g_mutex_unlock (&proxy->lock);
+}
+
+static gboolean
+pump (TestProxy *proxy, GSocketConnection *conn)
+{
 	g_autoptr (GSocketClient) client = g_socket_client_new ();
 	g_autoptr (GSocketConnection) up = g_socket_client_connect_to_host (client, "127.0.0.1", proxy->target, NULL, NULL);
 	Pump p;
@@ -59,9 +72,12 @@ on_run (GThreadedSocketService *svc, GSocketConnection *conn, GObject *source, g
 	guint8 buf[16384];
 	gssize n;
 
-	(void) svc; (void) source;
 	if (up == NULL)
 		return TRUE;
+	g_mutex_lock (&proxy->lock);
+	g_ptr_array_add (proxy->active, g_object_ref (conn));
+	g_ptr_array_add (proxy->active, g_object_ref (up));
+	g_mutex_unlock (&proxy->lock);
 	p.from = G_IO_STREAM (conn);
 	p.to = G_IO_STREAM (up);
 	t = g_thread_new ("proxy-up", pump_up, &p);
@@ -84,6 +100,24 @@ on_run (GThreadedSocketService *svc, GSocketConnection *conn, GObject *source, g
 	}
 	hang_up (G_IO_STREAM (conn), G_IO_STREAM (up));
 	g_thread_join (t);
+	g_mutex_lock (&proxy->lock);
+	g_ptr_array_remove (proxy->active, conn);
+	g_ptr_array_remove (proxy->active, up);
+	g_mutex_unlock (&proxy->lock);
+	return TRUE;
+}
+
+static gboolean
+on_run (GThreadedSocketService *svc, GSocketConnection *conn, GObject *source, gpointer data)
+{
+	TestProxy *proxy = data;
+
+	(void) svc; (void) source;
+	g_mutex_lock (&proxy->lock);
+	proxy->running++;
+	g_mutex_unlock (&proxy->lock);
+	(void) pump (proxy, conn);
+	handler_done (proxy);
 	return TRUE;
 }
 
@@ -108,6 +142,8 @@ test_proxy_new (guint16 target_port)
 	g_autoptr (GSocketAddress) bound = NULL;
 
 	g_mutex_init (&proxy->lock);
+	g_cond_init (&proxy->idle);
+	proxy->active = g_ptr_array_new_with_free_func (g_object_unref);
 	proxy->target = target_port;
 	proxy->limit = G_MAXINT64;
 	proxy->context = g_main_context_new ();
@@ -143,6 +179,16 @@ test_proxy_free (TestProxy *proxy)
 		return;
 	g_main_context_invoke (proxy->context, quit_idle, proxy);
 	g_thread_join (proxy->thread);
+	/* End the connections still pumped (a parked Ping) and wait for them. */
+	g_mutex_lock (&proxy->lock);
+	for (guint i = 0; i < proxy->active->len; i++)
+		(void) g_socket_shutdown (g_socket_connection_get_socket (g_ptr_array_index (proxy->active, i)),
+					  TRUE, TRUE, NULL);
+	while (proxy->running > 0)
+		g_cond_wait (&proxy->idle, &proxy->lock);
+	g_mutex_unlock (&proxy->lock);
+	g_ptr_array_unref (proxy->active);
+	g_cond_clear (&proxy->idle);
 	g_clear_object (&proxy->service);
 	g_main_loop_unref (proxy->loop);
 	g_main_context_unref (proxy->context);
