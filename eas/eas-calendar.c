@@ -1126,9 +1126,42 @@ eas_event_to_ical (const EasEvent *event, GError **error)
 
 /* ---- From iCalendar ------------------------------------------------------ */
 
+/* The calendar's zones met so far and their shared equivalents
+ * (eas_timezone_shared() serialises the VTIMEZONE: once per zone and
+ * item is enough). */
+#define FROM_ZONES 4
+
+typedef struct {
+	icaltimezone *own[FROM_ZONES];
+	icaltimezone *shared[FROM_ZONES];
+	guint n;
+} ZoneMemo;
+
 typedef struct {
 	icalcomponent *cal;	/* may be NULL */
+	ZoneMemo *zones;
 } FromCtx;
+
+/* The VTIMEZONE tzid of the calendar as a process-wide zone, so that
+ * libical expands its rules once per process, not once per item. */
+static icaltimezone *
+calendar_zone (const FromCtx *fc, const char *tzid)
+{
+	icaltimezone *zone = fc->cal != NULL ? icalcomponent_get_timezone (fc->cal, tzid) : NULL;
+	ZoneMemo *m = fc->zones;
+
+	if (zone == NULL || m == NULL)
+		return zone;
+	for (guint i = 0; i < m->n; i++) {
+		if (m->own[i] == zone)
+			return m->shared[i];
+	}
+	if (m->n == FROM_ZONES)
+		return eas_timezone_shared (zone);
+	m->own[m->n] = zone;
+	m->shared[m->n] = eas_timezone_shared (zone);
+	return m->shared[m->n++];
+}
 
 static icaltimezone *
 zone_of (const FromCtx *fc, icalproperty *p, struct icaltimetype tt)
@@ -1143,8 +1176,7 @@ zone_of (const FromCtx *fc, icalproperty *p, struct icaltimetype tt)
 	tzid = param != NULL ? icalparameter_get_tzid (param) : NULL;
 	if (tzid == NULL)
 		return NULL;
-	if (fc->cal != NULL)
-		zone = icalcomponent_get_timezone (fc->cal, tzid);
+	zone = calendar_zone (fc, tzid);
 	if (zone == NULL)
 		zone = icaltimezone_get_builtin_timezone_from_tzid (tzid);
 	if (zone == NULL)
@@ -1322,7 +1354,7 @@ allday_in_zone (EasEvent *ev, const FromCtx *fc, icalcomponent *c, icalproperty 
                 icalproperty *end, icaltimezone **out_zone)
 {
 	const char *tzid = eas_pim_ical_get_x (c, "X-EAS-ALLDAY-TZID");
-	icaltimezone *zone = tzid != NULL && fc->cal != NULL ? icalcomponent_get_timezone (fc->cal, tzid) : NULL;
+	icaltimezone *zone = tzid != NULL ? calendar_zone (fc, tzid) : NULL;
 	gint64 days = ev->end_time - ev->start_time;
 
 	if (zone == NULL)
@@ -1545,7 +1577,8 @@ EasEvent *
 eas_event_from_ical (icalcomponent *comp, GError **error)
 {
 	g_autoptr(EasEvent) ev = eas_event_new ();
-	FromCtx fc = { NULL };
+	ZoneMemo zones = { { NULL } };
+	FromCtx fc = { NULL, &zones };
 	icalcomponent *master = NULL;
 
 	g_return_val_if_fail (comp != NULL, NULL);

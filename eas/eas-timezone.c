@@ -304,20 +304,111 @@ set_names (EasTimeZone *tz, icaltimezone *zone)
 	g_strlcpy (tz->daylight_name, name, sizeof tz->daylight_name);
 }
 
-gboolean
-eas_timezone_from_icaltimezone (icaltimezone *zone, int year, EasTimeZone *out, GError **error)
+/* ---- Shared zones ------------------------------------------------------- */
+
+/* Years whose blob a shared zone remembers: a calendar's events cluster in
+ * a few years; later years are computed each time. */
+#define SHARED_YEARS 16
+
+typedef struct {
+	icaltimezone *zone;
+	guint n_years;
+	int years[SHARED_YEARS];
+	EasTimeZone blobs[SHARED_YEARS];
+} SharedZone;
+
+static GMutex shared_lock;
+static GHashTable *shared_by_text;	/* VTIMEZONE text → SharedZone* (owned) */
+static GHashTable *shared_by_zone;	/* icaltimezone* → SharedZone* */
+
+/* TRUE when zone is one of the VTIMEZONEs of a parsed VCALENDAR (not a
+ * built-in zone, UTC or a zone made by icaltimezone_set_component()). */
+static gboolean
+belongs_to_calendar (icaltimezone *zone, icalcomponent *comp)
+{
+	icalcomponent *parent = comp != NULL ? icalcomponent_get_parent (comp) : NULL;
+	const char *tzid = icaltimezone_get_tzid (zone);
+
+	return parent != NULL && tzid != NULL && icalcomponent_get_timezone (parent, tzid) == zone;
+}
+
+icaltimezone *
+eas_timezone_shared (icaltimezone *zone)
+{
+	icalcomponent *comp;
+	char *text;
+	SharedZone *sz;
+
+	if (zone == NULL || zone == icaltimezone_get_utc_timezone ())
+		return zone;
+	comp = icaltimezone_get_component (zone);
+	if (!belongs_to_calendar (zone, comp))
+		return zone;
+	text = icalcomponent_as_ical_string_r (comp);
+	g_mutex_lock (&shared_lock);
+	if (shared_by_text == NULL) {
+		shared_by_text = g_hash_table_new_full (g_str_hash, g_str_equal, icalmemory_free_buffer, g_free);
+		shared_by_zone = g_hash_table_new (g_direct_hash, g_direct_equal);
+	}
+	sz = g_hash_table_lookup (shared_by_text, text);
+	if (sz == NULL && g_hash_table_size (shared_by_text) < EAS_TIMEZONE_SHARED_MAX) {
+		sz = g_new0 (SharedZone, 1);
+		sz->zone = icaltimezone_new ();
+		icaltimezone_set_component (sz->zone, icalcomponent_new_clone (comp));
+		g_hash_table_insert (shared_by_text, g_steal_pointer (&text), sz);
+		g_hash_table_insert (shared_by_zone, sz->zone, sz);
+	}
+	g_mutex_unlock (&shared_lock);
+	icalmemory_free_buffer (text);
+	return sz != NULL ? sz->zone : zone;
+}
+
+/* A remembered blob of a shared zone for year. */
+static gboolean
+shared_blob_get (icaltimezone *zone, int year, EasTimeZone *out)
+{
+	gboolean found = FALSE;
+	SharedZone *sz;
+
+	g_mutex_lock (&shared_lock);
+	sz = shared_by_zone != NULL ? g_hash_table_lookup (shared_by_zone, zone) : NULL;
+	for (guint i = 0; sz != NULL && i < sz->n_years && !found; i++) {
+		if (sz->years[i] == year) {
+			*out = sz->blobs[i];
+			found = TRUE;
+		}
+	}
+	g_mutex_unlock (&shared_lock);
+	return found;
+}
+
+static void
+shared_blob_put (icaltimezone *zone, int year, const EasTimeZone *tz)
+{
+	SharedZone *sz;
+
+	g_mutex_lock (&shared_lock);
+	sz = shared_by_zone != NULL ? g_hash_table_lookup (shared_by_zone, zone) : NULL;
+	for (guint i = 0; sz != NULL && i < sz->n_years; i++) {
+		if (sz->years[i] == year)
+			sz = NULL;
+	}
+	if (sz != NULL && sz->n_years < SHARED_YEARS) {
+		sz->years[sz->n_years] = year;
+		sz->blobs[sz->n_years++] = *tz;
+	}
+	g_mutex_unlock (&shared_lock);
+}
+
+/* The rules of zone in year (1900–2200, checked by the caller). */
+static void
+compute_from_icaltimezone (icaltimezone *zone, int year, EasTimeZone *out)
 {
 	EasTimeZone tz = { 0 };
 	g_autoptr(GDateTime) start = NULL;
 	gint64 t0, to_std = 0, to_dst = 0;
 	int prev, std_off, dst_off, from_dst = 0, from_std = 0;
 
-	g_return_val_if_fail (zone != NULL, FALSE);
-	if (year < 1900 || year > 2200) {
-		g_set_error (error, EAS_TIMEZONE_ERROR, EAS_TIMEZONE_ERROR_MALFORMED,
-		             "year %d out of range", year);
-		return FALSE;
-	}
 	start = g_date_time_new_utc (year, 1, 1, 0, 0, 0);
 	t0 = g_date_time_to_unix (start);
 	prev = utc_offset_at (zone, t0);
@@ -353,6 +444,21 @@ eas_timezone_from_icaltimezone (icaltimezone *zone, int year, EasTimeZone *out, 
 	}
 	set_names (&tz, zone);
 	*out = tz;
+}
+
+gboolean
+eas_timezone_from_icaltimezone (icaltimezone *zone, int year, EasTimeZone *out, GError **error)
+{
+	g_return_val_if_fail (zone != NULL, FALSE);
+	if (year < 1900 || year > 2200) {
+		g_set_error (error, EAS_TIMEZONE_ERROR, EAS_TIMEZONE_ERROR_MALFORMED,
+		             "year %d out of range", year);
+		return FALSE;
+	}
+	if (shared_blob_get (zone, year, out))
+		return TRUE;
+	compute_from_icaltimezone (zone, year, out);
+	shared_blob_put (zone, year, out);
 	return TRUE;
 }
 

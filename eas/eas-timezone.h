@@ -77,13 +77,26 @@ char *eas_timezone_encode_base64 (const EasTimeZone *tz);
 
 /* Describes zone's rules as they apply in year (1900–2200): offsets in
  * January and July, and the two transitions found in that year, as yearly
- * rules (week of month, 5 = last).  Names: the zone's location (or TZID). */
+ * rules (week of month, 5 = last).  Names: the zone's location (or TZID).
+ * For a zone from eas_timezone_shared() the result is remembered per year. */
 gboolean eas_timezone_from_icaltimezone (icaltimezone *zone, int year,
                                          EasTimeZone *out, GError **error);
 /* The same for an IANA name ("Europe/Berlin"); UNKNOWN when libical does
  * not know it. */
 gboolean eas_timezone_from_iana (const char *location, int year,
                                  EasTimeZone *out, GError **error);
+
+/* Zones built from VTIMEZONE text (icalcomponent_get_timezone() of a parsed
+ * VCALENDAR) are new objects each time: libical expands their rules again
+ * on first use, milliseconds of work for every stored event.  This returns
+ * the process-wide zone for the same VTIMEZONE text (every property and
+ * sub-component, so that two VTIMEZONEs with one TZID but other rules stay
+ * apart), built once and kept; it converts times exactly as zone does.
+ * NULL, UTC and built-in zones come back as they are, and so does every
+ * zone once EAS_TIMEZONE_SHARED_MAX texts are kept.  Thread-safe; the
+ * result lives as long as the process (never free it). */
+#define EAS_TIMEZONE_SHARED_MAX 64
+icaltimezone *eas_timezone_shared (icaltimezone *zone);
 
 /* Finds an IANA zone whose rules in year equal tz's (offsets and transition
  * rules).  A zone named like tz->standard_name or hint (may be NULL) wins

@@ -225,61 +225,72 @@ from_device (AirdockdItemClass klass, const EasNode *app_data, EasVersion versio
 	}
 }
 
-static gboolean
-contact_encode (EasWbxmlWriter *w, GBytes *data, EasVersion version, GError **error)
-{
-	gsize len = 0;
-	const char *p = g_bytes_get_data (data, &len);
-	g_autoptr (EasVCard) card = eas_vcard_parse (p, len, NULL, error);
-	g_autoptr (EasContact) contact = NULL;
+/* Stored data decoded into its class's model (one of the fields), so that
+ * it can be written without a failure half-way. */
+typedef struct {
+	EasContact *contact;
+	EasEvent *event;
+	EasTask *task;
+	EasNote *note;
+} PimModel;
 
-	if (card == NULL)
-		return FALSE;
-	contact = eas_contact_from_vcard (card);
-	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
-	eas_contact_encode (w, contact, version);
-	eas_wbxml_writer_end (w);
-	return TRUE;
+static void
+pim_model_clear (PimModel *m)
+{
+	g_clear_pointer (&m->contact, eas_contact_free);
+	g_clear_pointer (&m->event, eas_event_free);
+	g_clear_pointer (&m->task, eas_task_free);
+	g_clear_pointer (&m->note, eas_note_free);
 }
 
-/* Writes <ApplicationData> for the stored data.  Nothing is written on
- * failure. */
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PimModel, pim_model_clear)
+
 static gboolean
-write_app_data (EasWbxmlWriter *w, AirdockdItemClass klass, GBytes *data,
-		EasVersion version, GError **error)
+pim_model_load (PimModel *m, AirdockdItemClass klass, GBytes *data, GError **error)
 {
 	icalcomponent *comp;
-	g_autoptr (EasEvent) ev = NULL;
-	g_autoptr (EasTask) task = NULL;
-	g_autoptr (EasNote) note = NULL;
 
 	if (data == NULL) {
 		g_set_error (error, EAS_PIM_ERROR, EAS_PIM_ERROR_MALFORMED, "item has no data");
 		return FALSE;
 	}
-	if (klass == AIRDOCKD_ITEM_CONTACT)
-		return contact_encode (w, data, version, error);
+	if (klass == AIRDOCKD_ITEM_CONTACT) {
+		gsize len = 0;
+		const char *p = g_bytes_get_data (data, &len);
+		g_autoptr (EasVCard) card = eas_vcard_parse (p, len, NULL, error);
+
+		if (card == NULL)
+			return FALSE;
+		m->contact = eas_contact_from_vcard (card);
+		return TRUE;
+	}
 	comp = ical_parse (data, error);
 	if (comp == NULL)
 		return FALSE;
-	if (klass == AIRDOCKD_ITEM_CALENDAR && (ev = eas_event_from_ical (comp, error)) != NULL)
-		eas_event_trim_exceptions (ev);
+	if (klass == AIRDOCKD_ITEM_CALENDAR && (m->event = eas_event_from_ical (comp, error)) != NULL)
+		eas_event_trim_exceptions (m->event);
 	else if (klass == AIRDOCKD_ITEM_TASK)
-		task = eas_task_from_ical (comp, error);
+		m->task = eas_task_from_ical (comp, error);
 	else if (klass == AIRDOCKD_ITEM_NOTE)
-		note = eas_note_from_ical (comp, error);
+		m->note = eas_note_from_ical (comp, error);
 	icalcomponent_free (comp);
-	if (ev == NULL && task == NULL && note == NULL)
-		return FALSE;
+	return m->event != NULL || m->task != NULL || m->note != NULL;
+}
+
+/* Writes <ApplicationData> for a loaded model. */
+static void
+pim_model_write (EasWbxmlWriter *w, const PimModel *m, EasVersion version)
+{
 	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
-	if (ev != NULL)
-		eas_event_encode (w, ev, version);
-	else if (task != NULL)
-		eas_task_encode (w, task, version);
+	if (m->contact != NULL)
+		eas_contact_encode (w, m->contact, version);
+	else if (m->event != NULL)
+		eas_event_encode (w, m->event, version);
+	else if (m->task != NULL)
+		eas_task_encode (w, m->task, version);
 	else
-		eas_note_encode (w, note, version);
+		eas_note_encode (w, m->note, version);
 	eas_wbxml_writer_end (w);
-	return TRUE;
 }
 
 /* ---- FilterType ---------------------------------------------------------- */
@@ -313,14 +324,22 @@ static gint64
 vevent_end (icalcomponent *ev)
 {
 	struct icaltimetype dtstart = icalcomponent_get_dtstart (ev);
-	gint64 start = ical_unix (dtstart);
-	gint64 end = ical_unix (icalcomponent_get_dtend (ev));
-	gint64 duration = end > start ? end - start : 0;
+	struct icaltimetype dtend = icalcomponent_get_dtend (ev);
+	icaltimezone *own = (icaltimezone *) dtstart.zone;
+	gint64 start, end, duration;
 	icalproperty *prop = icalcomponent_get_first_property (ev, ICAL_RRULE_PROPERTY);
 	struct icalrecurrencetype rule;
 	struct icaltimetype t, last = icaltime_null_time ();
 	icalrecur_iterator *it;
 	guint n = 0;
+
+	/* The calendar's VTIMEZONE as the process-wide zone: libical expands
+	 * a zone's rules on its first use, milliseconds per item otherwise. */
+	dtstart.zone = eas_timezone_shared (own);
+	dtend.zone = dtend.zone == own ? dtstart.zone : eas_timezone_shared ((icaltimezone *) dtend.zone);
+	start = ical_unix (dtstart);
+	end = ical_unix (dtend);
+	duration = end > start ? end - start : 0;
 
 	if (prop == NULL || icaltime_is_null_time (dtstart))
 		return MAX (start, end);
@@ -498,16 +517,15 @@ airdockd_pim_write_item (EasWbxmlWriter *w,
 			 EasVersion version,
 			 GError **error)
 {
-	g_autoptr (EasWbxmlWriter) tmp = eas_wbxml_writer_new ();
-	g_autoptr (GBytes) bytes = NULL;
+	g_auto (PimModel) model = { NULL };
 
 	g_return_val_if_fail (type == EAS_SYNC_CMD_ADD || type == EAS_SYNC_CMD_CHANGE, FALSE);
-	/* Build ApplicationData aside first so that a failure writes nothing. */
-	if (!write_app_data (tmp, item->item_class, item->data, version, error))
+	/* Decode first so that a failure writes nothing. */
+	if (!pim_model_load (&model, item->item_class, item->data, error))
 		return FALSE;
 	eas_wbxml_writer_start (w, type == EAS_SYNC_CMD_ADD ? EAS_AIRSYNC_ADD : EAS_AIRSYNC_CHANGE);
 	eas_wbxml_writer_text_element (w, EAS_AIRSYNC_SERVER_ID, item->server_id);
-	write_app_data (w, item->item_class, item->data, version, NULL);
+	pim_model_write (w, &model, version);
 	eas_wbxml_writer_end (w);
 	return TRUE;
 }
@@ -520,18 +538,18 @@ airdockd_pim_write_fetch (EasWbxmlWriter *w,
 			  EasSyncStatus status)
 {
 	g_autoptr (AirdockdItem) item = NULL;
-	g_autoptr (EasWbxmlWriter) tmp = eas_wbxml_writer_new ();
+	g_auto (PimModel) model = { NULL };
 
 	if (status == EAS_SYNC_STATUS_OK) {
 		item = airdockd_store_item_get (req->store, req->user_id, server_id, NULL);
 		if (item == NULL || g_strcmp0 (item->folder_id, folder_id) != 0 ||
-		    !write_app_data (tmp, item->item_class, item->data, req->version, NULL))
+		    !pim_model_load (&model, item->item_class, item->data, NULL))
 			status = EAS_SYNC_STATUS_NOT_FOUND;
 	}
 	eas_wbxml_writer_start (w, EAS_AIRSYNC_FETCH);
 	eas_wbxml_writer_text_element (w, EAS_AIRSYNC_SERVER_ID, server_id);
 	eas_wbxml_writer_uint_element (w, EAS_AIRSYNC_STATUS, status);
 	if (status == EAS_SYNC_STATUS_OK)
-		write_app_data (w, item->item_class, item->data, req->version, NULL);
+		pim_model_write (w, &model, req->version);
 	eas_wbxml_writer_end (w);
 }
