@@ -93,9 +93,10 @@ gboolean eas_timezone_from_iana (const char *location, int year,
  * sub-component, so that two VTIMEZONEs with one TZID but other rules stay
  * apart), built once and kept; it converts times exactly as zone does.
  * NULL, UTC and built-in zones come back as they are, and so does every
- * zone once EAS_TIMEZONE_SHARED_MAX texts are kept.  Thread-safe; the
+ * zone once EAS_TIMEZONE_SHARED_MAX texts are kept (a zone takes some KiB;
+ * nothing is evicted, since callers hold the pointers).  Thread-safe; the
  * result lives as long as the process (never free it). */
-#define EAS_TIMEZONE_SHARED_MAX 64
+#define EAS_TIMEZONE_SHARED_MAX 256
 icaltimezone *eas_timezone_shared (icaltimezone *zone);
 
 /* Finds an IANA zone whose rules in year equal tz's (offsets and transition

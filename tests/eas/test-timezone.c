@@ -190,6 +190,117 @@ test_horde_blob (void)
 	assert_same_offsets ("America/New_York", &tz, 2026);
 }
 
+/* A VCALENDAR with one VTIMEZONE tzid: EU rules (eu) or US rules. */
+static icalcomponent *
+calendar_with_zone (const char *tzid, gboolean eu)
+{
+	g_autofree char *text = g_strdup_printf (
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+		"BEGIN:VTIMEZONE\r\nTZID:%s\r\n"
+		"BEGIN:DAYLIGHT\r\nTZOFFSETFROM:%s\r\nTZOFFSETTO:%s\r\nDTSTART:%s\r\nRRULE:%s\r\nEND:DAYLIGHT\r\n"
+		"BEGIN:STANDARD\r\nTZOFFSETFROM:%s\r\nTZOFFSETTO:%s\r\nDTSTART:%s\r\nRRULE:%s\r\nEND:STANDARD\r\n"
+		"END:VTIMEZONE\r\nEND:VCALENDAR\r\n",
+		tzid,
+		eu ? "+0100" : "-0500", eu ? "+0200" : "-0400",
+		eu ? "19700329T020000" : "19700308T020000",
+		eu ? "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU" : "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",
+		eu ? "+0200" : "-0400", eu ? "+0100" : "-0500",
+		eu ? "19701025T030000" : "19701101T020000",
+		eu ? "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU" : "FREQ=YEARLY;BYMONTH=11;BYDAY=1SU");
+	icalcomponent *cal = icalparser_parse_string (text);
+
+	g_assert_nonnull (cal);
+	return cal;
+}
+
+/* Every half hour of year: both zones give the same UTC offset. */
+static void
+assert_zones_agree (icaltimezone *a, icaltimezone *b, int year)
+{
+	g_autoptr(GDateTime) start = g_date_time_new_utc (year, 1, 1, 0, 0, 0);
+	gint64 t0 = g_date_time_to_unix (start);
+
+	for (gint64 t = t0; t < t0 + 365 * 86400; t += 1800) {
+		struct icaltimetype tt = icaltime_from_timet_with_zone ((time_t) t, 0,
+		                                                        icaltimezone_get_utc_timezone ());
+		int d1 = 0, d2 = 0;
+
+		g_assert_cmpint (icaltimezone_get_utc_offset_of_utc_time (a, &tt, &d1), ==,
+		                 icaltimezone_get_utc_offset_of_utc_time (b, &tt, &d2));
+	}
+}
+
+/* One shared zone per VTIMEZONE text: equal texts share it, the same TZID
+ * with other rules does not, and the shared zone converts as the
+ * calendar's own does (and outlives the calendar). */
+static void
+test_shared (void)
+{
+	icalcomponent *cal_a = calendar_with_zone ("Office", TRUE);
+	icalcomponent *cal_b = calendar_with_zone ("Office", TRUE);
+	icalcomponent *cal_c = calendar_with_zone ("Office", FALSE);
+	icaltimezone *za = icalcomponent_get_timezone (cal_a, "Office");
+	icaltimezone *zb = icalcomponent_get_timezone (cal_b, "Office");
+	icaltimezone *zc = icalcomponent_get_timezone (cal_c, "Office");
+	icaltimezone *sa, *sb, *sc;
+	icaltimezone *berlin = icaltimezone_get_builtin_timezone ("Europe/Berlin");
+	EasTimeZone own, first, again;
+
+	g_assert_nonnull (za);
+	g_assert_nonnull (zc);
+	sa = eas_timezone_shared (za);
+	sb = eas_timezone_shared (zb);
+	sc = eas_timezone_shared (zc);
+	g_assert_true (sa != za);
+	g_assert_true (sa == sb);
+	g_assert_true (sc != sa && sc != zc);
+	/* Not a calendar's zone: as it is. */
+	g_assert_true (eas_timezone_shared (sa) == sa);
+	g_assert_null (eas_timezone_shared (NULL));
+	g_assert_true (eas_timezone_shared (icaltimezone_get_utc_timezone ()) == icaltimezone_get_utc_timezone ());
+	g_assert_true (eas_timezone_shared (berlin) == berlin);
+
+	assert_zones_agree (sa, za, 2026);
+	assert_zones_agree (sc, zc, 2026);
+	/* The blob, computed and then remembered, is the calendar zone's. */
+	g_assert_true (eas_timezone_from_icaltimezone (za, 2026, &own, NULL));
+	g_assert_true (eas_timezone_from_icaltimezone (sa, 2026, &first, NULL));
+	g_assert_true (eas_timezone_from_icaltimezone (sa, 2026, &again, NULL));
+	g_assert_cmpint (memcmp (&own, &first, sizeof own), ==, 0);
+	g_assert_cmpint (memcmp (&own, &again, sizeof own), ==, 0);
+	g_assert_cmpint (eas_timezone_daylight_offset (&again), ==, 120);
+	g_assert_false (eas_timezone_from_icaltimezone (sa, 1800, &again, NULL));
+
+	icalcomponent_free (cal_a);
+	icalcomponent_free (cal_b);
+	assert_zones_agree (sa, berlin, 2027);
+	icalcomponent_free (cal_c);
+}
+
+/* At most EAS_TIMEZONE_SHARED_MAX texts are kept: beyond, a calendar's
+ * zone comes back as it is (and still works). */
+static void
+test_shared_bounded (void)
+{
+	guint kept = 0;
+	gboolean fell_back = FALSE;
+
+	for (guint i = 0; i < EAS_TIMEZONE_SHARED_MAX + 8; i++) {
+		g_autofree char *tzid = g_strdup_printf ("Bounded %u", i);
+		icalcomponent *cal = calendar_with_zone (tzid, i % 2 == 0);
+		icaltimezone *own = icalcomponent_get_timezone (cal, tzid);
+		icaltimezone *shared = eas_timezone_shared (own);
+
+		if (shared != own)
+			kept++;
+		else
+			fell_back = TRUE;
+		icalcomponent_free (cal);
+	}
+	g_assert_cmpuint (kept, <=, EAS_TIMEZONE_SHARED_MAX);
+	g_assert_true (fell_back);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -202,5 +313,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/timezone/decode/wrong-length", test_wrong_length);
 	g_test_add_func ("/timezone/decode/bad-fields", test_bad_fields);
 	g_test_add_func ("/timezone/decode/horde-blob", test_horde_blob);
+	g_test_add_func ("/timezone/shared/same-text", test_shared);
+	g_test_add_func ("/timezone/shared/bounded", test_shared_bounded);
 	return g_test_run ();
 }
