@@ -37,6 +37,7 @@ static gint n_contacts = 10000;
 static gint n_tasks = 10000;
 static gint window = 512;
 static gint n_incremental = 20;
+static gboolean digest;
 
 static const GOptionEntry options[] = {
 	{ "events", 'e', 0, G_OPTION_ARG_INT, &n_events, "Events in the Calendar (10000)", "N" },
@@ -44,6 +45,7 @@ static const GOptionEntry options[] = {
 	{ "tasks", 't', 0, G_OPTION_ARG_INT, &n_tasks, "Tasks (10000)", "N" },
 	{ "window", 'w', 0, G_OPTION_ARG_INT, &window, "WindowSize (512)", "N" },
 	{ "incremental", 'i', 0, G_OPTION_ARG_INT, &n_incremental, "Incremental Syncs to time (20)", "N" },
+	{ "digest", 'd', 0, G_OPTION_ARG_NONE, &digest, "Print a SHA-256 of each folder's Commands (to compare builds)", NULL },
 	{ NULL }
 };
 
@@ -329,6 +331,7 @@ typedef struct {
 	gboolean more;
 	gsize bytes;
 	GPtrArray *server_ids;	/* of the first Adds, for the incremental runs */
+	GChecksum *commands;	/* the Commands as XML, with --digest */
 } SyncResult;
 
 static EasNode *
@@ -369,6 +372,15 @@ do_sync (AirdockEasClient *c, const char *folder, gboolean calendar, SyncResult 
 	io->more = eas_node_child (col, EAS_AIRSYNC_MORE_AVAILABLE) != NULL;
 	io->bytes += g_bytes_get_size (r->body);
 	cmds = eas_node_child (col, EAS_AIRSYNC_COMMANDS);
+	if (digest && cmds != NULL) {
+		g_autoptr (GBytes) wbxml = eas_node_encode (cmds);
+		gsize len = 0;
+		const guchar *p = g_bytes_get_data (wbxml, &len);
+
+		if (io->commands == NULL)
+			io->commands = g_checksum_new (G_CHECKSUM_SHA256);
+		g_checksum_update (io->commands, p, (gssize) len);
+	}
 	for (EasNode *n = cmds ? cmds->first_child : NULL; n != NULL; n = n->next) {
 		io->adds += n->tag == EAS_AIRSYNC_ADD;
 		io->changes += n->tag == EAS_AIRSYNC_CHANGE;
@@ -398,6 +410,8 @@ initial (AirdockHarness *h, AirdockEasClient *c, const char *label, const char *
 	cpu1 = server_cpu_ns (h->pid);
 	printf ("initial Sync %-8s: %5u items, %3u requests, %6.1f MiB of WBXML, server CPU %7.3f s, wall %7.3f s\n",
 	        label, state->adds, requests, state->bytes / 1048576.0, (cpu1 - cpu0) / 1e9, (w1 - w0) / 1e6);
+	if (state->commands != NULL)
+		printf ("  digest of the Commands: %s\n", g_checksum_get_string (state->commands));
 	if (state->adds < (guint) expected)
 		printf ("  note: expected %d %s, got %u\n", expected, label, state->adds);
 }
@@ -435,6 +449,7 @@ incremental (AirdockHarness *h, AirdockdStore *store, gint64 uid, const char *fo
 	g_autofree guint64 *cpu = g_new0 (guint64, MAX (n_incremental, 1));
 	guint64 sum = 0;
 
+	g_clear_pointer (&state->commands, g_checksum_free);
 	if (n_incremental <= 0 || state->server_ids->len == 0)
 		return;
 	for (gint i = 0; i < n_incremental; i++) {
@@ -500,6 +515,7 @@ result_clear (SyncResult *r)
 {
 	g_free (r->key);
 	g_clear_pointer (&r->server_ids, g_ptr_array_unref);
+	g_clear_pointer (&r->commands, g_checksum_free);
 }
 
 int
