@@ -58,6 +58,21 @@ conduit_run (Fixture *f, const char *input, char **out_stdout, const char *first
 	return g_subprocess_get_exit_status (p);
 }
 
+static char *config_root;
+
+static void
+remove_tree (const char *path)
+{
+	const char *argv[] = { "rm", "-rf", "--", path, NULL };
+	g_autoptr (GError) error = NULL;
+	gint status = 0;
+
+	g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+				     &status, &error));
+	g_assert_no_error (error);
+	g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -71,9 +86,11 @@ fixture_setup (Fixture *f, gconstpointer data)
 	f->proxy = test_proxy_new (f->server->https_port);
 	phone_init (&f->phone, f->server, f->uid, USER, PASSWORD);
 	harness_init (&f->hh);
-	f->home = g_build_filename (f->hh.dir, "config", NULL);
-	/* The children inherit it: the account and DeviceId live there. */
-	g_setenv ("XDG_CONFIG_HOME", f->home, TRUE);
+	/* The children inherit XDG_CONFIG_HOME (set once in main, before any
+	 * thread: setenv is not thread-safe): the account and DeviceId live in
+	 * its airdock/, which every test starts without. */
+	f->home = g_build_filename (config_root, "airdock", NULL);
+	remove_tree (f->home);
 	der = airdock_harness_certificate_der (f->server);
 	fp = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, der);
 	/* Through the proxy, so that tests can cut the line. */
@@ -347,14 +364,22 @@ test_drops (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+	int ret;
+
 	/* Passwords go to the 0600 file, not to a keyring of the session. */
 	g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
 	g_setenv ("LC_ALL", "C", TRUE);
+	config_root = g_dir_make_tmp ("airdock-e2e-config-XXXXXX", NULL);
+	g_assert_nonnull (config_root);
+	g_setenv ("XDG_CONFIG_HOME", config_root, TRUE);
 	g_test_init (&argc, &argv, NULL);
 	g_test_add ("/e2e-server/memo-and-task", Fixture, NULL, fixture_setup, test_memo_and_task, fixture_teardown);
 	g_test_add ("/e2e-server/concurrent-edits", Fixture, NULL, fixture_setup, test_concurrent_edits, fixture_teardown);
 	g_test_add ("/e2e-server/server-wins", Fixture, NULL, fixture_setup, test_server_wins, fixture_teardown);
 	g_test_add ("/e2e-server/ping", Fixture, NULL, fixture_setup, test_ping, fixture_teardown);
 	g_test_add ("/e2e-server/drops", Fixture, NULL, fixture_setup, test_drops, fixture_teardown);
-	return g_test_run ();
+	ret = g_test_run ();
+	remove_tree (config_root);
+	g_free (config_root);
+	return ret;
 }
