@@ -25,6 +25,7 @@
 
 #include <glib/gstdio.h>
 
+#include "bench/bench-util.h"
 #include "eas/eas-sync.h"
 #include "server/airdockd-store.h"
 #include "tests/server/eas-client.h"
@@ -48,26 +49,6 @@ static const GOptionEntry options[] = {
 	{ "digest", 'd', 0, G_OPTION_ARG_NONE, &digest, "Print a SHA-256 of each folder's Commands (to compare builds)", NULL },
 	{ NULL }
 };
-
-/* Server CPU so far, in nanoseconds: every thread's run time. */
-static guint64
-server_cpu_ns (GPid pid)
-{
-	g_autofree char *dir_path = g_strdup_printf ("/proc/%d/task", (int) pid);
-	g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
-	const char *tid;
-	guint64 total = 0;
-
-	g_assert_nonnull (dir);
-	while ((tid = g_dir_read_name (dir)) != NULL) {
-		g_autofree char *path = g_build_filename (dir_path, tid, "schedstat", NULL);
-		g_autofree char *text = NULL;
-
-		if (g_file_get_contents (path, &text, NULL, NULL))
-			total += g_ascii_strtoull (text, NULL, 10);
-	}
-	return total;
-}
 
 /* ---- the files to import ------------------------------------------------ */
 
@@ -400,28 +381,20 @@ initial (AirdockHarness *h, AirdockEasClient *c, const char *label, const char *
 
 	do_sync (c, folder, calendar, state);	/* key 0 → first key, no items */
 	state->bytes = 0;
-	cpu0 = server_cpu_ns (h->pid);
+	cpu0 = bench_server_cpu_ns (h->pid);
 	w0 = g_get_monotonic_time ();
 	do {
 		do_sync (c, folder, calendar, state);
 		requests++;
 	} while (state->more);
 	w1 = g_get_monotonic_time ();
-	cpu1 = server_cpu_ns (h->pid);
+	cpu1 = bench_server_cpu_ns (h->pid);
 	printf ("initial Sync %-8s: %5u items, %3u requests, %6.1f MiB of WBXML, server CPU %7.3f s, wall %7.3f s\n",
 	        label, state->adds, requests, state->bytes / 1048576.0, (cpu1 - cpu0) / 1e9, (w1 - w0) / 1e6);
 	if (state->commands != NULL)
 		printf ("  digest of the Commands: %s\n", g_checksum_get_string (state->commands));
 	if (state->adds < (guint) expected)
 		printf ("  note: expected %d %s, got %u\n", expected, label, state->adds);
-}
-
-static int
-compare_u64 (gconstpointer a, gconstpointer b)
-{
-	guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* The stored iCalendar with its first SUMMARY renamed (run i). */
@@ -447,7 +420,7 @@ incremental (AirdockHarness *h, AirdockdStore *store, gint64 uid, const char *fo
              AirdockEasClient *c, SyncResult *state)
 {
 	g_autofree guint64 *cpu = g_new0 (guint64, MAX (n_incremental, 1));
-	guint64 sum = 0;
+	g_autofree char *summary = NULL;
 
 	g_clear_pointer (&state->commands, g_checksum_free);
 	if (n_incremental <= 0 || state->server_ids->len == 0)
@@ -465,38 +438,15 @@ incremental (AirdockHarness *h, AirdockdStore *store, gint64 uid, const char *fo
 		data = changed_data (item->data, i);
 		if (!airdockd_store_item_set_data (store, uid, id, data, &error))
 			g_error ("%s", error->message);
-		before = server_cpu_ns (h->pid);
+		before = bench_server_cpu_ns (h->pid);
 		do_sync (c, folder, TRUE, state);
-		cpu[i] = server_cpu_ns (h->pid) - before;
-		sum += cpu[i];
+		cpu[i] = bench_server_cpu_ns (h->pid) - before;
 		if (state->changes != changes + 1)
 			g_error ("incremental Sync brought %u changes", state->changes - changes);
 	}
-	qsort (cpu, (gsize) n_incremental, sizeof *cpu, compare_u64);
-	printf ("incremental Sync Calendar (1 changed event, %d runs): server CPU median %.3f ms, "
-	        "mean %.3f ms, min %.3f ms, max %.3f ms\n",
-	        n_incremental, cpu[n_incremental / 2] / 1e6, sum / 1e6 / n_incremental,
-	        cpu[0] / 1e6, cpu[n_incremental - 1] / 1e6);
-}
-
-static void
-set_build_dir (const char *argv0)
-{
-	g_autofree char *dir = NULL;
-	g_autofree char *top = NULL;
-
-	if (g_getenv ("G_TEST_BUILDDIR") != NULL)
-		return;
-	/* bench/pim (or bench/.libs/pim): the build tree is the parent. */
-	dir = g_path_get_dirname (argv0);
-	top = g_path_get_dirname (dir);
-	if (g_str_has_suffix (dir, ".libs")) {
-		char *up = g_path_get_dirname (top);
-
-		g_free (top);
-		top = up;
-	}
-	g_setenv ("G_TEST_BUILDDIR", top, TRUE);
+	summary = bench_ns_summary (cpu, (gsize) n_incremental);
+	printf ("incremental Sync Calendar (1 changed event, %d runs): server CPU %s\n",
+	        n_incremental, summary);
 }
 
 static char *
@@ -533,7 +483,7 @@ main (int argc, char **argv)
 		fprintf (stderr, "%s\n", error->message);
 		return 2;
 	}
-	set_build_dir (argv[0]);
+	bench_set_build_dir (argv[0]);
 	if (g_getenv ("TMPDIR") == NULL && g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR))
 		g_setenv ("TMPDIR", "/dev/shm", TRUE);
 

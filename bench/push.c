@@ -33,6 +33,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "bench/bench-util.h"
 #include "eas/eas-ping.h"
 #include "eas/eas-wbxml.h"
 #include "server/airdockd-store.h"
@@ -64,24 +65,6 @@ typedef struct {
 	int fd;
 	gboolean answered;
 } Device;
-
-static guint64
-server_cpu_ns (GPid pid)
-{
-	g_autofree char *dir_path = g_strdup_printf ("/proc/%d/task", (int) pid);
-	g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
-	const char *tid;
-	guint64 total = 0;
-
-	while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL) {
-		g_autofree char *path = g_build_filename (dir_path, tid, "schedstat", NULL);
-		g_autofree char *text = NULL;
-
-		if (g_file_get_contents (path, &text, NULL, NULL))
-			total += g_ascii_strtoull (text, NULL, 10);
-	}
-	return total;
-}
 
 static guint64
 server_rss_kib (GPid pid)
@@ -337,7 +320,7 @@ sync_once (AirdockEasClient *c, const char *inbox, const char *key)
 static double
 time_syncs (AirdockHarness *h, AirdockEasClient *c, const char *inbox, char **key)
 {
-	guint64 cpu0 = server_cpu_ns (h->pid);
+	guint64 cpu0 = bench_server_cpu_ns (h->pid);
 
 	for (gint i = 0; i < n_syncs; i++) {
 		char *next = sync_once (c, inbox, *key);
@@ -345,18 +328,10 @@ time_syncs (AirdockHarness *h, AirdockEasClient *c, const char *inbox, char **ke
 		g_free (*key);
 		*key = next;
 	}
-	return (server_cpu_ns (h->pid) - cpu0) / 1e3 / n_syncs;
+	return (bench_server_cpu_ns (h->pid) - cpu0) / 1e3 / n_syncs;
 }
 
 /* ---- wake latency -------------------------------------------------------------------- */
-
-static int
-compare_double (gconstpointer a, gconstpointer b)
-{
-	double x = *(const double *) a, y = *(const double *) b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* Waits for every unanswered device of user u; appends latencies (ms). */
 static guint
@@ -402,7 +377,6 @@ measure_wakes (AirdockHarness *h, Device *devs, int epfd)
 	g_autoptr (GArray) lat_sent = g_array_new (FALSE, FALSE, sizeof (double));
 	g_autoptr (GRand) rand = g_rand_new_with_seed (8);
 	guint16 port = lmtp_port (h);
-	double *v;
 
 	for (gint m = 0; m < n_deliveries; m++) {
 		guint u = (guint) g_rand_int_range (rand, 0, MIN (n_users, n_devices));
@@ -416,40 +390,21 @@ measure_wakes (AirdockHarness *h, Device *devs, int epfd)
 		printf ("wake latency: no samples\n");
 		return;
 	}
-	g_array_sort (lat, compare_double);
-	v = (double *) lat->data;
+	bench_sort_doubles (lat);
 	printf ("wake latency (LMTP 250 → Ping status 2), %u Pings over %d deliveries: "
 	        "p50 %.2f ms, p99 %.2f ms, max %.2f ms  (goal p99 < 50 ms at 10,000)\n",
-	        lat->len, n_deliveries, v[lat->len / 2], v[(lat->len * 99) / 100], v[lat->len - 1]);
+	        lat->len, n_deliveries, bench_percentile (lat, 50), bench_percentile (lat, 99),
+	        bench_percentile (lat, 100));
 	/* The server wakes Pings at the store's commit, before it answers
 	 * 250: so also from the moment the message's final "." was sent. */
-	g_array_sort (lat_sent, compare_double);
-	v = (double *) lat_sent->data;
+	bench_sort_doubles (lat_sent);
 	printf ("wake latency (final \".\" of DATA sent → Ping status 2): "
 	        "p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-	        v[lat_sent->len / 2], v[(lat_sent->len * 99) / 100], v[lat_sent->len - 1]);
+	        bench_percentile (lat_sent, 50), bench_percentile (lat_sent, 99),
+	        bench_percentile (lat_sent, 100));
 }
 
 /* ---- main ------------------------------------------------------------------------------ */
-
-static void
-set_build_dir (const char *argv0)
-{
-	g_autofree char *dir = NULL;
-	g_autofree char *top = NULL;
-
-	if (g_getenv ("G_TEST_BUILDDIR") != NULL)
-		return;
-	dir = g_path_get_dirname (argv0);
-	top = g_path_get_dirname (dir);
-	if (g_str_has_suffix (dir, ".libs")) {
-		char *up = g_path_get_dirname (top);
-
-		g_free (top);
-		top = up;
-	}
-	g_setenv ("G_TEST_BUILDDIR", top, TRUE);
-}
 
 static void
 park_all (AirdockHarness *h, Device *devs, guint32 key, GPtrArray *inboxes, int epfd)
@@ -493,7 +448,7 @@ main (int argc, char **argv)
 	}
 	if (n_devices < 1 || n_users < 1 || n_syncs < 1)
 		return 2;
-	set_build_dir (argv[0]);
+	bench_set_build_dir (argv[0]);
 	raise_fd_limit ();
 	if (g_getenv ("TMPDIR") == NULL && g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR))
 		g_setenv ("TMPDIR", "/dev/shm", TRUE);
@@ -538,10 +493,10 @@ main (int argc, char **argv)
 	printf ("server RSS: %" G_GUINT64_FORMAT " KiB before, %" G_GUINT64_FORMAT " KiB with %d parked: "
 	        "%.2f KiB per parked Ping  (goal ≤ %d KiB over %s)\n", rss0, rss1, n_devices,
 	        ((double) rss1 - (double) rss0) / n_devices, https ? 32 : 4, https ? "HTTPS" : "HTTP");
-	cpu0 = server_cpu_ns (h->pid);
+	cpu0 = bench_server_cpu_ns (h->pid);
 	g_usleep (5 * G_USEC_PER_SEC);
 	printf ("server CPU while idle with %d parked: %.2f ms over 5 s (%.3f%%)\n", n_devices,
-	        (server_cpu_ns (h->pid) - cpu0) / 1e6, (server_cpu_ns (h->pid) - cpu0) / 1e6 / 50.0);
+	        (bench_server_cpu_ns (h->pid) - cpu0) / 1e6, (bench_server_cpu_ns (h->pid) - cpu0) / 1e6 / 50.0);
 
 	sync_parked = time_syncs (h, c, g_ptr_array_index (inboxes, 0), &sync_key);
 	printf ("ordinary Sync: %.0f µs server CPU with 0 parked, %.0f µs with %d parked (%.2f×, goal ≤ 1.5×)\n",

@@ -24,6 +24,7 @@
 
 #include <glib/gstdio.h>
 
+#include "bench/bench-util.h"
 #include "eas/eas-search.h"
 #include "server/airdockd-search-index.h"
 #include "server/airdockd-store.h"
@@ -181,13 +182,6 @@ thread_cpu_ms (void)
 	return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
 }
 
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-	double x = *(const double *) a, y = *(const double *) b;
-	return x < y ? -1 : x > y;
-}
-
 static void
 measure (AirdockdSearchIndex *index, gint64 uid, GRand *rand, guint n_messages)
 {
@@ -220,18 +214,16 @@ measure (AirdockdSearchIndex *index, gint64 uid, GRand *rand, guint n_messages)
 		if (q < QUERIES / 10)
 			g_array_append_val (common, t);
 	}
-	g_array_sort (ms, cmp_double);
-	g_array_sort (cpu, cmp_double);
-	g_array_sort (common, cmp_double);
+	bench_sort_doubles (ms);
+	bench_sort_doubles (cpu);
+	bench_sort_doubles (common);
 	g_print ("search %7u messages: p50 %.2f ms  p99 %.2f ms  max %.2f ms  (mean Total %.0f, %u queries)\n",
-	         n_messages, g_array_index (ms, double, ms->len / 2),
-	         g_array_index (ms, double, ms->len * 99 / 100), g_array_index (ms, double, ms->len - 1),
+	         n_messages, bench_percentile (ms, 50), bench_percentile (ms, 99), bench_percentile (ms, 100),
 	         (double) hits / QUERIES, QUERIES);
 	g_print ("        CPU time (what a loaded machine's wall clock hides): p50 %.2f ms  p99 %.2f ms\n",
-	         g_array_index (cpu, double, cpu->len / 2), g_array_index (cpu, double, cpu->len * 99 / 100));
+	         bench_percentile (cpu, 50), bench_percentile (cpu, 99));
 	g_print ("        of which the %u commonest-word queries: p50 %.2f ms  p99 %.2f ms\n", common->len,
-	         g_array_index (common, double, common->len / 2),
-	         g_array_index (common, double, common->len * 99 / 100));
+	         bench_percentile (common, 50), bench_percentile (common, 99));
 }
 
 int

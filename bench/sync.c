@@ -22,6 +22,7 @@
 
 #include <glib/gstdio.h>
 
+#include "bench/bench-util.h"
 #include "eas/eas-sync.h"
 #include "server/airdockd-store.h"
 #include "tests/server/eas-client.h"
@@ -41,26 +42,6 @@ static const GOptionEntry options[] = {
 	{ "incremental", 'i', 0, G_OPTION_ARG_INT, &n_incremental, "Incremental Syncs to time (20)", "N" },
 	{ NULL }
 };
-
-/* Server CPU so far, in nanoseconds: every thread's run time. */
-static guint64
-server_cpu_ns (GPid pid)
-{
-	g_autofree char *dir_path = g_strdup_printf ("/proc/%d/task", (int) pid);
-	g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
-	const char *tid;
-	guint64 total = 0;
-
-	g_assert_nonnull (dir);
-	while ((tid = g_dir_read_name (dir)) != NULL) {
-		g_autofree char *path = g_build_filename (dir_path, tid, "schedstat", NULL);
-		g_autofree char *text = NULL;
-
-		if (g_file_get_contents (path, &text, NULL, NULL))
-			total += g_ascii_strtoull (text, NULL, 10);
-	}
-	return total;
-}
 
 static void
 random_text (GString *s, GRand *rand, gsize bytes)
@@ -195,60 +176,29 @@ do_sync (AirdockEasClient *c, const char *inbox, SyncResult *io)
 		io->adds += n->tag == EAS_AIRSYNC_ADD;
 }
 
-static int
-compare_u64 (gconstpointer a, gconstpointer b)
-{
-	guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void
 incremental (AirdockHarness *h, AirdockdStore *store, gint64 uid, const char *inbox,
              AirdockEasClient *c, GRand *rand, SyncResult *state)
 {
 	g_autofree guint64 *cpu = g_new0 (guint64, MAX (n_incremental, 1));
-	guint64 sum = 0;
+	g_autofree char *summary = NULL;
 
 	for (gint i = 0; i < n_incremental; i++) {
 		guint64 before;
 		guint adds = state->adds;
 
 		deliver (h, store, uid, inbox, rand, (guint) (n_messages + i));
-		before = server_cpu_ns (h->pid);
+		before = bench_server_cpu_ns (h->pid);
 		do_sync (c, inbox, state);
-		cpu[i] = server_cpu_ns (h->pid) - before;
-		sum += cpu[i];
+		cpu[i] = bench_server_cpu_ns (h->pid) - before;
 		if (state->adds != adds + 1)
 			g_error ("incremental Sync brought %u adds", state->adds - adds);
 	}
 	if (n_incremental == 0)
 		return;
-	qsort (cpu, (gsize) n_incremental, sizeof *cpu, compare_u64);
-	printf ("incremental Sync (1 new message, %d runs): server CPU median %.3f ms, mean %.3f ms, "
-	        "min %.3f ms, max %.3f ms  (goal < 2 ms)\n",
-	        n_incremental, cpu[n_incremental / 2] / 1e6, sum / 1e6 / n_incremental,
-	        cpu[0] / 1e6, cpu[n_incremental - 1] / 1e6);
-}
-
-static void
-set_build_dir (const char *argv0)
-{
-	g_autofree char *dir = NULL;
-	g_autofree char *top = NULL;
-
-	if (g_getenv ("G_TEST_BUILDDIR") != NULL)
-		return;
-	/* bench/sync (or bench/.libs/sync): the build tree is the parent. */
-	dir = g_path_get_dirname (argv0);
-	top = g_path_get_dirname (dir);
-	if (g_str_has_suffix (dir, ".libs")) {
-		char *up = g_path_get_dirname (top);
-
-		g_free (top);
-		top = up;
-	}
-	g_setenv ("G_TEST_BUILDDIR", top, TRUE);
+	summary = bench_ns_summary (cpu, (gsize) n_incremental);
+	printf ("incremental Sync (1 new message, %d runs): server CPU %s  (goal < 2 ms)\n",
+	        n_incremental, summary);
 }
 
 int
@@ -265,7 +215,7 @@ main (int argc, char **argv)
 		fprintf (stderr, "%s\n", error->message);
 		return 2;
 	}
-	set_build_dir (argv[0]);
+	bench_set_build_dir (argv[0]);
 	/* Delivery fsyncs every message file: on a RAM file system the setup
 	 * takes seconds instead of minutes, and the Sync figures do not depend
 	 * on it (the files are in the page cache either way). */
@@ -294,7 +244,7 @@ main (int argc, char **argv)
 		g_error ("provision: %s", error->message);
 	do_sync (c, inbox->server_id, &state);	/* key 0 → first key, no items */
 
-	guint64 cpu0 = server_cpu_ns (h->pid);
+	guint64 cpu0 = bench_server_cpu_ns (h->pid);
 	gint64 w0 = g_get_monotonic_time ();
 	state.bytes = 0;
 	do {
@@ -302,7 +252,7 @@ main (int argc, char **argv)
 		requests++;
 	} while (state.more);
 	gint64 w1 = g_get_monotonic_time ();
-	guint64 cpu1 = server_cpu_ns (h->pid);
+	guint64 cpu1 = bench_server_cpu_ns (h->pid);
 
 	printf ("initial Sync: %u items in %u requests (WindowSize %d, HTML TruncationSize %d), "
 	        "%.1f MiB of WBXML\n", state.adds, requests, window, truncation, state.bytes / 1048576.0);

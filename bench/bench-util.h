@@ -1,0 +1,31 @@
+/* bench/bench-util.h — small helpers shared by the benchmarks in bench/:
+ * the build tree, the server's CPU time and summaries of samples.
+ * Benchmarks print figures; nothing here asserts on them. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Sets G_TEST_BUILDDIR (unless already set) to the build tree that holds
+ * argv0, a program bench/NAME or libtool's bench/.libs/NAME, so the test
+ * harness finds the server and the tools beside it. */
+void bench_set_build_dir (const char *argv0);
+
+/* The CPU time process pid has used so far, in nanoseconds: the sum of
+ * every thread's run time in /proc/PID/task/TID/schedstat.  0 when the
+ * process is gone. */
+guint64 bench_server_cpu_ns (GPid pid);
+
+/* Sorts n_values nanosecond samples in place and returns
+ * "median M ms, mean M ms, min M ms, max M ms" (3 decimals).  n_values > 0. */
+char *bench_ns_summary (guint64 *values, gsize n_values);
+
+/* Sorts a GArray of double in place, smallest first. */
+void bench_sort_doubles (GArray *values);
+
+/* The pct-th percentile (0–100) of a sorted GArray of double: the element at
+ * len * pct / 100, the last one for 100.  0 for an empty array. */
+double bench_percentile (GArray *sorted, guint pct);
+
+G_END_DECLS
