@@ -28,6 +28,7 @@
 #include "eas/eas-search.h"
 #include "server/airdockd-search-index.h"
 #include "server/airdockd-store.h"
+#include "tests/server/harness.h"
 
 #define VOCABULARY 20000
 #define QUERIES 400
@@ -156,22 +157,6 @@ index_bytes (const char *db_path)
 	return bytes;
 }
 
-static void
-remove_tree (const char *path)
-{
-	g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-		g_autofree char *child = g_build_filename (path, name, NULL);
-		if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-			remove_tree (child);
-		else
-			g_unlink (child);
-	}
-	g_rmdir (path);
-}
-
 /* This thread's CPU time: the machine may be shared. */
 static double
 thread_cpu_ms (void)
@@ -272,7 +257,7 @@ main (int argc, char **argv)
 	}
 	g_clear_pointer (&index, airdockd_search_index_free);
 	g_clear_pointer (&store, airdockd_store_unref);
-	remove_tree (dir);
+	airdock_harness_remove_tree (dir);
 	for (guint i = 0; i < VOCABULARY; i++)
 		g_free (words[i]);
 	return 0;

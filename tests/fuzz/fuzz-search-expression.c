@@ -14,6 +14,7 @@
 
 #include "server/airdockd-search-index.h"
 #include "server/airdockd-store.h"
+#include "tests/server/harness.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
@@ -23,28 +24,12 @@ static AirdockdSearchIndex *index_;
 static gint64 uid;
 
 static void
-remove_tree (const char *path)
-{
-	g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-		g_autofree char *child = g_build_filename (path, name, NULL);
-		if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-			remove_tree (child);
-		else
-			g_unlink (child);
-	}
-	g_rmdir (path);
-}
-
-static void
 cleanup (void)
 {
 	g_clear_pointer (&index_, airdockd_search_index_free);
 	g_clear_pointer (&store, airdockd_store_unref);
 	if (tmp_dir != NULL)
-		remove_tree (tmp_dir);
+		airdock_harness_remove_tree (tmp_dir);
 	g_clear_pointer (&tmp_dir, g_free);
 }
 

@@ -200,8 +200,8 @@ airdock_harness_restart (AirdockHarness *h, const char *extra_config)
 	spawn (h);
 }
 
-static void
-remove_tree (const char *path)
+void
+airdock_harness_remove_tree (const char *path)
 {
 	g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
 	const char *name;
@@ -211,7 +211,7 @@ remove_tree (const char *path)
 			g_autofree char *child = g_build_filename (path, name, NULL);
 			if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
 			    !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-				remove_tree (child);
+				airdock_harness_remove_tree (child);
 			else
 				g_unlink (child);
 		}
@@ -226,7 +226,7 @@ airdock_harness_free (AirdockHarness *h)
 		return;
 	airdock_harness_stop (h);
 	if (h->dir != NULL)
-		remove_tree (h->dir);
+		airdock_harness_remove_tree (h->dir);
 	g_free (h->dir);
 	g_free (h->data_dir);
 	g_free (h->config_path);

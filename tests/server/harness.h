@@ -72,6 +72,11 @@ gint64 airdock_harness_add_user (AirdockHarness *h,
 /* Path of a built program (G_TEST_BUILDDIR/relpath). */
 char *airdock_harness_build_path (const char *relpath);
 
+/* Removes path and everything below it, best effort (a test's temporary
+ * directory); symbolic links are removed, never followed.  A missing path
+ * is no error. */
+void airdock_harness_remove_tree (const char *path);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AirdockHarness, airdock_harness_free)
 
 G_END_DECLS

@@ -627,22 +627,6 @@ test_last_sync (Fixture *f, gconstpointer data)
 	g_assert_cmpint (json_int_after (list_json, inbox_anchor, "last_sync"), >=, start);
 }
 
-static void
-remove_tree (const char *path)
-{
-	g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-		g_autofree char *child = g_build_filename (path, name, NULL);
-		if (g_file_test (child, G_FILE_TEST_IS_DIR))
-			remove_tree (child);
-		else
-			g_unlink (child);
-	}
-	g_rmdir (path);
-}
-
 /* A database of schema 1 (before the sync times) opens, migrates and keeps
  * its rows. */
 static void
@@ -715,7 +699,7 @@ test_migrate_v1 (void)
 	g_assert_cmpint (sqlite3_column_int (st, 0), ==, AIRDOCKD_STORE_SCHEMA_VERSION);
 	sqlite3_finalize (st);
 	g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
-	remove_tree (dir);
+	airdock_harness_remove_tree (dir);
 	g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "server/airdockd-lmtp.h"
+#include "tests/server/harness.h"
 
 #define MAX_MESSAGE 2000
 
@@ -19,22 +20,6 @@ typedef struct {
 	GPtrArray *hook_calls;
 	guint delivered;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-	g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-		g_autofree char *child = g_build_filename (path, name, NULL);
-		if (g_file_test (child, G_FILE_TEST_IS_DIR))
-			remove_tree (child);
-		else
-			g_unlink (child);
-	}
-	g_rmdir (path);
-}
 
 static void
 on_change (AirdockdStore *store, gint64 user_id, const char *folder, gpointer data)
@@ -89,7 +74,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 	airdockd_lmtp_free (f->lmtp);
 	airdockd_store_unref (f->store);
 	g_ptr_array_unref (f->hook_calls);
-	remove_tree (f->dir);
+	airdock_harness_remove_tree (f->dir);
 	g_free (f->dir);
 }
 

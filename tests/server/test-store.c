@@ -10,6 +10,7 @@
 
 #include "server/airdockd-password.h"
 #include "server/airdockd-store-private.h"
+#include "tests/server/harness.h"
 
 typedef struct {
 	char *dir;
@@ -17,22 +18,6 @@ typedef struct {
 	AirdockdUser *alice;
 	AirdockdUser *bob;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-	g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-	const char *name;
-
-	while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
-		g_autofree char *child = g_build_filename (path, name, NULL);
-		if (g_file_test (child, G_FILE_TEST_IS_DIR))
-			remove_tree (child);
-		else
-			g_unlink (child);
-	}
-	g_rmdir (path);
-}
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
@@ -56,7 +41,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 	airdockd_user_free (f->alice);
 	airdockd_user_free (f->bob);
 	airdockd_store_unref (f->store);
-	remove_tree (f->dir);
+	airdock_harness_remove_tree (f->dir);
 	g_free (f->dir);
 }
 
@@ -311,7 +296,7 @@ test_schema_newer (void)
 	sqlite3_close (sql);
 	g_assert_null (airdockd_store_open (dir, &error));
 	g_assert_error (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_SCHEMA);
-	remove_tree (dir);
+	airdock_harness_remove_tree (dir);
 }
 
 /* ------------------------------------------------------------ folders */
@@ -860,7 +845,7 @@ crash_at (const char *point, gboolean expect_item)
 	g_assert_cmpuint (count_files (udir), ==, expect_item ? 2 : 1);
 	g_assert_true (g_file_test (foreign, G_FILE_TEST_EXISTS));
 	airdockd_store_unref (store);
-	remove_tree (dir);
+	airdock_harness_remove_tree (dir);
 }
 
 static void
@@ -944,7 +929,7 @@ test_kill_during_deliveries (void)
 	udir = g_strdup_printf ("%s/users/%" G_GINT64_FORMAT, dir, user->id);
 	g_assert_cmpuint (count_files (udir), ==, items->len);
 	airdockd_store_unref (store);
-	remove_tree (dir);
+	airdock_harness_remove_tree (dir);
 }
 
 /* ------------------------------------------------------------ devices */
