@@ -6,45 +6,20 @@
 
 #include <string.h>
 
-#include "eas/eas-calendar.h"
-#include "eas/eas-contact.h"
-#include "eas/eas-note.h"
-#include "eas/eas-sync.h"
-#include "eas/eas-task.h"
-#include "server/airdockd-store.h"
-#include "tests/server/eas-client.h"
-
-#define USER "alice"
-#define EMAIL "alice@example.org"
-#define PASSWORD "s3cret-alice"
+#include "tests/server/test-pim-util.h"
 
 typedef struct {
-	AirdockHarness *h;
-	gint64 uid;
-	AirdockdStore *store;
+	PimFixture pim;
 	AirdockEasClient *a;	/* 16.1 */
 	AirdockEasClient *b;	/* 14.1 */
 } Fixture;
 
-static AirdockEasClient *
-device (Fixture *f, const char *id, EasVersion version)
-{
-	g_autoptr (GError) error = NULL;
-	AirdockEasClient *c = airdock_eas_client_new (f->h, FALSE, USER, PASSWORD, id, "TestPhone", version);
-
-	g_assert_true (airdock_eas_client_provision (c, NULL, &error));
-	g_assert_no_error (error);
-	return c;
-}
-
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-	f->h = airdock_harness_start (NULL);
-	f->uid = airdock_harness_add_user (f->h, USER, EMAIL, PASSWORD);
-	f->store = airdock_harness_open_store (f->h);
-	f->a = device (f, "PIMDEVA", 161);
-	f->b = device (f, "PIMDEVB", 141);
+	pim_fixture_setup (&f->pim, data);
+	f->a = pim_device (&f->pim, "PIMDEVA", 161);
+	f->b = pim_device (&f->pim, "PIMDEVB", 141);
 }
 
 static void
@@ -52,45 +27,24 @@ fixture_teardown (Fixture *f, gconstpointer data)
 {
 	g_clear_pointer (&f->a, airdock_eas_client_free);
 	g_clear_pointer (&f->b, airdock_eas_client_free);
-	g_clear_pointer (&f->store, airdockd_store_unref);
-	g_clear_pointer (&f->h, airdock_harness_free);
-}
-
-static char *
-folder_of (Fixture *f, AirdockdFolderType type)
-{
-	g_autoptr (GError) error = NULL;
-	g_autoptr (AirdockdFolder) folder = airdockd_store_folder_get_by_type (f->store, f->uid, type, &error);
-
-	g_assert_no_error (error);
-	return g_strdup (folder->server_id);
+	pim_fixture_teardown (&f->pim, data);
 }
 
 /* ---- items as a device writes them ------------------------------------- */
 
-typedef enum { KIND_CONTACT, KIND_EVENT, KIND_TASK, KIND_NOTE } Kind;
-
 /* An <ApplicationData> tree for an item whose main text (first name or
  * subject) is title, built with the model's encoder for version. */
 static EasNode *
-app_data (Kind kind, const char *title, EasVersion version)
+app_data (PimKind kind, const char *title, EasVersion version)
 {
-	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
-	g_autoptr (GBytes) bytes = NULL;
-	g_autoptr (GError) error = NULL;
-	EasNode *tree;
-	gsize len = 0;
-	const guint8 *data;
-
-	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
-	if (kind == KIND_CONTACT) {
+	if (kind == PIM_KIND_CONTACT) {
 		g_autoptr (EasContact) c = eas_contact_new ();
 
 		c->fields[EAS_CONTACT_FIRST_NAME] = g_strdup (title);
 		c->fields[EAS_CONTACT_LAST_NAME] = g_strdup ("Example");
 		c->fields[EAS_CONTACT_EMAIL1_ADDRESS] = g_strdup ("ann@example.org");
-		eas_contact_encode (w, c, version);
-	} else if (kind == KIND_EVENT) {
+		return pim_encode (kind, c, version);
+	} else if (kind == PIM_KIND_EVENT) {
 		g_autoptr (EasEvent) ev = eas_event_new ();
 
 		ev->subject = g_strdup (title);
@@ -98,90 +52,54 @@ app_data (Kind kind, const char *title, EasVersion version)
 		ev->end_time = 1767261600;
 		ev->dt_stamp = 1767200000;
 		ev->uid = g_strdup ("pim-test-event-1");
-		eas_event_encode (w, ev, version);
-	} else if (kind == KIND_TASK) {
+		return pim_encode (kind, ev, version);
+	} else if (kind == PIM_KIND_TASK) {
 		g_autoptr (EasTask) t = eas_task_new ();
 
 		t->subject = g_strdup (title);
 		t->complete = 0;
-		eas_task_encode (w, t, version);
+		return pim_encode (kind, t, version);
 	} else {
 		g_autoptr (EasNote) n = eas_note_new ();
 
 		n->subject = g_strdup (title);
 		n->body = g_strdup ("note text");
 		n->body_type = 1;
-		eas_note_encode (w, n, version);
+		return pim_encode (kind, n, version);
 	}
-	eas_wbxml_writer_end (w);
-	bytes = eas_wbxml_writer_finish (w, &error);
-	g_assert_no_error (error);
-	data = g_bytes_get_data (bytes, &len);
-	tree = eas_wbxml_parse (data, len, NULL, &error);
-	g_assert_no_error (error);
-	return tree;
 }
 
 /* The title of a received <ApplicationData>, decoded with the model. */
 static char *
-title_of (Kind kind, const EasNode *ad, EasVersion version)
+title_of (PimKind kind, const EasNode *ad, EasVersion version)
 {
-	g_autoptr (GError) error = NULL;
+	void *model = pim_decode (kind, ad, version);
 	char *out = NULL;
 
-	g_assert_nonnull (ad);
-	if (kind == KIND_CONTACT) {
-		g_autoptr (EasContact) c = eas_contact_decode (ad, version, &error);
+	if (kind == PIM_KIND_CONTACT) {
+		EasContact *c = model;
 
-		g_assert_no_error (error);
 		g_assert_cmpstr (c->fields[EAS_CONTACT_EMAIL1_ADDRESS], ==, "ann@example.org");
 		out = g_strdup (c->fields[EAS_CONTACT_FIRST_NAME]);
-	} else if (kind == KIND_EVENT) {
-		g_autoptr (EasEvent) ev = eas_event_decode (ad, version, &error);
+	} else if (kind == PIM_KIND_EVENT) {
+		EasEvent *ev = model;
 
-		g_assert_no_error (error);
 		g_assert_cmpint (ev->start_time, ==, 1767258000);
 		g_assert_cmpint (ev->end_time, ==, 1767261600);
 		out = g_strdup (ev->subject);
-	} else if (kind == KIND_TASK) {
-		g_autoptr (EasTask) t = eas_task_decode (ad, version, &error);
-
-		g_assert_no_error (error);
-		out = g_strdup (t->subject);
+	} else if (kind == PIM_KIND_TASK) {
+		out = g_strdup (((EasTask *) model)->subject);
 	} else {
-		g_autoptr (EasNote) n = eas_note_decode (ad, version, &error);
+		EasNote *n = model;
 
-		g_assert_no_error (error);
 		g_assert_cmpstr (n->body, ==, "note text");
 		out = g_strdup (n->subject);
 	}
+	pim_model_free (kind, model);
 	return out;
 }
 
 /* ---- requests -------------------------------------------------------------- */
-
-static void
-adopt (EasNode *parent, EasNode *child)
-{
-	child->parent = parent;
-	if (parent->last_child != NULL)
-		parent->last_child->next = child;
-	else
-		parent->first_child = child;
-	parent->last_child = child;
-}
-
-/* <Add>/<Change>/<Delete>/<Fetch> with its id and (taken) data. */
-static EasNode *
-command (EasTag tag, const char *id, EasNode *data)
-{
-	EasNode *cmd = eas_node_new (tag);
-
-	eas_node_append_text (cmd, tag == EAS_AIRSYNC_ADD ? EAS_AIRSYNC_CLIENT_ID : EAS_AIRSYNC_SERVER_ID, id);
-	if (data != NULL)
-		adopt (cmd, data);
-	return cmd;
-}
 
 /* A Sync of one collection with an optional (taken) command; checks
  * Status 1 and moves *key on. */
@@ -215,13 +133,12 @@ do_sync_supported (AirdockEasClient *c, char **key, const char *collection, EasN
 			eas_node_append (sup, supported[i]);
 	}
 	if (cmd != NULL)
-		adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
+		pim_adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
 	r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
 	g_assert_no_error (error);
 	g_assert_cmpuint (r->http_status, ==, 200);
 	g_assert_nonnull (r->tree);
-	rcol = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
-	g_assert_nonnull (rcol);
+	rcol = pim_collection (r);
 	g_assert_cmpstr (eas_node_child_text (rcol, EAS_AIRSYNC_STATUS), ==, "1");
 	g_free (*key);
 	*key = g_strdup (eas_node_child_text (rcol, EAS_AIRSYNC_SYNC_KEY));
@@ -271,17 +188,17 @@ assert_no_commands (AirdockEasResponse *r)
 /* ---- tests ------------------------------------------------------------------ */
 
 typedef struct {
-	Kind kind;
+	PimKind kind;
 	AirdockdFolderType folder;
 	AirdockdItemClass item_class;
 	const char *mime;	/* what the stored data starts with */
 } ClassCase;
 
 static const ClassCase cases[] = {
-	{ KIND_CONTACT, AIRDOCKD_FOLDER_CONTACTS, AIRDOCKD_ITEM_CONTACT, "BEGIN:VCARD" },
-	{ KIND_EVENT, AIRDOCKD_FOLDER_CALENDAR, AIRDOCKD_ITEM_CALENDAR, "BEGIN:VCALENDAR" },
-	{ KIND_TASK, AIRDOCKD_FOLDER_TASKS, AIRDOCKD_ITEM_TASK, "BEGIN:VCALENDAR" },
-	{ KIND_NOTE, AIRDOCKD_FOLDER_NOTES, AIRDOCKD_ITEM_NOTE, "BEGIN:VCALENDAR" },
+	{ PIM_KIND_CONTACT, AIRDOCKD_FOLDER_CONTACTS, AIRDOCKD_ITEM_CONTACT, "BEGIN:VCARD" },
+	{ PIM_KIND_EVENT, AIRDOCKD_FOLDER_CALENDAR, AIRDOCKD_ITEM_CALENDAR, "BEGIN:VCALENDAR" },
+	{ PIM_KIND_TASK, AIRDOCKD_FOLDER_TASKS, AIRDOCKD_ITEM_TASK, "BEGIN:VCALENDAR" },
+	{ PIM_KIND_NOTE, AIRDOCKD_FOLDER_NOTES, AIRDOCKD_ITEM_NOTE, "BEGIN:VCALENDAR" },
 };
 
 /* Device A adds, changes and deletes; device B sees each step. */
@@ -289,7 +206,7 @@ static void
 test_round_trip (Fixture *f, gconstpointer data)
 {
 	const ClassCase *cc = data;
-	g_autofree char *folder = folder_of (f, cc->folder);
+	g_autofree char *folder = pim_folder_of (&f->pim, cc->folder);
 	g_autofree char *ka = g_strdup ("0");
 	g_autofree char *kb = g_strdup ("0");
 	g_autofree char *server_id = NULL;
@@ -302,7 +219,7 @@ test_round_trip (Fixture *f, gconstpointer data)
 	airdock_eas_response_free (do_sync (f->b, &kb, folder, NULL));
 
 	/* A adds: Responses/Add maps the ClientId to a ServerId, Status 1. */
-	r = do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_ADD, "client-1", app_data (cc->kind, "First", 161)));
+	r = do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_ADD, "client-1", app_data (cc->kind, "First", 161)));
 	n = response_of (r, EAS_AIRSYNC_ADD);
 	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_CLIENT_ID), ==, "client-1");
 	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_STATUS), ==, "1");
@@ -312,7 +229,7 @@ test_round_trip (Fixture *f, gconstpointer data)
 	airdock_eas_response_free (r);
 
 	/* Stored in the standard form. */
-	stored = airdockd_store_item_get (f->store, f->uid, server_id, &error);
+	stored = airdockd_store_item_get (f->pim.store, f->pim.uid, server_id, &error);
 	g_assert_no_error (error);
 	g_assert_cmpint (stored->item_class, ==, cc->item_class);
 	g_assert_nonnull (stored->data);
@@ -334,7 +251,7 @@ test_round_trip (Fixture *f, gconstpointer data)
 	airdock_eas_response_free (r);
 
 	/* A changes; A does not get its own change back; B gets it. */
-	r = do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_CHANGE, server_id, app_data (cc->kind, "Second", 161)));
+	r = do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_CHANGE, server_id, app_data (cc->kind, "Second", 161)));
 	assert_no_commands (r);
 	assert_no_response (r, EAS_AIRSYNC_CHANGE);
 	airdock_eas_response_free (r);
@@ -348,7 +265,7 @@ test_round_trip (Fixture *f, gconstpointer data)
 	airdock_eas_response_free (r);
 
 	/* B fetches it. */
-	r = do_sync (f->b, &kb, folder, command (EAS_AIRSYNC_FETCH, server_id, NULL));
+	r = do_sync (f->b, &kb, folder, pim_command (EAS_AIRSYNC_FETCH, server_id, NULL));
 	n = response_of (r, EAS_AIRSYNC_FETCH);
 	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_STATUS), ==, "1");
 	{
@@ -358,7 +275,7 @@ test_round_trip (Fixture *f, gconstpointer data)
 	airdock_eas_response_free (r);
 
 	/* A deletes; B gets the Delete; the item is gone from the store. */
-	r = do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_DELETE, server_id, NULL));
+	r = do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_DELETE, server_id, NULL));
 	assert_no_commands (r);
 	airdock_eas_response_free (r);
 	r = do_sync (f->b, &kb, folder, NULL);
@@ -366,7 +283,7 @@ test_round_trip (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_SERVER_ID), ==, server_id);
 	airdock_eas_response_free (r);
 	g_clear_pointer (&stored, airdockd_item_free);
-	stored = airdockd_store_item_get (f->store, f->uid, server_id, &error);
+	stored = airdockd_store_item_get (f->pim.store, f->pim.uid, server_id, &error);
 	g_assert_error (error, AIRDOCKD_STORE_ERROR, AIRDOCKD_STORE_ERROR_NOT_FOUND);
 	g_assert_null (stored);
 }
@@ -376,14 +293,14 @@ test_round_trip (Fixture *f, gconstpointer data)
 static void
 test_bad_commands (Fixture *f, gconstpointer data)
 {
-	g_autofree char *folder = folder_of (f, AIRDOCKD_FOLDER_TASKS);
+	g_autofree char *folder = pim_folder_of (&f->pim, AIRDOCKD_FOLDER_TASKS);
 	g_autofree char *key = g_strdup ("0");
 	g_autofree char *missing = g_strdup_printf ("%s:999", folder);
 	AirdockEasResponse *r;
 	EasNode *n, *bad;
 
 	airdock_eas_response_free (do_sync (f->a, &key, folder, NULL));
-	r = do_sync (f->a, &key, folder, command (EAS_AIRSYNC_CHANGE, missing, app_data (KIND_TASK, "x", 161)));
+	r = do_sync (f->a, &key, folder, pim_command (EAS_AIRSYNC_CHANGE, missing, app_data (PIM_KIND_TASK, "x", 161)));
 	n = response_of (r, EAS_AIRSYNC_CHANGE);
 	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_STATUS), ==, "8");
 	airdock_eas_response_free (r);
@@ -392,7 +309,7 @@ test_bad_commands (Fixture *f, gconstpointer data)
 	bad = eas_node_new (EAS_AIRSYNC_APPLICATION_DATA);
 	eas_node_append_text (bad, EAS_TASKS_SUBJECT, "bad");
 	eas_node_append_text (bad, EAS_TASKS_COMPLETE, "7");
-	r = do_sync (f->a, &key, folder, command (EAS_AIRSYNC_ADD, "client-bad", bad));
+	r = do_sync (f->a, &key, folder, pim_command (EAS_AIRSYNC_ADD, "client-bad", bad));
 	n = response_of (r, EAS_AIRSYNC_ADD);
 	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_CLIENT_ID), ==, "client-bad");
 	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_STATUS), ==, "6");
@@ -429,13 +346,13 @@ test_contact_preserved (Fixture *f, gconstpointer data)
 		"EMAIL;TYPE=other:ann@other.example\r\n"
 		"TEL;TYPE=cell:+1 555 0100\r\n"
 		"END:VCARD\r\n";
-	g_autofree char *folder = folder_of (f, AIRDOCKD_FOLDER_CONTACTS);
+	g_autofree char *folder = pim_folder_of (&f->pim, AIRDOCKD_FOLDER_CONTACTS);
 	g_autofree char *key = g_strdup ("0");
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GBytes) blob = g_bytes_new_static (vcard, sizeof vcard - 1);
-	g_autoptr (AirdockdItem) item = airdockd_store_add_item (f->store, f->uid, folder, AIRDOCKD_ITEM_CONTACT,
+	g_autoptr (AirdockdItem) item = airdockd_store_add_item (f->pim.store, f->pim.uid, folder, AIRDOCKD_ITEM_CONTACT,
 	                                                         blob, &error);
-	g_autoptr (AirdockEasClient) old = device (f, "PIMDEVOLD", 121);
+	g_autoptr (AirdockEasClient) old = pim_device (&f->pim, "PIMDEVOLD", 121);
 	g_autoptr (AirdockdItem) after = NULL;
 	g_autoptr (EasContact) seen = NULL;
 	g_autoptr (EasVCard) card = NULL;
@@ -468,11 +385,11 @@ test_contact_preserved (Fixture *f, gconstpointer data)
 	p = g_bytes_get_data (bytes, &len);
 	ad = eas_wbxml_parse (p, len, NULL, &error);
 	g_assert_no_error (error);
-	r = do_sync (old, &key, folder, command (EAS_AIRSYNC_CHANGE, item->server_id, ad));
+	r = do_sync (old, &key, folder, pim_command (EAS_AIRSYNC_CHANGE, item->server_id, ad));
 	assert_no_response (r, EAS_AIRSYNC_CHANGE);
 	airdock_eas_response_free (r);
 
-	after = airdockd_store_item_get (f->store, f->uid, item->server_id, &error);
+	after = airdockd_store_item_get (f->pim.store, f->pim.uid, item->server_id, &error);
 	g_assert_no_error (error);
 	p = g_bytes_get_data (after->data, &len);
 	card = eas_vcard_parse ((const char *) p, len, NULL, &error);
@@ -522,11 +439,11 @@ test_contact_supported (Fixture *f, gconstpointer data)
 	static const EasTag supported[] = {
 		EAS_CONTACTS_FIRST_NAME, EAS_CONTACTS_LAST_NAME, EAS_CONTACTS_JOB_TITLE,
 	};
-	g_autofree char *folder = folder_of (f, AIRDOCKD_FOLDER_CONTACTS);
+	g_autofree char *folder = pim_folder_of (&f->pim, AIRDOCKD_FOLDER_CONTACTS);
 	g_autofree char *key = g_strdup ("0");
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GBytes) blob = g_bytes_new_static (vcard, sizeof vcard - 1);
-	g_autoptr (AirdockdItem) item = airdockd_store_add_item (f->store, f->uid, folder, AIRDOCKD_ITEM_CONTACT,
+	g_autoptr (AirdockdItem) item = airdockd_store_add_item (f->pim.store, f->pim.uid, folder, AIRDOCKD_ITEM_CONTACT,
 	                                                         blob, &error);
 	g_autoptr (AirdockdItem) after = NULL;
 	g_autoptr (EasContact) change = eas_contact_new ();
@@ -538,11 +455,11 @@ test_contact_supported (Fixture *f, gconstpointer data)
 	airdock_eas_response_free (do_sync (f->b, &key, folder, NULL));
 	change->fields[EAS_CONTACT_FIRST_NAME] = g_strdup ("Ann");
 	change->fields[EAS_CONTACT_LAST_NAME] = g_strdup ("Example");
-	r = do_sync (f->b, &key, folder, command (EAS_AIRSYNC_CHANGE, item->server_id, contact_app_data (change, 141)));
+	r = do_sync (f->b, &key, folder, pim_command (EAS_AIRSYNC_CHANGE, item->server_id, contact_app_data (change, 141)));
 	assert_no_response (r, EAS_AIRSYNC_CHANGE);
 	airdock_eas_response_free (r);
 
-	after = airdockd_store_item_get (f->store, f->uid, item->server_id, &error);
+	after = airdockd_store_item_get (f->pim.store, f->pim.uid, item->server_id, &error);
 	g_assert_no_error (error);
 	text = g_strndup (g_bytes_get_data (after->data, NULL), g_bytes_get_size (after->data));
 	g_assert_null (strstr (text, "Engineer"));
@@ -581,7 +498,7 @@ task_data (const char *subject, gboolean complete)
 static void
 test_task_filter (Fixture *f, gconstpointer data)
 {
-	g_autofree char *folder = folder_of (f, AIRDOCKD_FOLDER_TASKS);
+	g_autofree char *folder = pim_folder_of (&f->pim, AIRDOCKD_FOLDER_TASKS);
 	g_autofree char *ka = g_strdup ("0");
 	g_autofree char *kb = g_strdup ("0");
 	g_autofree char *open_id = NULL;
@@ -606,8 +523,8 @@ test_task_filter (Fixture *f, gconstpointer data)
 
 	/* A adds a done task and an open one; B gets only the open one. */
 	airdock_eas_response_free (do_sync (f->a, &ka, folder, NULL));
-	airdock_eas_response_free (do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_ADD, "c-done", task_data ("done", TRUE))));
-	r = do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_ADD, "c-open", task_data ("open", FALSE)));
+	airdock_eas_response_free (do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_ADD, "c-done", task_data ("done", TRUE))));
+	r = do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_ADD, "c-open", task_data ("open", FALSE)));
 	open_id = g_strdup (eas_node_child_text (response_of (r, EAS_AIRSYNC_ADD), EAS_AIRSYNC_SERVER_ID));
 	g_assert_nonnull (open_id);
 	airdock_eas_response_free (r);
@@ -618,7 +535,7 @@ test_task_filter (Fixture *f, gconstpointer data)
 	airdock_eas_response_free (r);
 
 	/* A completes the open one: B is told to drop it (SoftDelete). */
-	airdock_eas_response_free (do_sync (f->a, &ka, folder, command (EAS_AIRSYNC_CHANGE, open_id, task_data ("open", TRUE))));
+	airdock_eas_response_free (do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_CHANGE, open_id, task_data ("open", TRUE))));
 	r = do_sync (f->b, &kb, folder, NULL);
 	n = only_command (r, EAS_AIRSYNC_SOFT_DELETE);
 	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_SERVER_ID), ==, open_id);
