@@ -404,28 +404,6 @@ test_contact_preserved (Fixture *f, gconstpointer data)
 	g_assert_null (strstr (text, "+1 555 0100"));
 }
 
-/* The Change as a tree of ApplicationData for version. */
-static EasNode *
-contact_app_data (const EasContact *contact, EasVersion version)
-{
-	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
-	g_autoptr (GBytes) bytes = NULL;
-	g_autoptr (GError) error = NULL;
-	EasNode *tree;
-	gsize len = 0;
-	const guint8 *p;
-
-	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
-	eas_contact_encode (w, contact, version);
-	eas_wbxml_writer_end (w);
-	bytes = eas_wbxml_writer_finish (w, &error);
-	g_assert_no_error (error);
-	p = g_bytes_get_data (bytes, &len);
-	tree = eas_wbxml_parse (p, len, NULL, &error);
-	g_assert_no_error (error);
-	return tree;
-}
-
 /* [MS-ASCMD] 2.2.3.168: an element the device listed in Supported and left
  * out of its Change is cleared; one it did not list is kept. */
 static void
@@ -455,7 +433,7 @@ test_contact_supported (Fixture *f, gconstpointer data)
 	airdock_eas_response_free (do_sync (f->b, &key, folder, NULL));
 	change->fields[EAS_CONTACT_FIRST_NAME] = g_strdup ("Ann");
 	change->fields[EAS_CONTACT_LAST_NAME] = g_strdup ("Example");
-	r = do_sync (f->b, &key, folder, pim_command (EAS_AIRSYNC_CHANGE, item->server_id, contact_app_data (change, 141)));
+	r = do_sync (f->b, &key, folder, pim_command (EAS_AIRSYNC_CHANGE, item->server_id, pim_encode (PIM_KIND_CONTACT, change, 141)));
 	assert_no_response (r, EAS_AIRSYNC_CHANGE);
 	airdock_eas_response_free (r);
 
@@ -471,26 +449,12 @@ static EasNode *
 task_data (const char *subject, gboolean complete)
 {
 	g_autoptr (EasTask) t = eas_task_new ();
-	g_autoptr (EasWbxmlWriter) w = eas_wbxml_writer_new ();
-	g_autoptr (GBytes) bytes = NULL;
-	g_autoptr (GError) error = NULL;
-	EasNode *tree;
-	gsize len = 0;
-	const guint8 *p;
 
 	t->subject = g_strdup (subject);
 	t->complete = complete ? 1 : 0;
 	if (complete)
 		t->date_completed = 1767258000;
-	eas_wbxml_writer_start (w, EAS_AIRSYNC_APPLICATION_DATA);
-	eas_task_encode (w, t, 161);
-	eas_wbxml_writer_end (w);
-	bytes = eas_wbxml_writer_finish (w, &error);
-	g_assert_no_error (error);
-	p = g_bytes_get_data (bytes, &len);
-	tree = eas_wbxml_parse (p, len, NULL, &error);
-	g_assert_no_error (error);
-	return tree;
+	return pim_encode (PIM_KIND_TASK, t, 161);
 }
 
 /* [MS-ASCMD] 2.2.3.68.2 FilterType 8: a device gets incomplete tasks only;
