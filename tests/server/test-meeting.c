@@ -18,6 +18,7 @@
 #include "server/airdockd-meeting.h"
 #include "server/airdockd-store.h"
 #include "tests/server/eas-client.h"
+#include "tests/server/smtp-peer.h"
 
 #define BOB "bob"
 #define BOB_EMAIL "bob@example.org"
@@ -90,115 +91,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
 	g_clear_pointer (&f->c, airdock_eas_client_free);
 	g_clear_pointer (&f->store, airdockd_store_unref);
 	g_clear_pointer (&f->h, airdock_harness_free);
-}
-
-/* ---- a relay that takes messages (one connection at a time) ------------------- */
-
-typedef struct {
-	GSocketListener *listener;
-	GCancellable *cancel;
-	GThread *thread;
-	guint16 port;
-	GMutex lock;
-	GPtrArray *rcpts;	/* "<addr>" of every RCPT, under lock */
-	GString *data;		/* every DATA, under lock */
-	guint messages;
-} Relay;
-
-static void
-relay_say (GOutputStream *out, const char *line)
-{
-	g_autofree char *crlf = g_strconcat (line, "\r\n", NULL);
-
-	g_output_stream_write_all (out, crlf, strlen (crlf), NULL, NULL, NULL);
-}
-
-static void
-relay_session (Relay *r, GSocketConnection *conn)
-{
-	GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
-	g_autoptr (GDataInputStream) in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
-	gboolean in_data = FALSE;
-	char *line;
-
-	g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
-	relay_say (out, "220 relay.test ESMTP");
-	while ((line = g_data_input_stream_read_line (in, NULL, NULL, NULL)) != NULL) {
-		g_autofree char *l = line;
-
-		g_mutex_lock (&r->lock);
-		if (in_data && strcmp (l, ".") == 0) {
-			in_data = FALSE;
-			r->messages++;
-			relay_say (out, "250 queued");
-		} else if (in_data) {
-			g_string_append_printf (r->data, "%s\n", l);
-		} else if (g_ascii_strncasecmp (l, "RCPT TO:", 8) == 0) {
-			g_ptr_array_add (r->rcpts, g_strdup (l + 8));
-			relay_say (out, "250 ok");
-		} else if (g_ascii_strcasecmp (l, "DATA") == 0) {
-			in_data = TRUE;
-			relay_say (out, "354 go on");
-		} else if (g_ascii_strcasecmp (l, "QUIT") == 0) {
-			relay_say (out, "221 bye");
-			g_mutex_unlock (&r->lock);
-			break;
-		} else {
-			relay_say (out, "250 relay.test");
-		}
-		g_mutex_unlock (&r->lock);
-	}
-}
-
-static gpointer
-relay_thread (gpointer data)
-{
-	Relay *r = data;
-
-	for (;;) {
-		g_autoptr (GSocketConnection) conn = g_socket_listener_accept (r->listener, NULL, r->cancel, NULL);
-
-		if (conn == NULL)
-			return NULL;
-		relay_session (r, conn);
-		g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
-	}
-}
-
-static Relay *
-relay_start (void)
-{
-	Relay *r = g_new0 (Relay, 1);
-	g_autoptr (GError) error = NULL;
-	g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-	g_autoptr (GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
-	g_autoptr (GSocketAddress) bound = NULL;
-
-	g_mutex_init (&r->lock);
-	r->rcpts = g_ptr_array_new_with_free_func (g_free);
-	r->data = g_string_new (NULL);
-	r->listener = g_socket_listener_new ();
-	r->cancel = g_cancellable_new ();
-	g_socket_listener_add_address (r->listener, addr, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-	                               NULL, &bound, &error);
-	g_assert_no_error (error);
-	r->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-	r->thread = g_thread_new ("relay", relay_thread, r);
-	return r;
-}
-
-static void
-relay_stop (Relay *r)
-{
-	g_cancellable_cancel (r->cancel);
-	g_thread_join (r->thread);
-	g_socket_listener_close (r->listener);
-	g_object_unref (r->listener);
-	g_object_unref (r->cancel);
-	g_ptr_array_unref (r->rcpts);
-	g_string_free (r->data, TRUE);
-	g_mutex_clear (&r->lock);
-	g_free (r);
 }
 
 /* ---- mail in ------------------------------------------------------------------ */
@@ -938,7 +830,7 @@ test_relay (void)
 {
 	Fixture fx = { 0 };
 	Fixture *f = &fx;
-	Relay *relay = relay_start ();
+	AirdockSmtpPeer *relay = airdock_smtp_peer_start ();
 	g_autofree char *extra = g_strdup_printf ("[smtp]\nrelay = 127.0.0.1:%u\n", relay->port);
 	g_autofree char *ics = read_fixture ("invite-google.ics");
 	g_autofree char *ext = replace (ics, "mailto:olivia@example.org", "mailto:someone@example.net");
@@ -1006,7 +898,7 @@ test_relay (void)
 		g_assert_cmpstr (icalcomponent_get_comment (ev), ==, "See you there");
 	}
 	fixture_teardown (f, NULL);
-	relay_stop (relay);
+	airdock_smtp_peer_stop (relay);
 }
 
 /* Occurrences: an update of one occurrence (RECURRENCE-ID) becomes an

@@ -12,169 +12,12 @@
 #include "server/airdockd-store.h"
 #include "tests/server/eas-client.h"
 #include "tests/server/harness.h"
-
-/* ---- A small SMTP peer (one connection at a time, in a thread) --------- */
-
-typedef struct {
-	GSocketListener *listener;
-	GCancellable *cancel;
-	GThread *thread;
-	guint16 port;
-	GMutex lock;
-	/* What the last transaction carried (under lock). */
-	guint messages;
-	char *mail_from;
-	GPtrArray *rcpts;
-	GString *data;
-} SmtpPeer;
-
-static gboolean
-peer_line (GDataInputStream *in, char **out_line)
-{
-	gsize len = 0;
-	g_autoptr (GError) error = NULL;
-
-	*out_line = g_data_input_stream_read_line (in, &len, NULL, &error);
-	if (*out_line != NULL && len > 0 && (*out_line)[len - 1] == '\r')
-		(*out_line)[len - 1] = '\0';
-	return *out_line != NULL;
-}
-
-static void
-peer_say (GOutputStream *out, const char *line)
-{
-	g_autofree char *crlf = g_strconcat (line, "\r\n", NULL);
-
-	/* One write per reply: two small ones meet Nagle and delayed ACKs. */
-	g_output_stream_write_all (out, crlf, strlen (crlf), NULL, NULL, NULL);
-}
-
-/* Addresses starting with "refuse" get 550 at RCPT. */
-static void
-peer_session (SmtpPeer *p, GSocketConnection *conn)
-{
-	GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
-	g_autoptr (GDataInputStream) in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
-	g_autoptr (GPtrArray) rcpts = g_ptr_array_new_with_free_func (g_free);
-	g_autofree char *from = NULL;
-	char *line;
-
-	g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-	peer_say (out, "220 peer.test ESMTP");
-	while (peer_line (in, &line)) {
-		g_autofree char *l = line;
-		g_autofree char *up = g_ascii_strup (l, -1);
-		if (g_str_has_prefix (up, "EHLO") || g_str_has_prefix (up, "HELO")) {
-			peer_say (out, "250 peer.test");
-		} else if (g_str_has_prefix (up, "MAIL FROM:")) {
-			g_free (from);
-			from = g_strdup (l + 10);
-			peer_say (out, "250 ok");
-		} else if (g_str_has_prefix (up, "RCPT TO:")) {
-			if (strstr (l, "<refuse") != NULL) {
-				peer_say (out, "550 no such user");
-				continue;
-			}
-			g_ptr_array_add (rcpts, g_strdup (l + 8));
-			peer_say (out, "250 ok");
-		} else if (g_str_equal (up, "DATA")) {
-			g_autoptr (GString) data = g_string_new (NULL);
-			char *dl;
-			peer_say (out, "354 go on");
-			while (peer_line (in, &dl)) {
-				g_autofree char *d = dl;
-				if (g_str_equal (d, "."))
-					break;
-				g_string_append (data, d[0] == '.' ? d + 1 : d);
-				g_string_append (data, "\n");
-			}
-			g_mutex_lock (&p->lock);
-			p->messages++;
-			g_free (p->mail_from);
-			p->mail_from = g_strdup (from);
-			g_clear_pointer (&p->rcpts, g_ptr_array_unref);
-			p->rcpts = g_ptr_array_ref (rcpts);
-			if (p->data != NULL)
-				g_string_free (p->data, TRUE);
-			p->data = g_steal_pointer (&data);
-			g_mutex_unlock (&p->lock);
-			g_ptr_array_unref (rcpts);
-			rcpts = g_ptr_array_new_with_free_func (g_free);
-			peer_say (out, "250 queued");
-		} else if (g_str_equal (up, "QUIT")) {
-			peer_say (out, "221 bye");
-			break;
-		} else {
-			peer_say (out, "250 ok");
-		}
-	}
-}
-
-static gpointer
-peer_thread (gpointer data)
-{
-	SmtpPeer *p = data;
-
-	for (;;) {
-		g_autoptr (GSocketConnection) conn = g_socket_listener_accept (p->listener, NULL, p->cancel, NULL);
-		if (conn == NULL)
-			return NULL;
-		peer_session (p, conn);
-		g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
-	}
-}
-
-static SmtpPeer *
-peer_start (void)
-{
-	SmtpPeer *p = g_new0 (SmtpPeer, 1);
-	g_autoptr (GError) error = NULL;
-	g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-	g_autoptr (GSocketAddress) addr = g_inet_socket_address_new (lo, 0);
-	g_autoptr (GSocketAddress) bound = NULL;
-
-	g_mutex_init (&p->lock);
-	p->listener = g_socket_listener_new ();
-	p->cancel = g_cancellable_new ();
-	g_socket_listener_add_address (p->listener, addr, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-	                               NULL, &bound, &error);
-	g_assert_no_error (error);
-	p->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-	p->thread = g_thread_new ("smtp-peer", peer_thread, p);
-	return p;
-}
-
-static void
-peer_stop (SmtpPeer *p)
-{
-	g_cancellable_cancel (p->cancel);
-	g_thread_join (p->thread);
-	g_socket_listener_close (p->listener);
-	g_object_unref (p->listener);
-	g_object_unref (p->cancel);
-	g_free (p->mail_from);
-	g_clear_pointer (&p->rcpts, g_ptr_array_unref);
-	if (p->data != NULL)
-		g_string_free (p->data, TRUE);
-	g_mutex_clear (&p->lock);
-	g_free (p);
-}
-
-static gboolean
-peer_has_rcpt (SmtpPeer *p, const char *addr)
-{
-	g_autofree char *want = g_strdup_printf ("<%s>", addr);
-
-	for (guint i = 0; p->rcpts != NULL && i < p->rcpts->len; i++)
-		if (g_ascii_strcasecmp (g_ptr_array_index (p->rcpts, i), want) == 0)
-			return TRUE;
-	return FALSE;
-}
+#include "tests/server/smtp-peer.h"
 
 /* ---- Fixture -------------------------------------------------------------- */
 
 typedef struct {
-	SmtpPeer *peer;
+	AirdockSmtpPeer *peer;
 	AirdockHarness *h;
 	AirdockdStore *store;
 	gint64 alice;
@@ -188,7 +31,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 	g_autoptr (GError) error = NULL;
 	g_autofree char *extra = NULL;
 
-	f->peer = peer_start ();
+	f->peer = airdock_smtp_peer_start ();
 	extra = g_strdup_printf ("[smtp]\nrelay = 127.0.0.1:%u\n", f->peer->port);
 	f->h = airdock_harness_start (extra);
 	f->alice = airdock_harness_add_user (f->h, "alice", "alice@example.test", "secret");
@@ -206,7 +49,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 	airdock_eas_client_free (f->c);
 	airdockd_store_unref (f->store);
 	airdock_harness_free (f->h);
-	peer_stop (f->peer);
+	airdock_smtp_peer_stop (f->peer);
 }
 
 /* Adds an RFC 822 message to one of the user's folders. */
@@ -286,9 +129,9 @@ test_send_wbxml (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (f->peer->messages, ==, 1);
 	g_assert_cmpstr (f->peer->mail_from, ==, "<alice@example.test>");
 	g_assert_cmpuint (f->peer->rcpts->len, ==, 3);
-	g_assert_true (peer_has_rcpt (f->peer, "bob@example.test"));
-	g_assert_true (peer_has_rcpt (f->peer, "carol@elsewhere.test"));
-	g_assert_true (peer_has_rcpt (f->peer, "dave@hidden.test"));
+	g_assert_true (airdock_smtp_peer_has_rcpt (f->peer, "bob@example.test"));
+	g_assert_true (airdock_smtp_peer_has_rcpt (f->peer, "carol@elsewhere.test"));
+	g_assert_true (airdock_smtp_peer_has_rcpt (f->peer, "dave@hidden.test"));
 	/* Bcc is not relayed; From is the account, not what the client wrote. */
 	g_assert_null (strstr (f->peer->data->str, "dave@hidden.test"));
 	g_assert_null (strstr (f->peer->data->str, "mallory@evil.test"));
@@ -340,7 +183,7 @@ test_send_raw_12 (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (g_bytes_get_size (r->body), ==, 0);
 	g_mutex_lock (&f->peer->lock);
 	g_assert_cmpuint (f->peer->messages, ==, 1);
-	g_assert_true (peer_has_rcpt (f->peer, "dave@hidden.test"));
+	g_assert_true (airdock_smtp_peer_has_rcpt (f->peer, "dave@hidden.test"));
 	g_mutex_unlock (&f->peer->lock);
 	g_assert_cmpuint (folder_count (f, f->alice, AIRDOCKD_FOLDER_SENT), ==, 1);
 
