@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "eas/eas-sync.h"
+
 #include "bench/bench-util.h"
 
 void
@@ -41,6 +43,49 @@ bench_server_cpu_ns (GPid pid)
 			total += g_ascii_strtoull (text, NULL, 10);
 	}
 	return total;
+}
+
+EasNode *
+bench_sync_request (const char *key, const char *folder, gint window,
+                    const char *filter_type, const char *body_type, gint truncation)
+{
+	EasNode *root = eas_node_new (EAS_AIRSYNC_SYNC);
+	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
+	g_autofree char *w = g_strdup_printf ("%d", window);
+	g_autofree char *t = g_strdup_printf ("%d", truncation);
+	EasNode *opts, *bp;
+
+	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, key);
+	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, folder);
+	eas_node_append_text (col, EAS_AIRSYNC_WINDOW_SIZE, w);
+	opts = eas_node_append (col, EAS_AIRSYNC_OPTIONS);
+	if (filter_type != NULL)
+		eas_node_append_text (opts, EAS_AIRSYNC_FILTER_TYPE, filter_type);
+	bp = eas_node_append (opts, EAS_AIRSYNCBASE_BODY_PREFERENCE);
+	eas_node_append_text (bp, EAS_AIRSYNCBASE_TYPE, body_type);
+	eas_node_append_text (bp, EAS_AIRSYNCBASE_TRUNCATION_SIZE, t);
+	return root;
+}
+
+AirdockEasResponse *
+bench_sync_post (AirdockEasClient *c, EasNode *root, char **key,
+                 gboolean *out_more, gsize *bytes, EasNode **out_commands)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
+	EasNode *col;
+
+	if (r == NULL || r->http_status != 200 || r->tree == NULL)
+		g_error ("Sync failed: %s", error ? error->message : "bad response");
+	col = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
+	if (col == NULL || g_strcmp0 (eas_node_child_text (col, EAS_AIRSYNC_STATUS), "1") != 0)
+		g_error ("Sync status is not 1");
+	g_free (*key);
+	*key = g_strdup (eas_node_child_text (col, EAS_AIRSYNC_SYNC_KEY));
+	*out_more = eas_node_child (col, EAS_AIRSYNC_MORE_AVAILABLE) != NULL;
+	*bytes += g_bytes_get_size (r->body);
+	*out_commands = eas_node_child (col, EAS_AIRSYNC_COMMANDS);
+	return g_steal_pointer (&r);
 }
 
 static int

@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include "tests/server/eas-client.h"
+
 G_BEGIN_DECLS
 
 /* Sets G_TEST_BUILDDIR (unless already set) to the build tree that holds
@@ -20,6 +22,22 @@ guint64 bench_server_cpu_ns (GPid pid);
 /* Sorts n_values nanosecond samples in place and returns
  * "median M ms, mean M ms, min M ms, max M ms" (3 decimals).  n_values > 0. */
 char *bench_ns_summary (guint64 *values, gsize n_values);
+
+/* A Sync request of one collection: SyncKey key, CollectionId folder,
+ * WindowSize window and Options with FilterType filter_type (none when
+ * NULL) and a BodyPreference of Type body_type truncated at truncation
+ * bytes.  Free with eas_node_free. */
+EasNode *bench_sync_request (const char *key, const char *folder, gint window,
+                             const char *filter_type, const char *body_type, gint truncation);
+
+/* Posts the Sync request root and stops the program (g_error) unless the
+ * answer is HTTP 200 with a collection of Status 1.  Replaces *key with the
+ * new SyncKey, sets *out_more to whether MoreAvailable came and adds the
+ * body's size to *bytes.  Returns the response (free with
+ * airdock_eas_response_free); *out_commands is its collection's Commands,
+ * NULL when there are none. */
+AirdockEasResponse *bench_sync_post (AirdockEasClient *c, EasNode *root, char **key,
+                                     gboolean *out_more, gsize *bytes, EasNode **out_commands);
 
 /* Sorts a GArray of double in place, smallest first. */
 void bench_sort_doubles (GArray *values);

@@ -128,25 +128,6 @@ deliver (AirdockHarness *h, AirdockdStore *store, gint64 uid, const char *inbox,
 	g_unlink (path);
 }
 
-static EasNode *
-sync_request (const char *key, const char *inbox)
-{
-	EasNode *root = eas_node_new (EAS_AIRSYNC_SYNC);
-	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
-	g_autofree char *w = g_strdup_printf ("%d", window);
-	g_autofree char *t = g_strdup_printf ("%d", truncation);
-
-	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, key);
-	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, inbox);
-	eas_node_append_text (col, EAS_AIRSYNC_WINDOW_SIZE, w);
-	EasNode *opts = eas_node_append (col, EAS_AIRSYNC_OPTIONS);
-	eas_node_append_text (opts, EAS_AIRSYNC_FILTER_TYPE, "0");
-	EasNode *bp = eas_node_append (opts, EAS_AIRSYNCBASE_BODY_PREFERENCE);
-	eas_node_append_text (bp, EAS_AIRSYNCBASE_TYPE, "2");
-	eas_node_append_text (bp, EAS_AIRSYNCBASE_TRUNCATION_SIZE, t);
-	return root;
-}
-
 typedef struct {
 	char *key;
 	guint adds;
@@ -157,21 +138,10 @@ typedef struct {
 static void
 do_sync (AirdockEasClient *c, const char *inbox, SyncResult *io)
 {
-	g_autoptr (EasNode) root = sync_request (io->key, inbox);
-	g_autoptr (GError) error = NULL;
-	g_autoptr (AirdockEasResponse) r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
-	EasNode *col, *cmds;
+	g_autoptr (EasNode) root = bench_sync_request (io->key, inbox, window, "0", "2", truncation);
+	EasNode *cmds = NULL;
+	g_autoptr (AirdockEasResponse) r = bench_sync_post (c, root, &io->key, &io->more, &io->bytes, &cmds);
 
-	if (r == NULL || r->http_status != 200 || r->tree == NULL)
-		g_error ("Sync failed: %s", error ? error->message : "bad response");
-	col = eas_node_path (r->tree, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION, 0);
-	if (col == NULL || g_strcmp0 (eas_node_child_text (col, EAS_AIRSYNC_STATUS), "1") != 0)
-		g_error ("Sync status is not 1");
-	g_free (io->key);
-	io->key = g_strdup (eas_node_child_text (col, EAS_AIRSYNC_SYNC_KEY));
-	io->more = eas_node_child (col, EAS_AIRSYNC_MORE_AVAILABLE) != NULL;
-	io->bytes += g_bytes_get_size (r->body);
-	cmds = eas_node_child (col, EAS_AIRSYNC_COMMANDS);
 	for (EasNode *n = cmds ? cmds->first_child : NULL; n != NULL; n = n->next)
 		io->adds += n->tag == EAS_AIRSYNC_ADD;
 }
