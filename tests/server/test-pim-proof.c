@@ -215,18 +215,6 @@ test_calendar_window (PimFixture *f, gconstpointer data)
 /* ---- GetItemEstimate of every class ------------------------------------------- */
 
 static EasNode *
-task_data (const char *subject, gboolean complete)
-{
-	g_autoptr (EasTask) t = eas_task_new ();
-
-	t->subject = g_strdup (subject);
-	t->complete = complete ? 1 : 0;
-	if (complete)
-		t->date_completed = 1767258000;
-	return pim_encode (PIM_KIND_TASK, t, 161);
-}
-
-static EasNode *
 note_data (const char *subject)
 {
 	g_autoptr (EasNote) n = eas_note_new ();
@@ -266,8 +254,8 @@ test_estimate (PimFixture *f, gconstpointer data)
 	c2->fields[EAS_CONTACT_FIRST_NAME] = g_strdup ("Two");
 	g_free (add_item (a, &kac, contacts, pim_encode (PIM_KIND_CONTACT, c1, 161)));
 	g_free (add_item (a, &kac, contacts, pim_encode (PIM_KIND_CONTACT, c2, 161)));
-	g_free (add_item (a, &kat, tasks, task_data ("open", FALSE)));
-	g_free (add_item (a, &kat, tasks, task_data ("done", TRUE)));
+	g_free (add_item (a, &kat, tasks, pim_task_data ("open", FALSE)));
+	g_free (add_item (a, &kat, tasks, pim_task_data ("done", TRUE)));
 	g_free (add_item (a, &kan, notes, note_data ("n1")));
 	g_free (add_item (a, &kan, notes, note_data ("n2")));
 
@@ -327,24 +315,14 @@ static AirdockEasResponse *
 sync_client_wins (AirdockEasClient *c, char **key, const char *folder, EasNode *cmd)
 {
 	g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
-	g_autoptr (GError) error = NULL;
 	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
-	AirdockEasResponse *r;
-	EasNode *rcol;
 
 	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, *key);
 	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, folder);
 	eas_node_append (col, EAS_AIRSYNC_GET_CHANGES);
 	eas_node_append_text (eas_node_append (col, EAS_AIRSYNC_OPTIONS), EAS_AIRSYNC_CONFLICT, "0");
 	pim_adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
-	r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
-	g_assert_no_error (error);
-	g_assert_cmpuint (r->http_status, ==, 200);
-	rcol = pim_collection (r);
-	g_assert_cmpstr (eas_node_child_text (rcol, EAS_AIRSYNC_STATUS), ==, "1");
-	g_free (*key);
-	*key = g_strdup (eas_node_child_text (rcol, EAS_AIRSYNC_SYNC_KEY));
-	return r;
+	return pim_post_sync (c, root, key, "1");
 }
 
 /* [MS-ASCMD] 2.2.3.34: A and B hold the item; A changes it; B's change
@@ -495,7 +473,7 @@ test_second_folders (PimFixture *f, gconstpointer data)
 		} else if (kinds[i].kind == PIM_KIND_EVENT) {
 			ad = event_data (event_at (name, 1767258000, 1767261600), 161);
 		} else if (kinds[i].kind == PIM_KIND_TASK) {
-			ad = task_data (name, FALSE);
+			ad = pim_task_data (name, FALSE);
 		} else {
 			ad = note_data (name);
 		}

@@ -119,10 +119,7 @@ do_sync_supported (AirdockEasClient *c, char **key, const char *collection, EasN
                    const EasTag *supported, gsize n_supported)
 {
 	g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
-	g_autoptr (GError) error = NULL;
 	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
-	AirdockEasResponse *r;
-	EasNode *rcol;
 
 	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, *key);
 	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, collection);
@@ -134,16 +131,7 @@ do_sync_supported (AirdockEasClient *c, char **key, const char *collection, EasN
 	}
 	if (cmd != NULL)
 		pim_adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
-	r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
-	g_assert_no_error (error);
-	g_assert_cmpuint (r->http_status, ==, 200);
-	g_assert_nonnull (r->tree);
-	rcol = pim_collection (r);
-	g_assert_cmpstr (eas_node_child_text (rcol, EAS_AIRSYNC_STATUS), ==, "1");
-	g_free (*key);
-	*key = g_strdup (eas_node_child_text (rcol, EAS_AIRSYNC_SYNC_KEY));
-	g_assert_nonnull (*key);
-	return r;
+	return pim_post_sync (c, root, key, "1");
 }
 
 /* The only server command in a response (asserting there is exactly one). */
@@ -445,18 +433,6 @@ test_contact_supported (Fixture *f, gconstpointer data)
 	g_assert_nonnull (strstr (text, "+1 555 0111"));
 }
 
-static EasNode *
-task_data (const char *subject, gboolean complete)
-{
-	g_autoptr (EasTask) t = eas_task_new ();
-
-	t->subject = g_strdup (subject);
-	t->complete = complete ? 1 : 0;
-	if (complete)
-		t->date_completed = 1767258000;
-	return pim_encode (PIM_KIND_TASK, t, 161);
-}
-
 /* [MS-ASCMD] 2.2.3.68.2 FilterType 8: a device gets incomplete tasks only;
  * a task completed elsewhere goes as SoftDelete. */
 static void
@@ -487,8 +463,8 @@ test_task_filter (Fixture *f, gconstpointer data)
 
 	/* A adds a done task and an open one; B gets only the open one. */
 	airdock_eas_response_free (do_sync (f->a, &ka, folder, NULL));
-	airdock_eas_response_free (do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_ADD, "c-done", task_data ("done", TRUE))));
-	r = do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_ADD, "c-open", task_data ("open", FALSE)));
+	airdock_eas_response_free (do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_ADD, "c-done", pim_task_data ("done", TRUE))));
+	r = do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_ADD, "c-open", pim_task_data ("open", FALSE)));
 	open_id = g_strdup (eas_node_child_text (response_of (r, EAS_AIRSYNC_ADD), EAS_AIRSYNC_SERVER_ID));
 	g_assert_nonnull (open_id);
 	airdock_eas_response_free (r);
@@ -499,7 +475,7 @@ test_task_filter (Fixture *f, gconstpointer data)
 	airdock_eas_response_free (r);
 
 	/* A completes the open one: B is told to drop it (SoftDelete). */
-	airdock_eas_response_free (do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_CHANGE, open_id, task_data ("open", TRUE))));
+	airdock_eas_response_free (do_sync (f->a, &ka, folder, pim_command (EAS_AIRSYNC_CHANGE, open_id, pim_task_data ("open", TRUE))));
 	r = do_sync (f->b, &kb, folder, NULL);
 	n = only_command (r, EAS_AIRSYNC_SOFT_DELETE);
 	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_SERVER_ID), ==, open_id);

@@ -133,6 +133,18 @@ pim_xml (const EasNode *node)
 	return xml;
 }
 
+EasNode *
+pim_task_data (const char *subject, gboolean complete)
+{
+	g_autoptr (EasTask) t = eas_task_new ();
+
+	t->subject = g_strdup (subject);
+	t->complete = complete ? 1 : 0;
+	if (complete)
+		t->date_completed = 1767258000;
+	return pim_encode (PIM_KIND_TASK, t, 161);
+}
+
 void
 pim_adopt (EasNode *parent, EasNode *child)
 {
@@ -160,10 +172,7 @@ pim_sync (AirdockEasClient *c, char **key, const char *collection, int filter, E
           const char *expect_status)
 {
 	g_autoptr (EasNode) root = eas_node_new (EAS_AIRSYNC_SYNC);
-	g_autoptr (GError) error = NULL;
 	EasNode *col = eas_node_append (eas_node_append (root, EAS_AIRSYNC_COLLECTIONS), EAS_AIRSYNC_COLLECTION);
-	AirdockEasResponse *r;
-	EasNode *rcol;
 
 	eas_node_append_text (col, EAS_AIRSYNC_SYNC_KEY, *key);
 	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, collection);
@@ -180,7 +189,16 @@ pim_sync (AirdockEasClient *c, char **key, const char *collection, int filter, E
 		for (gsize i = 0; cmds[i] != NULL; i++)
 			pim_adopt (commands, cmds[i]);
 	}
-	r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
+	return pim_post_sync (c, root, key, expect_status);
+}
+
+AirdockEasResponse *
+pim_post_sync (AirdockEasClient *c, const EasNode *root, char **key, const char *expect_status)
+{
+	g_autoptr (GError) error = NULL;
+	AirdockEasResponse *r = airdock_eas_client_post_tree (c, EAS_CMD_SYNC, root, &error);
+	EasNode *rcol;
+
 	g_assert_no_error (error);
 	g_assert_cmpuint (r->http_status, ==, 200);
 	g_assert_nonnull (r->tree);

@@ -41,6 +41,10 @@ void pim_model_free (PimKind kind, void *model);
 /* The XML text of a tree (for element-by-element comparisons). */
 char *pim_xml (const EasNode *node);
 
+/* A task (subject; when complete, completed 2026-01-01 09:00 UTC) as a
+ * 16.1 <ApplicationData> tree. */
+EasNode *pim_task_data (const char *subject, gboolean complete);
+
 /* <Add>/<Change>/<Delete>/<Fetch> with its id and (taken) ApplicationData. */
 EasNode *pim_command (EasTag tag, const char *id, EasNode *data);
 /* Appends child (taken) to parent. */
@@ -51,6 +55,10 @@ void pim_adopt (EasNode *parent, EasNode *child);
  * HTTP 200 and collection Status expect_status; on 1 moves *key on. */
 AirdockEasResponse *pim_sync (AirdockEasClient *c, char **key, const char *collection,
                               int filter, EasNode **cmds, const char *expect_status);
+/* Posts the Sync request root (one collection, built by the caller).
+ * Checks HTTP 200 and collection Status expect_status; on 1 moves *key on. */
+AirdockEasResponse *pim_post_sync (AirdockEasClient *c, const EasNode *root, char **key,
+                                   const char *expect_status);
 /* The response's collection node. */
 EasNode *pim_collection (AirdockEasResponse *r);
 /* The server command (Add/Change/Delete/SoftDelete) for server_id, or NULL. */
