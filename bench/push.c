@@ -78,17 +78,6 @@ server_rss_kib (GPid pid)
 	return g_ascii_strtoull (p + 6, NULL, 10);
 }
 
-static guint
-parked (AirdockHarness *h)
-{
-	g_autofree char *path = g_build_filename (h->data_dir, "push.status", NULL);
-	g_autofree char *text = NULL;
-
-	if (!g_file_get_contents (path, &text, NULL, NULL) || !g_str_has_prefix (text, "parked="))
-		return 0;
-	return (guint) g_ascii_strtoull (text + 7, NULL, 10);
-}
-
 static void
 raise_fd_limit (void)
 {
@@ -421,9 +410,9 @@ park_all (AirdockHarness *h, Device *devs, guint32 key, GPtrArray *inboxes, int 
 		epoll_ctl (epfd, EPOLL_CTL_ADD, devs[i].fd, &ev);
 	}
 	deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-	while (parked (h) < (guint) n_devices && g_get_monotonic_time () < deadline)
+	while (airdock_harness_parked (h) < (guint) n_devices && g_get_monotonic_time () < deadline)
 		g_usleep (100 * 1000);
-	printf ("parked: %u of %d Pings over %s in %.1f s\n", parked (h), n_devices,
+	printf ("parked: %u of %d Pings over %s in %.1f s\n", airdock_harness_parked (h), n_devices,
 	        https ? "HTTPS" : "HTTP", (g_get_monotonic_time () - t0) / 1e6);
 }
 

@@ -200,6 +200,28 @@ airdock_harness_restart (AirdockHarness *h, const char *extra_config)
 	spawn (h);
 }
 
+guint
+airdock_harness_parked (AirdockHarness *h)
+{
+	g_autofree char *path = g_build_filename (h->data_dir, "push.status", NULL);
+	g_autofree char *text = NULL;
+	guint64 n = 0;
+
+	if (!g_file_get_contents (path, &text, NULL, NULL) || !g_str_has_prefix (text, "parked="))
+		return 0;
+	g_strchomp (text);
+	g_assert_true (g_ascii_string_to_unsigned (text + 7, 10, 0, G_MAXUINT, &n, NULL));
+	return (guint) n;
+}
+
+void
+airdock_harness_wait_parked (AirdockHarness *h, guint n)
+{
+	for (guint i = 0; i < 1000 && airdock_harness_parked (h) != n; i++)
+		g_usleep (20 * 1000);
+	g_assert_cmpuint (airdock_harness_parked (h), ==, n);
+}
+
 void
 airdock_harness_remove_tree (const char *path)
 {

@@ -72,6 +72,15 @@ gint64 airdock_harness_add_user (AirdockHarness *h,
 /* Path of a built program (G_TEST_BUILDDIR/relpath). */
 char *airdock_harness_build_path (const char *relpath);
 
+/* How many requests (Ping, Sync with HeartbeatInterval) the server has
+ * parked, from its data_dir/push.status ("parked=N"); 0 before it writes
+ * one. */
+guint airdock_harness_parked (AirdockHarness *h);
+
+/* Waits until the server has exactly n requests parked: bounded (20 s), a
+ * hang is a test failure, not a timing assertion. */
+void airdock_harness_wait_parked (AirdockHarness *h, guint n);
+
 /* Removes path and everything below it, best effort (a test's temporary
  * directory); symbolic links are removed, never followed.  A missing path
  * is no error. */

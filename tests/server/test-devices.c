@@ -724,20 +724,6 @@ post_thread (gpointer data)
 	return NULL;
 }
 
-static guint
-parked (Fixture *f)
-{
-	g_autofree char *path = g_build_filename (f->h->data_dir, "push.status", NULL);
-	g_autofree char *text = NULL;
-	guint64 n = 0;
-
-	if (!g_file_get_contents (path, &text, NULL, NULL) || !g_str_has_prefix (text, "parked="))
-		return 0;
-	g_strchomp (text);
-	g_assert_true (g_ascii_string_to_unsigned (text + 7, 10, 0, G_MAXUINT, &n, NULL));
-	return (guint) n;
-}
-
 /* Starts cmd with root (taken) in a thread and waits (bounded: a hang is a
  * failure) until the server has parked it. */
 static GThread *
@@ -749,9 +735,7 @@ park (Fixture *f, AsyncPost *a, AirdockEasClient *c, EasCommand cmd, EasNode *ro
 	a->cmd = cmd;
 	a->root = root;
 	t = g_thread_new ("post", post_thread, a);
-	for (guint i = 0; i < 1000 && parked (f) != 1; i++)
-		g_usleep (20 * 1000);
-	g_assert_cmpuint (parked (f), ==, 1);
+	airdock_harness_wait_parked (f->h, 1);
 	return t;
 }
 
@@ -798,7 +782,7 @@ test_wipe_wakes_ping (Fixture *f, gconstpointer data)
 		r = provision_empty (c);
 		g_assert_nonnull (eas_node_child (r->tree, EAS_PROVISION_REMOTE_WIPE));
 		g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_WIPE_SENT, cases[i].id, "RemoteWipe"));
-		for (guint j = 0; j < 500 && parked (f) != 0; j++)
+		for (guint j = 0; j < 500 && airdock_harness_parked (f->h) != 0; j++)
 			g_usleep (20 * 1000);
 	}
 }

@@ -636,15 +636,6 @@ ping_thread (gpointer data)
 	return NULL;
 }
 
-static gboolean
-is_parked (Fixture *f)
-{
-	g_autofree char *path = g_build_filename (f->p.h->data_dir, "push.status", NULL);
-	g_autofree char *text = NULL;
-
-	return g_file_get_contents (path, &text, NULL, NULL) && g_str_has_prefix (text, "parked=1");
-}
-
 /* airdockctl writes to the store from another process; airdockd's store
  * poll ([push] poll_interval, 2 s) sees the commit and answers the Ping
  * with Status 2 for the folder, long before its 60 s heartbeat. */
@@ -664,10 +655,7 @@ test_wakes_ping (Fixture *f, gconstpointer data)
 	eas_node_append_text (one, EAS_PING_ID, cal);
 	eas_node_append_text (one, EAS_PING_CLASS, "Calendar");
 	t = g_thread_new ("ping", ping_thread, &a);
-	/* Bounded wait for the Ping to park (a hang fails, no timing assertion). */
-	for (guint i = 0; i < 400 && !is_parked (f); i++)
-		g_usleep (25 * 1000);
-	g_assert_true (is_parked (f));
+	airdock_harness_wait_parked (f->p.h, 1);
 	out = import (f, "google-calendar.ics", NULL, 0, NULL);
 	g_thread_join (t);
 	g_assert_cmpuint (a.status, ==, EAS_PING_STATUS_CHANGES);

@@ -145,30 +145,6 @@ ping_start (AsyncPing *a, AirdockEasClient *c, EasNode *root)
 	return g_thread_new ("ping", ping_thread, a);
 }
 
-static guint
-parked (Fixture *f)
-{
-	g_autofree char *path = g_build_filename (f->h->data_dir, "push.status", NULL);
-	g_autofree char *text = NULL;
-	guint64 n = 0;
-
-	if (!g_file_get_contents (path, &text, NULL, NULL) || !g_str_has_prefix (text, "parked="))
-		return 0;
-	g_strchomp (text);
-	g_assert_true (g_ascii_string_to_unsigned (text + 7, 10, 0, G_MAXUINT, &n, NULL));
-	return (guint) n;
-}
-
-/* Waits (bounded: a hang is a failure, not a timing assertion) until n
- * requests are parked. */
-static void
-wait_parked (Fixture *f, guint n)
-{
-	for (guint i = 0; i < 400 && parked (f) != n; i++)
-		g_usleep (25 * 1000);
-	g_assert_cmpuint (parked (f), ==, n);
-}
-
 /* What an administrator sees: the "parked Pings:" line of `airdockctl status`. */
 static guint
 ctl_status_parked (Fixture *f)
@@ -288,7 +264,7 @@ test_heartbeat_limits (Fixture *f, gconstpointer data)
 	g_assert_cmpstr (eas_node_child_text (low->tree, EAS_PING_HEARTBEAT_INTERVAL), ==, "2");
 	g_assert_cmpuint (ping (c, ping_body (31, folders), &high), ==, EAS_PING_STATUS_HEARTBEAT_OUT_OF_RANGE);
 	g_assert_cmpstr (eas_node_child_text (high->tree, EAS_PING_HEARTBEAT_INTERVAL), ==, "30");
-	g_assert_cmpuint (parked (f), ==, 0);
+	g_assert_cmpuint (airdock_harness_parked (f->h), ==, 0);
 }
 
 static void
@@ -330,7 +306,7 @@ test_expire (Fixture *f, gconstpointer data)
 	const char *folders[] = { f->alice_inbox, NULL };
 
 	g_assert_cmpuint (ping (c, ping_body (2, folders), NULL), ==, EAS_PING_STATUS_EXPIRED);
-	wait_parked (f, 0);
+	airdock_harness_wait_parked (f->h, 0);
 }
 
 /* Mail for alice wakes alice's Ping (2, her Inbox) and not bob's; a new
@@ -349,7 +325,7 @@ test_wake_by_lmtp (Fixture *f, gconstpointer data)
 
 	ta = ping_start (&pa, a, ping_body (30, af));
 	tb = ping_start (&pb, b, ping_body (30, bf));
-	wait_parked (f, 2);
+	airdock_harness_wait_parked (f->h, 2);
 	deliver (f, "alice@example.org");
 	g_thread_join (ta);
 	g_assert_cmpuint (pa.status, ==, EAS_PING_STATUS_CHANGES);
@@ -357,7 +333,7 @@ test_wake_by_lmtp (Fixture *f, gconstpointer data)
 	g_assert_nonnull (folder);
 	g_assert_cmpstr (folder->text, ==, f->alice_inbox);
 	g_assert_null (eas_node_next_same (folder));
-	wait_parked (f, 1);
+	airdock_harness_wait_parked (f->h, 1);
 
 	/* Bob's device asks again (an empty Ping reuses its folders and
 	 * heartbeat): the older Ping is answered 1, the new one parks. */
@@ -367,13 +343,13 @@ test_wake_by_lmtp (Fixture *f, gconstpointer data)
 
 		g_thread_join (tb);
 		g_assert_cmpuint (pb.status, ==, EAS_PING_STATUS_EXPIRED);
-		wait_parked (f, 1);
+		airdock_harness_wait_parked (f->h, 1);
 		deliver (f, "bob@example.org");
 		g_thread_join (tb2);
 		g_assert_cmpuint (pb2.status, ==, EAS_PING_STATUS_CHANGES);
 		g_clear_pointer (&pb2.r, airdock_eas_response_free);
 	}
-	wait_parked (f, 0);
+	airdock_harness_wait_parked (f->h, 0);
 	g_clear_pointer (&pa.r, airdock_eas_response_free);
 	g_clear_pointer (&pb.r, airdock_eas_response_free);
 }
@@ -387,12 +363,12 @@ test_wake_https (Fixture *f, gconstpointer data)
 	AsyncPing pa = { 0 };
 	GThread *ta = ping_start (&pa, a, ping_body (30, af));
 
-	wait_parked (f, 1);
+	airdock_harness_wait_parked (f->h, 1);
 	deliver (f, "alice@example.org");
 	g_thread_join (ta);
 	g_assert_cmpuint (pa.status, ==, EAS_PING_STATUS_CHANGES);
 	g_clear_pointer (&pa.r, airdock_eas_response_free);
-	wait_parked (f, 0);
+	airdock_harness_wait_parked (f->h, 0);
 }
 
 static EasNode *
@@ -443,7 +419,7 @@ test_sync_wait (Fixture *f, gconstpointer data)
 	a.c = c;
 	a.root = sync_body (eas_node_child_text (col, EAS_AIRSYNC_SYNC_KEY), f->alice_inbox, "60");
 	t = g_thread_new ("sync", sync_thread, &a);
-	wait_parked (f, 1);
+	airdock_harness_wait_parked (f->h, 1);
 	deliver (f, "alice@example.org");
 	g_thread_join (t);
 	g_assert_nonnull (a.r);
@@ -452,7 +428,7 @@ test_sync_wait (Fixture *f, gconstpointer data)
 	g_assert_nonnull (col);
 	g_assert_nonnull (eas_node_path (col, EAS_AIRSYNC_COMMANDS, EAS_AIRSYNC_ADD, 0));
 	g_clear_pointer (&a.r, airdock_eas_response_free);
-	wait_parked (f, 0);
+	airdock_harness_wait_parked (f->h, 0);
 }
 
 /* Parks alice's PINGDEV1 on her Inbox in a thread; returns the thread. */
@@ -462,7 +438,7 @@ park_alice (Fixture *f, AsyncPing *pa, AirdockEasClient *c)
 	const char *af[] = { f->alice_inbox, NULL };
 	GThread *t = ping_start (pa, c, ping_body (30, af));
 
-	wait_parked (f, 1);
+	airdock_harness_wait_parked (f->h, 1);
 	return t;
 }
 
@@ -584,10 +560,10 @@ test_other_device_change (Fixture *f, gconstpointer data)
 	g_thread_join (t);
 	g_assert_cmpuint (pa.status, ==, EAS_PING_STATUS_CHANGES);
 	g_clear_pointer (&pa.r, airdock_eas_response_free);
-	wait_parked (f, 0);
+	airdock_harness_wait_parked (f->h, 0);
 
 	t = ping_start (&pb, b, ping_body (30, af));
-	wait_parked (f, 1);
+	airdock_harness_wait_parked (f->h, 1);
 	g_assert_cmpuint (ping (b2, ping_body (3, af), NULL), ==, EAS_PING_STATUS_EXPIRED);
 	g_thread_join (t);
 	g_assert_cmpuint (pb.status, ==, EAS_PING_STATUS_EXPIRED);
@@ -622,10 +598,10 @@ test_hangup (Fixture *f, gconstpointer data)
 	g_assert_true (g_output_stream_write_all (out, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
 	                                          NULL, NULL, &error));
 	g_assert_no_error (error);
-	wait_parked (f, 1);
+	airdock_harness_wait_parked (f->h, 1);
 	g_assert_cmpuint (ctl_status_parked (f), ==, 1);
 	g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
-	wait_parked (f, 0);
+	airdock_harness_wait_parked (f->h, 0);
 	g_assert_cmpuint (ctl_status_parked (f), ==, 0);
 }
 
