@@ -201,6 +201,49 @@ airdock_harness_restart (AirdockHarness *h, const char *extra_config)
 }
 
 guint
+airdock_harness_raw_post (AirdockHarness *h, const char *query, const char *user,
+                          const char *password, const char *version,
+                          goffset content_length, gboolean send_body)
+{
+	g_autoptr (GSocketClient) sc = g_socket_client_new ();
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GSocketConnection) conn = g_socket_client_connect_to_host (sc, "127.0.0.1", h->http_port, NULL, &error);
+	g_autofree char *credentials = g_strconcat (user, ":", password, NULL);
+	g_autofree char *auth = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+	g_autofree char *head = NULL;
+	g_autoptr (GDataInputStream) in = NULL;
+	g_autofree char *line = NULL;
+	g_autofree char *code = NULL;
+	guint64 status = 0;
+
+	g_assert_no_error (error);
+	head = g_strdup_printf ("POST /Microsoft-Server-ActiveSync?%s HTTP/1.1\r\n"
+	                        "Host: 127.0.0.1\r\nAuthorization: Basic %s\r\n"
+	                        "MS-ASProtocolVersion: %s\r\n"
+	                        "Content-Type: application/vnd.ms-sync.wbxml\r\n"
+	                        "Content-Length: %" G_GOFFSET_FORMAT "\r\n\r\n",
+	                        query, auth, version, content_length);
+	g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), head,
+	                           strlen (head), NULL, NULL, &error);
+	g_assert_no_error (error);
+	if (send_body) {
+		g_autofree char *body = g_malloc0 (content_length);
+
+		g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), body,
+		                           content_length, NULL, NULL, &error);
+		g_assert_no_error (error);
+	}
+	in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+	line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (line);
+	g_assert_true (g_str_has_prefix (line, "HTTP/1.1 "));
+	code = g_strndup (line + 9, 3);
+	g_assert_true (g_ascii_string_to_unsigned (code, 10, 100, 599, &status, NULL));
+	return (guint) status;
+}
+
+guint
 airdock_harness_parked (AirdockHarness *h)
 {
 	g_autofree char *path = g_build_filename (h->data_dir, "push.status", NULL);

@@ -72,6 +72,16 @@ gint64 airdock_harness_add_user (AirdockHarness *h,
 /* Path of a built program (G_TEST_BUILDDIR/relpath). */
 char *airdock_harness_build_path (const char *relpath);
 
+/* A POST to /Microsoft-Server-ActiveSync?query (e.g.
+ * "Cmd=Sync&User=u&DeviceId=D&DeviceType=T") over a plain socket to the
+ * HTTP port, with Basic user:password, MS-ASProtocolVersion version, a WBXML
+ * Content-Type and Content-Length content_length, then content_length zero
+ * bytes when send_body.  Returns the code of the answer's status line;
+ * without send_body it is read before any body byte is sent. */
+guint airdock_harness_raw_post (AirdockHarness *h, const char *query, const char *user,
+                                const char *password, const char *version,
+                                goffset content_length, gboolean send_body);
+
 /* How many requests (Ping, Sync with HeartbeatInterval) the server has
  * parked, from its data_dir/push.status ("parked=N"); 0 before it writes
  * one. */
