@@ -1,6 +1,7 @@
 /* bench/bench-util.c — helpers shared by the benchmarks (see bench-util.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "eas/eas-sync.h"
@@ -25,6 +26,26 @@ bench_set_build_dir (const char *argv0)
 		top = up;
 	}
 	g_setenv ("G_TEST_BUILDDIR", top, TRUE);
+}
+
+gboolean
+bench_init (int *argc, char ***argv, const char *parameter_string, const GOptionEntry *options)
+{
+	g_autoptr (GOptionContext) ctx = g_option_context_new (parameter_string);
+	g_autoptr (GError) error = NULL;
+
+	g_option_context_add_main_entries (ctx, options, NULL);
+	if (!g_option_context_parse (ctx, argc, argv, &error)) {
+		fprintf (stderr, "%s\n", error->message);
+		return FALSE;
+	}
+	bench_set_build_dir ((*argv)[0]);
+	/* Setup fsyncs every file it writes: on a RAM file system it takes
+	 * seconds instead of minutes, and the figures do not depend on it (the
+	 * files are in the page cache either way). */
+	if (g_getenv ("TMPDIR") == NULL && g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR))
+		g_setenv ("TMPDIR", "/dev/shm", TRUE);
+	return TRUE;
 }
 
 guint64

@@ -9,6 +9,13 @@
 
 G_BEGIN_DECLS
 
+/* What every benchmark's main() does first: parses the command line with
+ * options (printing the error and returning FALSE on a bad one: exit 2),
+ * then bench_set_build_dir (), and points TMPDIR (unless set) at /dev/shm
+ * when there is one. */
+gboolean bench_init (int *argc, char ***argv, const char *parameter_string,
+                     const GOptionEntry *options);
+
 /* Sets G_TEST_BUILDDIR (unless already set) to the build tree that holds
  * argv0, a program bench/NAME or libtool's bench/.libs/NAME, so the test
  * harness finds the server and the tools beside it. */

@@ -440,21 +440,14 @@ result_clear (SyncResult *r)
 int
 main (int argc, char **argv)
 {
-	g_autoptr (GOptionContext) ctx = g_option_context_new ("- time initial Sync of calendar, contacts, tasks");
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GRand) rand = g_rand_new_with_seed (20261126);
 	SyncResult cal = { .key = g_strdup ("0"), .server_ids = g_ptr_array_new_with_free_func (g_free) };
 	SyncResult contacts = { .key = g_strdup ("0") };
 	SyncResult tasks = { .key = g_strdup ("0") };
 
-	g_option_context_add_main_entries (ctx, options, NULL);
-	if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
-		fprintf (stderr, "%s\n", error->message);
+	if (!bench_init (&argc, &argv, "- time initial Sync of calendar, contacts, tasks", options))
 		return 2;
-	}
-	bench_set_build_dir (argv[0]);
-	if (g_getenv ("TMPDIR") == NULL && g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR))
-		g_setenv ("TMPDIR", "/dev/shm", TRUE);
 
 	g_autoptr (AirdockHarness) h = airdock_harness_start (NULL);
 	gint64 uid = airdock_harness_add_user (h, USER, "bench@example.org", PASSWORD);

@@ -419,7 +419,6 @@ park_all (AirdockHarness *h, Device *devs, guint32 key, GPtrArray *inboxes, int 
 int
 main (int argc, char **argv)
 {
-	g_autoptr (GOptionContext) ctx = g_option_context_new ("- parked Pings: memory, CPU, wake latency");
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GPtrArray) inboxes = g_ptr_array_new_with_free_func (g_free);
 	g_autofree gint64 *uids = NULL;
@@ -430,17 +429,11 @@ main (int argc, char **argv)
 	int epfd;
 	guint32 key;
 
-	g_option_context_add_main_entries (ctx, options, NULL);
-	if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
-		fprintf (stderr, "%s\n", error->message);
+	if (!bench_init (&argc, &argv, "- parked Pings: memory, CPU, wake latency", options))
 		return 2;
-	}
 	if (n_devices < 1 || n_users < 1 || n_syncs < 1)
 		return 2;
-	bench_set_build_dir (argv[0]);
 	raise_fd_limit ();
-	if (g_getenv ("TMPDIR") == NULL && g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR))
-		g_setenv ("TMPDIR", "/dev/shm", TRUE);
 
 	g_autofree char *extra = poll_interval >= 0
 	                         ? g_strdup_printf ("[server]\nconnection_timeout = 3600\n"

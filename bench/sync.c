@@ -174,23 +174,13 @@ incremental (AirdockHarness *h, AirdockdStore *store, gint64 uid, const char *in
 int
 main (int argc, char **argv)
 {
-	g_autoptr (GOptionContext) ctx = g_option_context_new ("- time initial and incremental Sync");
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GRand) rand = g_rand_new_with_seed (20261126);
 	SyncResult state = { .key = g_strdup ("0") };
 	guint requests = 0;
 
-	g_option_context_add_main_entries (ctx, options, NULL);
-	if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
-		fprintf (stderr, "%s\n", error->message);
+	if (!bench_init (&argc, &argv, "- time initial and incremental Sync", options))
 		return 2;
-	}
-	bench_set_build_dir (argv[0]);
-	/* Delivery fsyncs every message file: on a RAM file system the setup
-	 * takes seconds instead of minutes, and the Sync figures do not depend
-	 * on it (the files are in the page cache either way). */
-	if (g_getenv ("TMPDIR") == NULL && g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR))
-		g_setenv ("TMPDIR", "/dev/shm", TRUE);
 
 	g_autoptr (AirdockHarness) h = airdock_harness_start (NULL);
 	gint64 uid = airdock_harness_add_user (h, USER, "bench@example.org", PASSWORD);
