@@ -471,12 +471,8 @@ main (int argc, char **argv)
 		g_error ("provision: %s", error->message);
 	/* FolderSync once, as a phone does before its first Sync. */
 	{
-		EasNode *fs = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_SYNC);
-		g_autoptr (EasNode) owned = fs;
-		g_autoptr (AirdockEasResponse) r = NULL;
+		g_autoptr (AirdockEasResponse) r = airdock_eas_client_folder_sync (c, "0", &error);
 
-		eas_node_append_text (fs, EAS_FOLDERHIERARCHY_SYNC_KEY, "0");
-		r = airdock_eas_client_post_tree (c, EAS_CMD_FOLDER_SYNC, fs, &error);
 		if (r == NULL || r->http_status != 200)
 			g_error ("FolderSync failed");
 	}

@@ -242,6 +242,15 @@ airdock_eas_client_post_tree (AirdockEasClient *c, EasCommand cmd, const EasNode
 	return airdock_eas_client_post (c, cmd, NULL, body, NULL, error);
 }
 
+AirdockEasResponse *
+airdock_eas_client_folder_sync (AirdockEasClient *c, const char *key, GError **error)
+{
+	g_autoptr (EasNode) root = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_SYNC);
+
+	eas_node_append_text (root, EAS_FOLDERHIERARCHY_SYNC_KEY, key);
+	return airdock_eas_client_post_tree (c, EAS_CMD_FOLDER_SYNC, root, error);
+}
+
 /* ---- Provision ------------------------------------------------------------ */
 
 static const char *

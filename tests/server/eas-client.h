@@ -71,6 +71,12 @@ AirdockEasResponse *airdock_eas_client_post_tree (AirdockEasClient *client,
                                                   EasCommand cmd,
                                                   const EasNode *root,
                                                   GError **error);
+/* A FolderSync with SyncKey key ("0" for the first).  The response is
+ * whatever the server answered (any HTTP status); NULL + error only when
+ * no answer came. */
+AirdockEasResponse *airdock_eas_client_folder_sync (AirdockEasClient *client,
+                                                    const char *key,
+                                                    GError **error);
 /* Any method and path (e.g. "OPTIONS", "/Microsoft-Server-ActiveSync"),
  * with Authorization but no EAS headers. */
 AirdockEasResponse *airdock_eas_client_request (AirdockEasClient *client,

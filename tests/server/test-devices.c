@@ -292,12 +292,9 @@ test_wipe_121 (Fixture *f, gconstpointer data)
 static guint
 probe_folder_sync (AirdockEasClient *c)
 {
-	g_autoptr (EasNode) root = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_SYNC);
 	g_autoptr (GError) error = NULL;
-	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autoptr (AirdockEasResponse) r = airdock_eas_client_folder_sync (c, "0", &error);
 
-	eas_node_append_text (root, EAS_FOLDERHIERARCHY_SYNC_KEY, "0");
-	r = airdock_eas_client_post_tree (c, EAS_CMD_FOLDER_SYNC, root, &error);
 	g_assert_no_error (error);
 	return r->http_status;
 }
@@ -498,12 +495,9 @@ test_resync (Fixture *f, gconstpointer data)
 static char *
 folder_sync_once (AirdockEasClient *c, const char *key)
 {
-	g_autoptr (EasNode) root = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_SYNC);
 	g_autoptr (GError) error = NULL;
-	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autoptr (AirdockEasResponse) r = airdock_eas_client_folder_sync (c, key, &error);
 
-	eas_node_append_text (root, EAS_FOLDERHIERARCHY_SYNC_KEY, key);
-	r = airdock_eas_client_post_tree (c, EAS_CMD_FOLDER_SYNC, root, &error);
 	g_assert_no_error (error);
 	g_assert_cmpuint (r->http_status, ==, 200);
 	g_assert_nonnull (r->tree);

@@ -530,7 +530,6 @@ test_second_calendar (Fixture *f, gconstpointer data)
 	g_autofree char *cal = pim_folder_of (&f->p, AIRDOCKD_FOLDER_CALENDAR);
 	g_autofree char *err = NULL;
 	g_autofree char *out = import (f, "thunderbird.ics", "Holidays", 3, &err);
-	g_autoptr (EasNode) root = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_SYNC);
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockEasResponse) r = NULL;
 	g_autoptr (EasFolderSyncResponse) fs = NULL;
@@ -550,8 +549,7 @@ test_second_calendar (Fixture *f, gconstpointer data)
 	g_assert_nonnull (strstr (err, "created calendar folder \"Team calendar\""));
 	g_assert_cmpuint (main_items->len, ==, 0);
 
-	eas_node_append_text (root, EAS_FOLDERHIERARCHY_SYNC_KEY, "0");
-	r = airdock_eas_client_post_tree (f->c, EAS_CMD_FOLDER_SYNC, root, &error);
+	r = airdock_eas_client_folder_sync (f->c, "0", &error);
 	g_assert_no_error (error);
 	fs = eas_folder_sync_response_decode (r->tree, &error);
 	g_assert_no_error (error);

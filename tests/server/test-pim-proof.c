@@ -397,12 +397,9 @@ test_conflict (PimFixture *f, gconstpointer data)
 static char *
 folder_sync (AirdockEasClient *c, const char *folder_id, guint *out_type)
 {
-	g_autoptr (EasNode) root = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_SYNC);
-	g_autoptr (AirdockEasResponse) r = NULL;
 	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockEasResponse) r = airdock_eas_client_folder_sync (c, "0", &error);
 
-	eas_node_append_text (root, EAS_FOLDERHIERARCHY_SYNC_KEY, "0");
-	r = airdock_eas_client_post_tree (c, EAS_CMD_FOLDER_SYNC, root, &error);
 	g_assert_no_error (error);
 	g_assert_cmpstr (eas_node_child_text (r->tree, EAS_FOLDERHIERARCHY_STATUS), ==, "1");
 	*out_type = 0;

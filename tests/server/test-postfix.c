@@ -213,9 +213,7 @@ static char *
 inbox_id (AirdockEasClient *c)
 {
 	g_autoptr (GError) error = NULL;
-	g_autoptr (EasNode) root = eas_node_new (EAS_FOLDERHIERARCHY_FOLDER_SYNC);
-	eas_node_append_text (root, EAS_FOLDERHIERARCHY_SYNC_KEY, "0");
-	g_autoptr (AirdockEasResponse) r = airdock_eas_client_post_tree (c, EAS_CMD_FOLDER_SYNC, root, &error);
+	g_autoptr (AirdockEasResponse) r = airdock_eas_client_folder_sync (c, "0", &error);
 
 	g_assert_no_error (error);
 	g_assert_nonnull (r->tree);
