@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "server/airdockd-seclog.h"
 #include "tests/server/harness.h"
 
 /* How long to wait for the server to listen.  A bound, not a measurement:
@@ -241,6 +242,20 @@ airdock_harness_raw_post (AirdockHarness *h, const char *query, const char *user
 	code = g_strndup (line + 9, 3);
 	g_assert_true (g_ascii_string_to_unsigned (code, 10, 100, 599, &status, NULL));
 	return (guint) status;
+}
+
+char *
+airdock_harness_read_seclog (AirdockHarness *h)
+{
+	g_autofree char *path = g_build_filename (h->data_dir, AIRDOCKD_SECLOG_FILE, NULL);
+	g_autoptr (GError) error = NULL;
+	char *text = NULL;
+
+	if (!g_file_get_contents (path, &text, NULL, &error)) {
+		g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+		return g_strdup ("");
+	}
+	return text;
 }
 
 guint

@@ -82,6 +82,10 @@ guint airdock_harness_raw_post (AirdockHarness *h, const char *query, const char
                                 const char *password, const char *version,
                                 goffset content_length, gboolean send_body);
 
+/* The server's security log (data_dir/AIRDOCKD_SECLOG_FILE); "" before
+ * its first line (any other read error fails the test). */
+char *airdock_harness_read_seclog (AirdockHarness *h);
+
 /* How many requests (Ping, Sync with HeartbeatInterval) the server has
  * parked, from its data_dir/push.status ("parked=N"); 0 before it writes
  * one. */

@@ -197,22 +197,11 @@ test_auth (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (request (f, "GET", "/remove", ADMIN, ADMIN_PASSWORD, NULL, NULL), ==, 405);
 }
 
-static char *
-read_seclog (Fixture *f)
-{
-	g_autofree char *path = g_build_filename (f->h->data_dir, AIRDOCKD_SECLOG_FILE, NULL);
-	char *text = NULL;
-
-	if (!g_file_get_contents (path, &text, NULL, NULL))
-		return g_strdup ("");
-	return text;
-}
-
 /* Lines of the security log with all of the given substrings. */
 static guint
 seclog_count (Fixture *f, const char *event, const char *user, const char *detail)
 {
-	g_autofree char *text = read_seclog (f);
+	g_autofree char *text = airdock_harness_read_seclog (f->h);
 	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
 	g_autofree char *e = g_strdup_printf ("\"event\":\"%s\"", event);
 	g_autofree char *u = g_strdup_printf ("\"user\":\"%s\"", user);
@@ -254,7 +243,7 @@ test_auth_lockout (Fixture *f, gconstpointer data)
 	g_assert_cmpuint (seclog_count (f, AIRDOCKD_SECLOG_AUTH_FAILED, USER, "not an administrator"), ==, 1);
 	g_assert_cmpuint (request (f, "GET", "/", USER, USER_PASSWORD, NULL, NULL), ==, 403);
 	/* The password never reaches the log. */
-	g_autofree char *log = read_seclog (f);
+	g_autofree char *log = airdock_harness_read_seclog (f->h);
 	g_assert_null (strstr (log, ADMIN_PASSWORD));
 	g_assert_null (strstr (log, "wrong"));
 }

@@ -140,26 +140,12 @@ provision_wipe_ack (AirdockEasClient *c, EasTag wipe_tag, const char *status)
 	g_assert_cmpstr (eas_node_child_text (r->tree, EAS_PROVISION_STATUS), ==, "1");
 }
 
-static char *
-read_seclog (Fixture *f)
-{
-	g_autofree char *path = g_build_filename (f->h->data_dir, AIRDOCKD_SECLOG_FILE, NULL);
-	g_autoptr (GError) error = NULL;
-	char *text = NULL;
-
-	if (!g_file_get_contents (path, &text, NULL, &error)) {
-		g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
-		return g_strdup ("");
-	}
-	return text;
-}
-
 /* TRUE when one line of the security log has all the given fields (user
  * always USER; device and detail NULL = any). */
 static gboolean
 seclog_has (Fixture *f, const char *event, const char *device, const char *detail)
 {
-	g_autofree char *text = read_seclog (f);
+	g_autofree char *text = airdock_harness_read_seclog (f->h);
 	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
 	g_autofree char *e = g_strdup_printf ("\"event\":\"%s\"", event);
 	g_autofree char *u = g_strdup_printf ("\"user\":\"%s\"", USER);
@@ -178,7 +164,7 @@ seclog_has (Fixture *f, const char *event, const char *device, const char *detai
 static guint
 seclog_count (Fixture *f, const char *event, const char *device)
 {
-	g_autofree char *text = read_seclog (f);
+	g_autofree char *text = airdock_harness_read_seclog (f->h);
 	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
 	g_autofree char *e = g_strdup_printf ("\"event\":\"%s\"", event);
 	g_autofree char *d = g_strdup_printf ("\"device\":\"%s\"", device);
@@ -933,7 +919,7 @@ test_auth_autodiscover (Fixture *f, gconstpointer data)
 	g_assert_false (seclog_has (f, AIRDOCKD_SECLOG_AUTH_FAILED, NULL, NULL));
 	g_assert_cmpuint (autodiscover_post (f->h, USER, "wrong-pw"), ==, 401);
 	g_assert_true (seclog_has (f, AIRDOCKD_SECLOG_AUTH_FAILED, NULL, "autodiscover from 127.0.0.1"));
-	log = read_seclog (f);
+	log = airdock_harness_read_seclog (f->h);
 	g_assert_null (strstr (log, "wrong-pw"));
 }
 
