@@ -18,9 +18,10 @@ eas_node_new (EasTag tag)
 	return node;
 }
 
-static void
-node_link (EasNode *parent, EasNode *child)
+void
+eas_node_adopt (EasNode *parent, EasNode *child)
 {
+	g_return_if_fail (parent != NULL && child != NULL && child->parent == NULL);
 	child->parent = parent;
 	if (parent->last_child != NULL)
 		parent->last_child->next = child;
@@ -80,7 +81,7 @@ eas_node_append (EasNode *parent, EasTag tag)
 	g_return_val_if_fail (parent != NULL, NULL);
 
 	EasNode *node = eas_node_new (tag);
-	node_link (parent, node);
+	eas_node_adopt (parent, node);
 	return node;
 }
 

@@ -141,6 +141,9 @@ void eas_node_free (EasNode *root);		/* frees the whole tree below node */
 EasNode *eas_node_new (EasTag tag);		/* for building trees by hand */
 EasNode *eas_node_append (EasNode *parent, EasTag tag);
 EasNode *eas_node_append_text (EasNode *parent, EasTag tag, const char *text);
+/* Appends child, the root of a tree of its own (built with eas_node_new or
+ * parsed), as parent's last child: parent owns it from now on. */
+void eas_node_adopt (EasNode *parent, EasNode *child);
 /* Appends a child holding OPAQUE bytes (a reference to data is taken). */
 EasNode *eas_node_append_opaque (EasNode *parent, EasTag tag, GBytes *data);
 

@@ -44,17 +44,6 @@ phone_clear (Phone *p)
 	}
 }
 
-static void
-adopt (EasNode *parent, EasNode *child)
-{
-	child->parent = parent;
-	if (parent->last_child != NULL)
-		parent->last_child->next = child;
-	else
-		parent->first_child = child;
-	parent->last_child = child;
-}
-
 /* One Sync of the class with an optional (taken) command; checks Status 1
  * and moves the key on. */
 static AirdockEasResponse *
@@ -71,7 +60,7 @@ phone_sync (Phone *p, PhoneClass cls, EasNode *cmd)
 	if (strcmp (p->key[cls], "0") != 0)
 		eas_node_append_text (col, EAS_AIRSYNC_WINDOW_SIZE, "512");
 	if (cmd != NULL)
-		adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
+		eas_node_adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
 	r = airdock_eas_client_post_tree (p->client, EAS_CMD_SYNC, root, &error);
 	g_assert_no_error (error);
 	g_assert_cmpuint (r->http_status, ==, 200);
@@ -223,7 +212,7 @@ command (EasTag tag, const char *id, EasNode *data)
 
 	eas_node_append_text (cmd, tag == EAS_AIRSYNC_ADD ? EAS_AIRSYNC_CLIENT_ID : EAS_AIRSYNC_SERVER_ID, id);
 	if (data != NULL)
-		adopt (cmd, data);
+		eas_node_adopt (cmd, data);
 	return cmd;
 }
 

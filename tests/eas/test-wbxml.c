@@ -838,6 +838,20 @@ test_tree_helpers (void)
 	g_assert_true (cols->first_child == c2);
 	g_assert_true (cols->last_child == c2);
 	eas_node_free (NULL);
+
+	/* A tree built on its own joins as the last child, and goes with
+	 * its new parent. */
+	EasNode *add = eas_node_new (EAS_AIRSYNC_ADD);
+	eas_node_append_text (add, EAS_AIRSYNC_CLIENT_ID, "c1");
+	EasNode *cmds = eas_node_new (EAS_AIRSYNC_COMMANDS);
+	eas_node_adopt (cmds, add);
+	eas_node_adopt (c2, cmds);
+	g_assert_true (cmds->parent == c2);
+	g_assert_true (c2->last_child == cmds);
+	g_assert_true (eas_node_path (root, EAS_AIRSYNC_COLLECTIONS, EAS_AIRSYNC_COLLECTION,
+	                              EAS_AIRSYNC_COMMANDS, EAS_AIRSYNC_ADD, 0) == add);
+	g_assert_cmpstr (eas_node_child_text (add, EAS_AIRSYNC_CLIENT_ID), ==, "c1");
+	g_assert_null (add->next);
 }
 
 static void

@@ -321,7 +321,7 @@ sync_client_wins (AirdockEasClient *c, char **key, const char *folder, EasNode *
 	eas_node_append_text (col, EAS_AIRSYNC_COLLECTION_ID, folder);
 	eas_node_append (col, EAS_AIRSYNC_GET_CHANGES);
 	eas_node_append_text (eas_node_append (col, EAS_AIRSYNC_OPTIONS), EAS_AIRSYNC_CONFLICT, "0");
-	pim_adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
+	eas_node_adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
 	return pim_post_sync (c, root, key, "1");
 }
 

@@ -130,7 +130,7 @@ do_sync_supported (AirdockEasClient *c, char **key, const char *collection, EasN
 			eas_node_append (sup, supported[i]);
 	}
 	if (cmd != NULL)
-		pim_adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
+		eas_node_adopt (eas_node_append (col, EAS_AIRSYNC_COMMANDS), cmd);
 	return pim_post_sync (c, root, key, "1");
 }
 

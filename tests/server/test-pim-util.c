@@ -145,17 +145,6 @@ pim_task_data (const char *subject, gboolean complete)
 	return pim_encode (PIM_KIND_TASK, t, 161);
 }
 
-void
-pim_adopt (EasNode *parent, EasNode *child)
-{
-	child->parent = parent;
-	if (parent->last_child != NULL)
-		parent->last_child->next = child;
-	else
-		parent->first_child = child;
-	parent->last_child = child;
-}
-
 EasNode *
 pim_command (EasTag tag, const char *id, EasNode *data)
 {
@@ -163,7 +152,7 @@ pim_command (EasTag tag, const char *id, EasNode *data)
 
 	eas_node_append_text (cmd, tag == EAS_AIRSYNC_ADD ? EAS_AIRSYNC_CLIENT_ID : EAS_AIRSYNC_SERVER_ID, id);
 	if (data != NULL)
-		pim_adopt (cmd, data);
+		eas_node_adopt (cmd, data);
 	return cmd;
 }
 
@@ -187,7 +176,7 @@ pim_sync (AirdockEasClient *c, char **key, const char *collection, int filter, E
 		EasNode *commands = eas_node_append (col, EAS_AIRSYNC_COMMANDS);
 
 		for (gsize i = 0; cmds[i] != NULL; i++)
-			pim_adopt (commands, cmds[i]);
+			eas_node_adopt (commands, cmds[i]);
 	}
 	return pim_post_sync (c, root, key, expect_status);
 }

@@ -47,8 +47,6 @@ EasNode *pim_task_data (const char *subject, gboolean complete);
 
 /* <Add>/<Change>/<Delete>/<Fetch> with its id and (taken) ApplicationData. */
 EasNode *pim_command (EasTag tag, const char *id, EasNode *data);
-/* Appends child (taken) to parent. */
-void pim_adopt (EasNode *parent, EasNode *child);
 
 /* A Sync of one collection.  filter: −1 = no Options, else FilterType.
  * cmds: NULL-terminated array of (taken) commands, may be NULL.  Checks
