@@ -325,6 +325,16 @@ sync_client_wins (AirdockEasClient *c, char **key, const char *folder, EasNode *
 	return pim_post_sync (c, root, key, "1");
 }
 
+/* The title in the server's Change for id in r (asserting there is one). */
+static char *
+changed_title (AirdockEasResponse *r, PimKind kind, const char *id)
+{
+	EasNode *n = pim_find_command (r, EAS_AIRSYNC_CHANGE, id);
+
+	g_assert_nonnull (n);
+	return title_in (kind, eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA));
+}
+
 /* [MS-ASCMD] 2.2.3.34: A and B hold the item; A changes it; B's change
  * from the older SyncKey is refused (Status 7) and B gets A's version in
  * the same response; the store keeps A's.  Conflict 0 lets the client win. */
@@ -352,9 +362,7 @@ test_conflict (PimFixture *f, gconstpointer data)
 	n = pim_response (r, EAS_AIRSYNC_CHANGE, 0);
 	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_SERVER_ID), ==, id);
 	g_assert_cmpstr (eas_node_child_text (n, EAS_AIRSYNC_STATUS), ==, "7");
-	n = pim_find_command (r, EAS_AIRSYNC_CHANGE, id);
-	g_assert_nonnull (n);
-	title = title_in (kind, eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA));
+	title = changed_title (r, kind, id);
 	g_assert_cmpstr (title, ==, "From A");
 	airdock_eas_response_free (r);
 	/* A sees no change: the store kept its version. */
@@ -367,10 +375,8 @@ test_conflict (PimFixture *f, gconstpointer data)
 	g_assert_cmpuint (pim_count_commands (r), ==, 0);
 	airdock_eas_response_free (r);
 	r = pim_sync (a, &ka, folder, -1, NULL, "1");
-	n = pim_find_command (r, EAS_AIRSYNC_CHANGE, id);
-	g_assert_nonnull (n);
 	g_free (title);
-	title = title_in (kind, eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA));
+	title = changed_title (r, kind, id);
 	g_assert_cmpstr (title, ==, "B again");
 	airdock_eas_response_free (r);
 
@@ -382,10 +388,8 @@ test_conflict (PimFixture *f, gconstpointer data)
 	g_assert_null (n);
 	airdock_eas_response_free (r);
 	r = pim_sync (a, &ka, folder, -1, NULL, "1");
-	n = pim_find_command (r, EAS_AIRSYNC_CHANGE, id);
-	g_assert_nonnull (n);
 	g_free (title);
-	title = title_in (kind, eas_node_child (n, EAS_AIRSYNC_APPLICATION_DATA));
+	title = changed_title (r, kind, id);
 	g_assert_cmpstr (title, ==, "B wins");
 	airdock_eas_response_free (r);
 }
