@@ -61,19 +61,6 @@ conduit_run (Fixture *f, const char *input, char **out_stdout, const char *first
 static char *config_root;
 
 static void
-remove_tree (const char *path)
-{
-	const char *argv[] = { "rm", "-rf", "--", path, NULL };
-	g_autoptr (GError) error = NULL;
-	gint status = 0;
-
-	g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-				     &status, &error));
-	g_assert_no_error (error);
-	g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
 	g_autoptr (GError) error = NULL;
@@ -90,7 +77,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 	 * thread: setenv is not thread-safe): the account and DeviceId live in
 	 * its airdock/, which every test starts without. */
 	f->home = g_build_filename (config_root, "airdock", NULL);
-	remove_tree (f->home);
+	airdock_harness_remove_tree (f->home);
 	der = airdock_harness_certificate_der (f->server);
 	fp = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, der);
 	/* Through the proxy, so that tests can cut the line. */
@@ -379,7 +366,7 @@ main (int argc, char **argv)
 	g_test_add ("/e2e-server/ping", Fixture, NULL, fixture_setup, test_ping, fixture_teardown);
 	g_test_add ("/e2e-server/drops", Fixture, NULL, fixture_setup, test_drops, fixture_teardown);
 	ret = g_test_run ();
-	remove_tree (config_root);
+	airdock_harness_remove_tree (config_root);
 	g_free (config_root);
 	return ret;
 }

@@ -43,27 +43,13 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *dir)
-{
-	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-	const char *name;
-
-	while (d != NULL && (name = g_dir_read_name (d)) != NULL) {
-		g_autofree char *p = g_build_filename (dir, name, NULL);
-
-		(void) g_remove (p);
-	}
-	(void) g_rmdir (dir);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
 	(void) data;
 	g_clear_pointer (&f->store, pststore_close);
 	phone_clear (&f->phone);
 	g_clear_pointer (&f->h, airdock_harness_free);
-	remove_tree (f->dir);
+	airdock_harness_remove_tree (f->dir);
 	g_free (f->dir);
 	g_free (f->store_path);
 }
