@@ -15,7 +15,9 @@
 #include "config.h"
 
 #include <gio/gunixinputstream.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -284,7 +286,14 @@ main (int argc, char **argv)
 	g_autoptr (GError) error = NULL;
 	g_autoptr (AirdockdStore) store = NULL;
 	gboolean ok;
+	const char *localedir = g_getenv ("AIRDOCK_LOCALEDIR");
 
+	/* The subcommands' messages are translated (po/). */
+	setlocale (LC_ALL, "");
+	setlocale (LC_NUMERIC, "C");	/* JSON and figures keep their dots */
+	bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+	bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+	textdomain (GETTEXT_PACKAGE);
 	if (airdockctl_devices_is_command (argc, argv))
 		return airdockctl_devices_main (argc, argv);
 	if (airdockctl_gal_is_command (argc, argv))
