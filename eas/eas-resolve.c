@@ -65,6 +65,27 @@ opt_uint (const EasNode *options, EasTag tag, guint64 min, guint64 max, guint64 
 	return TRUE;
 }
 
+/* [MS-ASCMD] ResolveRecipients Options Picture, with optional MaxSize (bytes) and
+ * MaxPictures. */
+static gboolean
+decode_picture (const EasNode *picture, EasResolveRequest *r, GError **error)
+{
+	guint64 value;
+
+	r->picture = TRUE;
+	for (const EasNode *c = picture->first_child; c != NULL; c = c->next) {
+		if (c->tag != EAS_RESOLVERECIPIENTS_MAX_SIZE && c->tag != EAS_RESOLVERECIPIENTS_MAX_PICTURES)
+			return resolve_fail (error, EAS_RESOLVE_ERROR_INVALID, c->tag, "unexpected in Picture");
+		if (c->text == NULL || !g_ascii_string_to_unsigned (c->text, 10, 0, G_MAXUINT32, &value, NULL))
+			return resolve_fail (error, EAS_RESOLVE_ERROR_INVALID, c->tag, "not a number");
+		if (c->tag == EAS_RESOLVERECIPIENTS_MAX_SIZE)
+			r->picture_max_size = (guint) value;
+		else
+			r->picture_max_count = (guint) value;
+	}
+	return TRUE;
+}
+
 static gboolean
 decode_options (const EasNode *options, EasResolveRequest *r, GError **error)
 {
@@ -92,7 +113,8 @@ decode_options (const EasNode *options, EasResolveRequest *r, GError **error)
 				return FALSE;
 			break;
 		case EAS_RESOLVERECIPIENTS_PICTURE:
-			r->picture = TRUE;
+			if (!decode_picture (n, r, error))
+				return FALSE;
 			break;
 		default:
 			return resolve_fail (error, EAS_RESOLVE_ERROR_INVALID, n->tag, "unexpected in Options");
@@ -110,6 +132,8 @@ eas_resolve_request_decode (const EasNode *root, GError **error)
 	r->to = g_ptr_array_new_with_free_func (g_free);
 	r->cert_retrieval = EAS_RESOLVE_CERTS_NONE;
 	r->max_ambiguous = DEFAULT_MAX_AMBIGUOUS;
+	r->picture_max_size = G_MAXUINT;
+	r->picture_max_count = G_MAXUINT;
 	if (root->tag != EAS_RESOLVERECIPIENTS_RESOLVE_RECIPIENTS) {
 		resolve_fail (error, EAS_RESOLVE_ERROR_INVALID, root->tag, "root is not ResolveRecipients");
 		return NULL;
@@ -149,6 +173,43 @@ eas_resolve_freebusy_length (const EasResolveRequest *request)
 		return 0;
 	span = (guint64) (request->end_time - request->start_time);
 	return (guint) ((span + EAS_RESOLVE_FREEBUSY_INTERVAL - 1) / EAS_RESOLVE_FREEBUSY_INTERVAL);
+}
+
+void
+eas_resolve_freebusy_mark (const EasResolveRequest *request, char *free_busy,
+                           gint64 start, gint64 end, char digit)
+{
+	guint n = eas_resolve_freebusy_length (request);
+	gint64 first, last;
+
+	if (end <= start)
+		end = start + 1;
+	if (n == 0 || end <= request->start_time || start >= request->end_time)
+		return;
+	start = MAX (start, request->start_time);
+	end = MIN (end, request->end_time);
+	first = (start - request->start_time) / EAS_RESOLVE_FREEBUSY_INTERVAL;
+	last = (end - request->start_time + EAS_RESOLVE_FREEBUSY_INTERVAL - 1) / EAS_RESOLVE_FREEBUSY_INTERVAL;
+	for (gint64 i = first; i < last && i < (gint64) n; i++) {
+		if (free_busy[i] < digit)
+			free_busy[i] = digit;
+	}
+}
+
+guint
+eas_resolve_picture_status (const EasResolveRequest *request, GBytes *photo, guint *io_sent)
+{
+	g_return_val_if_fail (request != NULL && io_sent != NULL, 0);
+	if (!request->picture)
+		return 0;
+	if (photo == NULL || g_bytes_get_size (photo) == 0)
+		return EAS_RESOLVE_STATUS_PICTURE_NONE;
+	if (g_bytes_get_size (photo) > request->picture_max_size)
+		return EAS_RESOLVE_STATUS_PICTURE_TOO_LARGE;
+	if (*io_sent >= request->picture_max_count)
+		return EAS_RESOLVE_STATUS_PICTURE_LIMIT;
+	(*io_sent)++;
+	return EAS_RESOLVE_STATUS_SUCCESS;
 }
 
 void
@@ -216,6 +277,13 @@ eas_resolve_write_recipient (EasWbxmlWriter *writer, const EasResolveRecipient *
 	}
 	if (r->picture_status != 0) {
 		write_status_container (writer, EAS_RESOLVERECIPIENTS_PICTURE, r->picture_status);
+		if (r->picture_status == EAS_RESOLVE_STATUS_SUCCESS && r->picture != NULL) {
+			gsize len;
+			const guint8 *data = g_bytes_get_data (r->picture, &len);
+			g_autofree char *b64 = g_base64_encode (data, len);
+
+			eas_wbxml_writer_text_element (writer, EAS_RESOLVERECIPIENTS_DATA, b64);
+		}
 		eas_wbxml_writer_end (writer);
 	}
 	eas_wbxml_writer_end (writer);

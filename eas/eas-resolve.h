@@ -47,7 +47,17 @@ typedef enum {
 	EAS_RESOLVE_STATUS_CERTIFICATE_LIMIT = 8,	/* Certificates */
 	EAS_RESOLVE_STATUS_TOO_MANY_FOR_AVAILABILITY = 160,	/* Availability */
 	EAS_RESOLVE_STATUS_PICTURE_NONE = 173,		/* Picture: the contact has none */
+	EAS_RESOLVE_STATUS_PICTURE_TOO_LARGE = 174,	/* Picture: larger than MaxSize */
+	EAS_RESOLVE_STATUS_PICTURE_LIMIT = 175,		/* Picture: beyond MaxPictures */
 } EasResolveStatus;
+
+/* [MS-ASCMD] 2.2.3.107: MergedFreeBusy digits.  Where events overlap in
+ * one 30-minute interval the highest digit wins. */
+#define EAS_RESOLVE_FB_FREE '0'
+#define EAS_RESOLVE_FB_TENTATIVE '1'
+#define EAS_RESOLVE_FB_BUSY '2'
+#define EAS_RESOLVE_FB_OOF '3'
+#define EAS_RESOLVE_FB_NO_DATA '4'
 
 /* [MS-ASCMD] 2.2.3.24: CertificateRetrieval */
 typedef enum {
@@ -65,6 +75,8 @@ typedef struct {
 	gint64 start_time;		/* Unix seconds (availability only) */
 	gint64 end_time;		/* > start_time */
 	gboolean picture;
+	guint picture_max_size;		/* Picture MaxSize in bytes; G_MAXUINT when absent */
+	guint picture_max_count;	/* Picture MaxPictures; G_MAXUINT when absent */
 } EasResolveRequest;
 
 void eas_resolve_request_free (EasResolveRequest *request);
@@ -75,6 +87,18 @@ EasResolveRequest *eas_resolve_request_decode (const EasNode *root, GError **err
 
 /* Number of MergedFreeBusy digits for the request's span (rounded up). */
 guint eas_resolve_freebusy_length (const EasResolveRequest *request);
+
+/* Raises the digits of free_busy (eas_resolve_freebusy_length digits) that
+ * [start, end) (Unix seconds) touches to digit where they are lower; an
+ * instant (end <= start) touches the interval it falls in.  Times outside
+ * the request's span are ignored. */
+void eas_resolve_freebusy_mark (const EasResolveRequest *request, char *free_busy,
+                                gint64 start, gint64 end, char digit);
+
+/* The Picture Status for a recipient with photo (NULL: none) when *io_sent
+ * photos went out before in this response; counts it in *io_sent when it
+ * is sent (Status 1).  0 when the request asks for no pictures. */
+guint eas_resolve_picture_status (const EasResolveRequest *request, GBytes *photo, guint *io_sent);
 
 /* One suggested or resolved recipient. */
 typedef struct {
@@ -87,7 +111,8 @@ typedef struct {
 	guint certificates_status;	/* 1: certificates follow; 7: none stored */
 	GPtrArray *certificates;	/* GBytes* DER X.509, with status 1 */
 	gboolean mini_certificates;	/* CertificateRetrieval 3: MiniCertificate elements */
-	guint picture_status;		/* 173: none */
+	guint picture_status;		/* 1: picture follows as Data; 173–175: none sent */
+	GBytes *picture;		/* JPEG/PNG bytes, with picture_status 1 */
 } EasResolveRecipient;
 
 /* Response: begin (Status 1 at top), then per To: response_begin,

@@ -1,11 +1,17 @@
 /* test-resolve.c — ResolveRecipients over real HTTP against the real
  * airdockd: exact names and addresses, "Name <addr>", ambiguous prefixes
  * (Status 2/3 with suggestions), unknown recipients (4), Certificates
- * (none stored: 7), Availability (all free, one digit per 30 minutes),
- * Picture (173), protocol errors (5). */
+ * (none stored: 7), Availability (an empty calendar is all free; a
+ * calendar in Europe/Berlin with busy, tentative, out-of-office,
+ * transparent, cancelled, recurring and all-day events, checked digit by
+ * digit; imported GAL entries all 4; more than 100 To: 160), Picture
+ * (photos of imported entries, 173/174/175), protocol errors (5). */
 #include "config.h"
 
+#include <string.h>
+
 #include "eas/eas-resolve.h"
+#include "server/airdockd-gal.h"
 #include "tests/server/eas-client.h"
 
 #define USER "alice"
@@ -170,6 +176,219 @@ test_resolve_bad (Fixture *f, gconstpointer data)
 	g_assert_null (eas_node_child (r->tree, EAS_RESOLVERECIPIENTS_RESPONSE));
 }
 
+/* ---- Availability from the calendar ------------------------------------ */
+
+#define BERLIN_TZ \
+	"BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n" \
+	"BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n" \
+	"DTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n" \
+	"BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\n" \
+	"DTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n" \
+	"END:VTIMEZONE\r\n"
+
+/* One VEVENT in Europe/Berlin local times, as a stored calendar item. */
+#define EVENT(uid, start, end, extra) \
+	"BEGIN:VEVENT\r\nUID:" uid "\r\nDTSTAMP:20261101T000000Z\r\n" \
+	"DTSTART;TZID=Europe/Berlin:" start "\r\nDTEND;TZID=Europe/Berlin:" end "\r\n" \
+	"SUMMARY:" uid "\r\n" extra "END:VEVENT\r\n"
+#define CALENDAR(body) \
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Airdock//test//EN\r\n" BERLIN_TZ body "END:VCALENDAR\r\n"
+
+static const char *const bob_events[] = {
+	/* Monday 30 November 2026 (CET, UTC+1) */
+	CALENDAR (EVENT ("busy", "20261130T083000", "20261130T093000", "X-MICROSOFT-CDO-BUSYSTATUS:BUSY\r\n")),
+	/* an invitation bob has not answered: tentative although BUSY */
+	CALENDAR (EVENT ("invite", "20261130T090000", "20261130T100000",
+	                 "X-MICROSOFT-CDO-BUSYSTATUS:BUSY\r\nORGANIZER:mailto:carol@example.org\r\n"
+	                 "ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:bob@example.org\r\n")),
+	CALENDAR (EVENT ("transparent", "20261130T120000", "20261130T130000", "TRANSP:TRANSPARENT\r\n")),
+	CALENDAR (EVENT ("cancelled", "20261130T130000", "20261130T140000",
+	                 "STATUS:CANCELLED\r\nX-MICROSOFT-CDO-BUSYSTATUS:BUSY\r\n")),
+	/* ten minutes inside one half hour: the whole interval */
+	CALENDAR (EVENT ("oof", "20261130T151000", "20261130T152000", "X-MICROSOFT-CDO-BUSYSTATUS:OOF\r\n")),
+	/* Mondays 10:00–11:00 Berlin from October (summer time, UTC+2), not
+	 * on 7 December, on 14 December moved to 14:00 as tentative. */
+	CALENDAR (EVENT ("weekly", "20261019T100000", "20261019T110000",
+	                 "RRULE:FREQ=WEEKLY;BYDAY=MO\r\nEXDATE;TZID=Europe/Berlin:20261207T100000\r\n"
+	                 "X-MICROSOFT-CDO-BUSYSTATUS:BUSY\r\n")
+	          EVENT ("weekly", "20261214T140000", "20261214T150000",
+	                 "RECURRENCE-ID;TZID=Europe/Berlin:20261214T100000\r\n"
+	                 "X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE\r\n")),
+	/* Tuesday 8 December all day out of office, on Berlin's day */
+	CALENDAR ("BEGIN:VEVENT\r\nUID:allday\r\nDTSTAMP:20261101T000000Z\r\n"
+	          "DTSTART;VALUE=DATE:20261208\r\nDTEND;VALUE=DATE:20261209\r\n"
+	          "X-EAS-ALLDAY-TZID:Europe/Berlin\r\nX-MICROSOFT-CDO-BUSYSTATUS:OOF\r\nEND:VEVENT\r\n"),
+};
+
+/* Stores bob's events and imports two GAL entries with photos. */
+static void
+add_calendar_and_gal (Fixture *f)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (AirdockdStore) store = airdock_harness_open_store (f->h);
+	g_autoptr (AirdockdUser) bob = airdockd_store_user_lookup (store, "bob", &error);
+	g_autoptr (AirdockdFolder) cal = NULL;
+	g_autoptr (AirdockdGal) gal = NULL;
+	g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) airdockd_gal_entry_free);
+	static const char *const people[][3] = {
+		{ "pat@photo.example", "Photo Pat", "\xff\xd8\xff\xe0pat-jpeg" },
+		{ "pia@photo.example", "Photo Pia", "\x89PNG\r\n\x1a\npia-png" },
+	};
+
+	g_assert_no_error (error);
+	cal = airdockd_store_folder_get_by_type (store, bob->id, AIRDOCKD_FOLDER_CALENDAR, &error);
+	g_assert_no_error (error);
+	for (guint i = 0; i < G_N_ELEMENTS (bob_events); i++) {
+		g_autoptr (GBytes) data = g_bytes_new_static (bob_events[i], strlen (bob_events[i]));
+		g_autoptr (AirdockdItem) item = airdockd_store_add_item (store, bob->id, cal->server_id,
+		                                                         AIRDOCKD_ITEM_CALENDAR, data, &error);
+		g_assert_no_error (error);
+		g_assert_nonnull (item);
+	}
+	gal = airdockd_gal_open (store, &error);
+	g_assert_no_error (error);
+	for (guint i = 0; i < G_N_ELEMENTS (people); i++) {
+		AirdockdGalEntry *e = airdockd_gal_entry_new ();
+		e->email = g_strdup (people[i][0]);
+		e->display_name = g_strdup (people[i][1]);
+		e->photo = g_bytes_new (people[i][2], strlen (people[i][2]));
+		g_ptr_array_add (entries, e);
+	}
+	g_assert_true (airdockd_gal_import (gal, entries, NULL, &error));
+	g_assert_no_error (error);
+}
+
+/* The Availability of the first recipient of each To's Response for the
+ * span: "status:digits". */
+static char *
+availability (Fixture *f, const char *to, const char *start, const char *end)
+{
+	const char *const tos[] = { to, NULL };
+	EasNode *options, *avail;
+	EasNode *root = request (tos, &options);
+	g_autoptr (AirdockEasResponse) r = NULL;
+	const EasNode *a;
+
+	avail = eas_node_append (options, EAS_RESOLVERECIPIENTS_AVAILABILITY);
+	eas_node_append_text (avail, EAS_RESOLVERECIPIENTS_START_TIME, start);
+	eas_node_append_text (avail, EAS_RESOLVERECIPIENTS_END_TIME, end);
+	r = post (f, root);
+	a = eas_node_child (eas_node_child (eas_node_child (r->tree, EAS_RESOLVERECIPIENTS_RESPONSE),
+	                                    EAS_RESOLVERECIPIENTS_RECIPIENT),
+	                    EAS_RESOLVERECIPIENTS_AVAILABILITY);
+	g_assert_nonnull (a);
+	return g_strdup_printf ("%s:%s", eas_node_child_text (a, EAS_RESOLVERECIPIENTS_STATUS),
+	                        eas_node_child_text (a, EAS_RESOLVERECIPIENTS_MERGED_FREE_BUSY));
+}
+
+static void
+test_resolve_free_busy (Fixture *f, gconstpointer data)
+{
+	/* Spans in UTC; digits are half hours of Berlin time 08:00–16:00
+	 * (07:00–15:00Z in winter) unless said otherwise. */
+	static const struct { const char *to, *start, *end, *want; } cases[] = {
+		/* 08:30 busy, 09:00 busy+tentative, 09:30 tentative, 10:00–11:00
+		 * weekly (10:00 CET although the series began in CEST), 12–14
+		 * transparent and cancelled: free, 15:10–15:20 out of office. */
+		{ "bob", "2026-11-30T07:00:00.000Z", "2026-11-30T15:00:00.000Z", "1:0221220000000030" },
+		/* the EXDATE'd Monday */
+		{ "bob", "2026-12-07T07:00:00.000Z", "2026-12-07T15:00:00.000Z", "1:0000000000000000" },
+		/* the moved occurrence: 14:00 tentative, nothing at 10:00 */
+		{ "bob", "2026-12-14T07:00:00.000Z", "2026-12-14T15:00:00.000Z", "1:0000000000001100" },
+		/* the series goes on */
+		{ "bob", "2026-12-21T07:00:00.000Z", "2026-12-21T15:00:00.000Z", "1:0000220000000000" },
+		/* Berlin 22:00 on the 7th to 02:00 on the 8th: the all-day OOF
+		 * begins at Berlin midnight (23:00Z), not at UTC midnight */
+		{ "bob", "2026-12-07T21:00:00.000Z", "2026-12-08T01:00:00.000Z", "1:00003333" },
+		/* a span starting mid-interval: digits follow the span (Berlin
+		 * 08:45 busy, 09:15 busy until 09:30, 09:45 tentative then weekly) */
+		{ "bob", "2026-11-30T07:45:00.000Z", "2026-11-30T09:15:00.000Z", "1:222" },
+		/* alice's calendar is empty; an imported entry has none here */
+		{ "alice", "2026-11-30T07:00:00.000Z", "2026-11-30T09:00:00.000Z", "1:0000" },
+		{ "pat@photo.example", "2026-11-30T07:00:00.000Z", "2026-11-30T09:00:00.000Z", "1:4444" },
+	};
+
+	add_calendar_and_gal (f);
+	for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+		g_autofree char *got = availability (f, cases[i].to, cases[i].start, cases[i].end);
+		g_test_message ("%s %s", cases[i].to, cases[i].start);
+		g_assert_cmpstr (got, ==, cases[i].want);
+	}
+}
+
+/* More than 100 To with Availability: Status 160 and no digits. */
+static void
+test_resolve_too_many (Fixture *f, gconstpointer data)
+{
+	EasNode *root = eas_node_new (EAS_RESOLVERECIPIENTS_RESOLVE_RECIPIENTS);
+	EasNode *options, *avail;
+	g_autoptr (AirdockEasResponse) r = NULL;
+	const EasNode *a;
+
+	for (guint i = 0; i <= EAS_RESOLVE_MAX_AVAILABILITY_TO; i++)
+		eas_node_append_text (root, EAS_RESOLVERECIPIENTS_TO, "bob");
+	options = eas_node_append (root, EAS_RESOLVERECIPIENTS_OPTIONS);
+	avail = eas_node_append (options, EAS_RESOLVERECIPIENTS_AVAILABILITY);
+	eas_node_append_text (avail, EAS_RESOLVERECIPIENTS_START_TIME, "2026-11-30T07:00:00.000Z");
+	eas_node_append_text (avail, EAS_RESOLVERECIPIENTS_END_TIME, "2026-11-30T08:00:00.000Z");
+	r = post (f, root);
+	a = eas_node_child (eas_node_child (eas_node_child (r->tree, EAS_RESOLVERECIPIENTS_RESPONSE),
+	                                    EAS_RESOLVERECIPIENTS_RECIPIENT),
+	                    EAS_RESOLVERECIPIENTS_AVAILABILITY);
+	g_assert_cmpstr (eas_node_child_text (a, EAS_RESOLVERECIPIENTS_STATUS), ==, "160");
+	g_assert_null (eas_node_child (a, EAS_RESOLVERECIPIENTS_MERGED_FREE_BUSY));
+}
+
+/* Pictures: "status[:data]" per To, comma-separated. */
+static char *
+pictures (Fixture *f, const char *const *to, const char *max_size, const char *max_pictures)
+{
+	EasNode *options, *pic;
+	EasNode *root = request (to, &options);
+	g_autoptr (AirdockEasResponse) r = NULL;
+	g_autoptr (GString) s = g_string_new (NULL);
+
+	pic = eas_node_append (options, EAS_RESOLVERECIPIENTS_PICTURE);
+	if (max_size != NULL)
+		eas_node_append_text (pic, EAS_RESOLVERECIPIENTS_MAX_SIZE, max_size);
+	if (max_pictures != NULL)
+		eas_node_append_text (pic, EAS_RESOLVERECIPIENTS_MAX_PICTURES, max_pictures);
+	r = post (f, root);
+	for (const EasNode *resp = eas_node_child (r->tree, EAS_RESOLVERECIPIENTS_RESPONSE); resp != NULL;
+	     resp = eas_node_next_same (resp)) {
+		const EasNode *p = eas_node_child (eas_node_child (resp, EAS_RESOLVERECIPIENTS_RECIPIENT),
+		                                   EAS_RESOLVERECIPIENTS_PICTURE);
+		const char *b64 = eas_node_child_text (p, EAS_RESOLVERECIPIENTS_DATA);
+
+		g_assert_nonnull (p);
+		if (s->len > 0)
+			g_string_append_c (s, ',');
+		g_string_append (s, eas_node_child_text (p, EAS_RESOLVERECIPIENTS_STATUS));
+		if (b64 != NULL) {
+			gsize len;
+			g_autofree guchar *raw = g_base64_decode (b64, &len);
+			g_string_append_printf (s, ":%.*s", (int) (len > 4 ? len - 4 : 0), raw + MIN (len, 4));
+		}
+	}
+	return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+test_resolve_pictures (Fixture *f, gconstpointer data)
+{
+	static const char *const to[] = { "pat@photo.example", "bob", "Photo Pia <pia@photo.example>", NULL };
+	g_autofree char *all = NULL, *one = NULL, *small = NULL;
+
+	add_calendar_and_gal (f);
+	/* Data is base64 of the stored photo (shown after its 4-byte magic). */
+	all = pictures (f, to, NULL, NULL);
+	g_assert_cmpstr (all, ==, "1:pat-jpeg,173,1:\x0d\n\x1a\npia-png");
+	one = pictures (f, to, NULL, "1");
+	g_assert_cmpstr (one, ==, "1:pat-jpeg,173,175");
+	small = pictures (f, to, "12", NULL);
+	g_assert_cmpstr (small, ==, "1:pat-jpeg,173,174");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -179,5 +398,8 @@ main (int argc, char **argv)
 	ADD ("partial", test_resolve_partial);
 	ADD ("options", test_resolve_options);
 	ADD ("bad-request", test_resolve_bad);
+	ADD ("free-busy", test_resolve_free_busy);
+	ADD ("too-many-for-availability", test_resolve_too_many);
+	ADD ("pictures", test_resolve_pictures);
 	return g_test_run ();
 }
