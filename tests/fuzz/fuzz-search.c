@@ -3,6 +3,8 @@
  * writable response. */
 #include "config.h"
 
+#include <string.h>
+
 #include "eas/eas-find.h"
 #include "eas/eas-resolve.h"
 #include "eas/eas-search.h"
@@ -34,6 +36,20 @@ check_resolve (const EasNode *root)
 	g_assert_cmpuint (rr->to->len, >=, 1);
 	g_assert_cmpuint (rr->to->len, <=, EAS_RESOLVE_MAX_TO);
 	g_assert_cmpuint (eas_resolve_freebusy_length (rr), <=, EAS_RESOLVE_MAX_FREEBUSY);
+	if (rr->availability) {
+		/* Events around and across the span never write past its digits. */
+		guint n = eas_resolve_freebusy_length (rr);
+		g_autofree char *fb = g_strnfill (n, EAS_RESOLVE_FB_FREE);
+		guint sent = 0;
+
+		eas_resolve_freebusy_mark (rr, fb, rr->start_time - 60, rr->end_time + 60, EAS_RESOLVE_FB_TENTATIVE);
+		eas_resolve_freebusy_mark (rr, fb, rr->end_time - 1, rr->end_time - 1, EAS_RESOLVE_FB_OOF);
+		eas_resolve_freebusy_mark (rr, fb, G_MININT64 / 2, rr->start_time, EAS_RESOLVE_FB_BUSY);
+		g_assert_cmpuint (strlen (fb), ==, n);
+		g_assert_cmpint (fb[0], ==, EAS_RESOLVE_FB_TENTATIVE);
+		g_assert_cmpint (fb[n - 1], ==, EAS_RESOLVE_FB_OOF);
+		(void) eas_resolve_picture_status (rr, NULL, &sent);
+	}
 	w = eas_wbxml_writer_new ();
 	eas_resolve_write_begin (w);
 	for (guint i = 0; i < rr->to->len; i++) {
