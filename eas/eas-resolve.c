@@ -45,12 +45,18 @@ parse_time (const EasNode *parent, EasTag tag, gint64 *out, GError **error)
 static gboolean
 decode_availability (const EasNode *node, EasResolveRequest *r, GError **error)
 {
-	if (!parse_time (node, EAS_RESOLVERECIPIENTS_START_TIME, &r->start_time, error) ||
-	    !parse_time (node, EAS_RESOLVERECIPIENTS_END_TIME, &r->end_time, error))
+	if (!parse_time (node, EAS_RESOLVERECIPIENTS_START_TIME, &r->start_time, error))
 		return FALSE;
-	if (r->end_time <= r->start_time)
-		return resolve_fail (error, EAS_RESOLVE_ERROR_INVALID, node->tag, "EndTime not after StartTime");
-	if ((guint64) (r->end_time - r->start_time) >
+	/* [MS-ASCMD] 2.2.3.61.1: without EndTime the span is seven days. */
+	if (eas_node_child (node, EAS_RESOLVERECIPIENTS_END_TIME) == NULL)
+		r->end_time = r->start_time + EAS_RESOLVE_DEFAULT_SPAN_DAYS * 86400;
+	else if (!parse_time (node, EAS_RESOLVERECIPIENTS_END_TIME, &r->end_time, error))
+		return FALSE;
+	if (r->end_time < r->start_time + EAS_RESOLVE_FREEBUSY_INTERVAL)
+		return resolve_fail (error, EAS_RESOLVE_ERROR_INVALID, node->tag,
+		                     "EndTime less than 30 minutes after StartTime");
+	if ((guint64) (r->end_time - r->start_time) > (guint64) EAS_RESOLVE_MAX_SPAN_DAYS * 86400 ||
+	    (guint64) (r->end_time - r->start_time) >
 	    (guint64) EAS_RESOLVE_MAX_FREEBUSY * EAS_RESOLVE_FREEBUSY_INTERVAL)
 		return resolve_fail (error, EAS_RESOLVE_ERROR_LIMIT, node->tag, "span too long");
 	r->availability = TRUE;

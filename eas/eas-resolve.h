@@ -8,8 +8,11 @@
  * more than 1,000 To elements are undefined (we refuse them), and with
  * Availability at most 100 ([MS-ASCMD] 2.2.3.16: more gets Availability
  * Status 160, which the server applies).  MergedFreeBusy is at most 32 KB
- * ([MS-ASCMD] 2.2.3.107): one digit per 30 minutes, so a time span longer
- * than 32,768 intervals is refused as a protocol error.
+ * ([MS-ASCMD] 2.2.3.107), one digit per 30 minutes; [MS-ASCMD] 2.2.3.61.1
+ * lets a server refuse (Status 5) a span longer than its number of days
+ * (Exchange 2010/2013: 42), which we follow, so one recipient costs at most
+ * 2,016 digits and calendar expansion is bounded by it.  A span shorter
+ * than 30 minutes is refused too; without EndTime it is seven days.
  *
  * Error domain: EAS_RESOLVE_ERROR; the server answers Status 5.
  */
@@ -34,6 +37,8 @@ typedef enum {
 #define EAS_RESOLVE_MAX_AVAILABILITY_TO 100
 #define EAS_RESOLVE_FREEBUSY_INTERVAL 1800	/* seconds per MergedFreeBusy digit */
 #define EAS_RESOLVE_MAX_FREEBUSY 32768		/* digits (32 KB) */
+#define EAS_RESOLVE_MAX_SPAN_DAYS 42		/* Availability span at most */
+#define EAS_RESOLVE_DEFAULT_SPAN_DAYS 7		/* without EndTime */
 
 /* [MS-ASCMD] 2.2.3.177.12 */
 typedef enum {
@@ -73,7 +78,7 @@ typedef struct {
 	guint max_ambiguous;		/* suggestions per ambiguous To; default 19 */
 	gboolean availability;
 	gint64 start_time;		/* Unix seconds (availability only) */
-	gint64 end_time;		/* > start_time */
+	gint64 end_time;		/* ≥ start_time + 30 minutes, ≤ start_time + 42 days */
 	gboolean picture;
 	guint picture_max_size;		/* Picture MaxSize in bytes; G_MAXUINT when absent */
 	guint picture_max_count;	/* Picture MaxPictures; G_MAXUINT when absent */

@@ -17,8 +17,8 @@
  *
  * Availability ([MS-ASCMD] 2.2.3.107): an account's MergedFreeBusy comes
  * from its default Calendar folder, one digit per 30 minutes of the asked
- * span (at most 32,768 digits: a longer span is refused as Status 5 by
- * eas-resolve).  Each VEVENT of the span counts with its
+ * span (at most 42 days, 2,016 digits: eas-resolve refuses a longer or
+ * shorter than 30 minutes span as Status 5).  Each VEVENT of the span counts with its
  * X-MICROSOFT-CDO-BUSYSTATUS (FREE and WORKINGELSEWHERE: free, TENTATIVE 1,
  * BUSY 2, OOF 3), else TRANSP (TRANSPARENT: free, else busy 2); cancelled
  * events, and invitations the account declined, do not count; an

@@ -350,6 +350,10 @@ test_resolve_errors (void)
 	assert_resolve_invalid ("<ResolveRecipients><To>a</To><Options><Availability>"
 	                        "<StartTime>2026-11-26T10:00:00Z</StartTime><EndTime>2026-11-26T09:00:00Z</EndTime>"
 	                        "</Availability></Options></ResolveRecipients>", EAS_RESOLVE_ERROR_INVALID);
+	/* [MS-ASCMD] 2.2.3.61.1: less than 30 minutes */
+	assert_resolve_invalid ("<ResolveRecipients><To>a</To><Options><Availability>"
+	                        "<StartTime>2026-11-26T10:00:00Z</StartTime><EndTime>2026-11-26T10:29:59Z</EndTime>"
+	                        "</Availability></Options></ResolveRecipients>", EAS_RESOLVE_ERROR_INVALID);
 	assert_resolve_invalid ("<ResolveRecipients><To>a</To><Options><Availability>"
 	                        "<StartTime>yesterday</StartTime><EndTime>2026-11-26T09:00:00Z</EndTime>"
 	                        "</Availability></Options></ResolveRecipients>", EAS_RESOLVE_ERROR_INVALID);
@@ -368,13 +372,18 @@ test_resolve_limits (void)
 	g_autoptr (EasResolveRequest) r = NULL;
 	g_autoptr (EasResolveRequest) r2 = NULL;
 	g_autoptr (EasResolveRequest) span = NULL;
-	/* 32,768 intervals of 30 minutes = 682 days 16 h: at the limit, and one second more. */
+	/* 42 days = 2,016 intervals of 30 minutes: at the limit, and one second more. */
 	const char *span_ok = "<ResolveRecipients><To>a</To><Options><Availability>"
-	                      "<StartTime>2026-01-01T00:00:00Z</StartTime><EndTime>2027-11-14T16:00:00Z</EndTime>"
+	                      "<StartTime>2026-01-01T00:00:00Z</StartTime><EndTime>2026-02-12T00:00:00Z</EndTime>"
 	                      "</Availability></Options></ResolveRecipients>";
 	const char *span_bad = "<ResolveRecipients><To>a</To><Options><Availability>"
-	                       "<StartTime>2026-01-01T00:00:00Z</StartTime><EndTime>2027-11-14T16:00:01Z</EndTime>"
+	                       "<StartTime>2026-01-01T00:00:00Z</StartTime><EndTime>2026-02-12T00:00:01Z</EndTime>"
 	                       "</Availability></Options></ResolveRecipients>";
+	/* Without EndTime: seven days. */
+	const char *span_default = "<ResolveRecipients><To>a</To><Options><Availability>"
+	                           "<StartTime>2026-01-01T00:00:00Z</StartTime>"
+	                           "</Availability></Options></ResolveRecipients>";
+	g_autoptr (EasResolveRequest) span7 = NULL;
 
 	for (guint i = 0; i < EAS_RESOLVE_MAX_TO; i++)
 		g_string_append (ok, "<To>a</To>");
@@ -390,8 +399,11 @@ test_resolve_limits (void)
 	assert_resolve_invalid (xml_len_bad, EAS_RESOLVE_ERROR_INVALID);
 	span = resolve_decode (span_ok, &error);
 	g_assert_no_error (error);
-	g_assert_cmpuint (eas_resolve_freebusy_length (span), ==, EAS_RESOLVE_MAX_FREEBUSY);
+	g_assert_cmpuint (eas_resolve_freebusy_length (span), ==, 42 * 48);
 	assert_resolve_invalid (span_bad, EAS_RESOLVE_ERROR_LIMIT);
+	span7 = resolve_decode (span_default, &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (eas_resolve_freebusy_length (span7), ==, 7 * 48);
 }
 
 static void

@@ -4,7 +4,8 @@
  * (none stored: 7), Availability (an empty calendar is all free; a
  * calendar in Europe/Berlin with busy, tentative, out-of-office,
  * transparent, cancelled, recurring and all-day events, checked digit by
- * digit; imported GAL entries all 4; more than 100 To: 160), Picture
+ * digit; imported GAL entries all 4; more than 100 To: 160; over 42 days
+ * or under 30 minutes: 5), Picture
  * (photos of imported entries, 173/174/175), protocol errors (5). */
 #include "config.h"
 
@@ -174,6 +175,30 @@ test_resolve_bad (Fixture *f, gconstpointer data)
 	r = post (f, root);
 	g_assert_cmpstr (eas_node_child_text (r->tree, EAS_RESOLVERECIPIENTS_STATUS), ==, "5");
 	g_assert_null (eas_node_child (r->tree, EAS_RESOLVERECIPIENTS_RESPONSE));
+}
+
+/* [MS-ASCMD] 2.2.3.61.1: a span over 42 days, or under 30 minutes, is Status 5. */
+static void
+test_resolve_bad_span (Fixture *f, gconstpointer data)
+{
+	static const char *const spans[][2] = {
+		{ "2026-11-01T00:00:00.000Z", "2026-12-13T00:00:01.000Z" },
+		{ "2026-11-01T00:00:00.000Z", "2026-11-01T00:29:00.000Z" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS (spans); i++) {
+		static const char *const to[] = { "bob", NULL };
+		EasNode *options, *avail;
+		EasNode *root = request (to, &options);
+		g_autoptr (AirdockEasResponse) r = NULL;
+
+		avail = eas_node_append (options, EAS_RESOLVERECIPIENTS_AVAILABILITY);
+		eas_node_append_text (avail, EAS_RESOLVERECIPIENTS_START_TIME, spans[i][0]);
+		eas_node_append_text (avail, EAS_RESOLVERECIPIENTS_END_TIME, spans[i][1]);
+		r = post (f, root);
+		g_assert_cmpstr (eas_node_child_text (r->tree, EAS_RESOLVERECIPIENTS_STATUS), ==, "5");
+		g_assert_null (eas_node_child (r->tree, EAS_RESOLVERECIPIENTS_RESPONSE));
+	}
 }
 
 /* ---- Availability from the calendar ------------------------------------ */
@@ -398,6 +423,7 @@ main (int argc, char **argv)
 	ADD ("partial", test_resolve_partial);
 	ADD ("options", test_resolve_options);
 	ADD ("bad-request", test_resolve_bad);
+	ADD ("bad-span", test_resolve_bad_span);
 	ADD ("free-busy", test_resolve_free_busy);
 	ADD ("too-many-for-availability", test_resolve_too_many);
 	ADD ("pictures", test_resolve_pictures);
